@@ -1,0 +1,55 @@
+package graph
+
+import "testing"
+
+func TestPartialDateInterval(t *testing.T) {
+	cases := []struct {
+		d          PartialDate
+		start, end string
+	}{
+		{"2022", "2022-01-01", "2022-12-31"},
+		{"2024-02", "2024-02-01", "2024-02-29"},
+		{"2022-03-14", "2022-03-14", "2022-03-14"},
+		{"", "", ""},
+	}
+	for _, c := range cases {
+		if c.d.Start() != c.start || c.d.End() != c.end {
+			t.Errorf("%q: got [%s, %s], want [%s, %s]", c.d, c.d.Start(), c.d.End(), c.start, c.end)
+		}
+	}
+	for _, bad := range []string{"22", "2022-13", "2022-02-30", "2022/03", "2022-3"} {
+		if _, err := ParsePartialDate(bad); ErrorCode(err) != EINVALID {
+			t.Errorf("ParsePartialDate(%q) = %v, want a BAD_INPUT error", bad, err)
+		}
+	}
+	if !PartialDate("2022").InRange("2022-06", "") || PartialDate("2021").InRange("2022-06", "") {
+		t.Error("InRange must compare intervals")
+	}
+	if PartialDate("").InRange("2020", "") || !PartialDate("").InRange("", "") {
+		t.Error("unknown dates pass only unbounded filters")
+	}
+}
+
+func TestMatchScore(t *testing.T) {
+	amlo := Entity{ID: "amlo", Name: "Andrés Manuel López Obrador", Aliases: []string{"AMLO", "López Obrador"}}
+	for _, q := range []string{"lopez obrador", "AMLO", "López Obrador", "andres manuel", "obrador lopez"} {
+		if MatchScore(q, amlo) == 0 {
+			t.Errorf("%q should match %s", q, amlo.Name)
+		}
+	}
+	if MatchScore("brador", amlo) != 0 || MatchScore("", amlo) != 0 {
+		t.Error("word-internal fragments and empty text must not match")
+	}
+	if MatchScore("amlo", amlo) <= MatchScore("andres", amlo) {
+		t.Error("an exact alias must outrank a prefix")
+	}
+}
+
+func TestSlugAndFold(t *testing.T) {
+	if got := Slug("Andrés Manuel López Obrador"); got != "andres-manuel-lopez-obrador" {
+		t.Errorf("Slug = %q", got)
+	}
+	if got := Fold("  Sherwood-Randall, Liz "); got != "sherwood randall liz" {
+		t.Errorf("Fold = %q", got)
+	}
+}

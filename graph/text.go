@@ -1,0 +1,96 @@
+package graph
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold lowers s, strips accents and turns every run of non-letters and non-digits into one
+// space, so that "López-Obrador" and "lopez obrador" compare equal.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(out) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}
+
+// Slug turns a name into a readable id: "Andrés Manuel López Obrador" →
+// "andres-manuel-lopez-obrador".
+func Slug(name string) string {
+	return strings.ReplaceAll(Fold(name), " ", "-")
+}
+
+// Search scores, highest first. A store ranks by MatchScore so that every backend returns
+// the same order for the same data.
+const (
+	scoreExactName   = 100
+	scoreExactAlias  = 90
+	scoreNamePrefix  = 70
+	scoreAliasPrefix = 60
+	scoreTokens      = 40
+)
+
+// MatchScore scores how well the search text matches e's name or aliases; 0 means no
+// match. Matching ignores case, accents and punctuation. Every word of the text must start
+// some word of the same name or alias; an exact name or alias scores highest, then a name
+// or alias that starts with the text, then a match of every word anywhere.
+func MatchScore(text string, e Entity) int {
+	q := Fold(text)
+	if q == "" {
+		return 0
+	}
+	best := scoreOne(q, Fold(e.Name), scoreExactName, scoreNamePrefix)
+	for _, a := range e.Aliases {
+		best = max(best, scoreOne(q, Fold(a), scoreExactAlias, scoreAliasPrefix))
+	}
+	return best
+}
+
+func scoreOne(q, name string, exact, prefix int) int {
+	switch {
+	case name == q:
+		return exact
+	case strings.HasPrefix(name, q):
+		return prefix
+	case wordsPrefix(strings.Fields(q), strings.Fields(name)):
+		return scoreTokens
+	}
+	return 0
+}
+
+// wordsPrefix reports whether every query word is a prefix of a distinct name word.
+func wordsPrefix(query, name []string) bool {
+	used := make([]bool, len(name))
+	for _, q := range query {
+		found := false
+		for i, w := range name {
+			if !used[i] && strings.HasPrefix(w, q) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
