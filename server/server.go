@@ -1,0 +1,218 @@
+// Package server is Dossier's HTTP layer: the GraphQL endpoint (POST and GET /graphql), the
+// GraphiQL playground, and a health check, on gin.
+//
+// Reads are open; a mutation needs "Authorization: Bearer <write token>". Every answer is
+// JSON except the playground page, and carries security headers; there is no CORS.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/resolvers"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultMaxBodyBytes    = 1 << 20
+	DefaultReadTimeout     = 30 * time.Second
+	DefaultWriteTimeout    = 60 * time.Second
+	DefaultShutdownTimeout = 15 * time.Second
+	// MinWriteTokenLen keeps guessable tokens out: a generated token has 64 hex digits.
+	MinWriteTokenLen = 16
+)
+
+// Config configures a Server. Zero durations and sizes take the defaults above.
+type Config struct {
+	Addr                                       string // listen address, e.g. "127.0.0.1:8080"; port 0 picks a free port
+	WriteToken                                 string // bearer token that mutations need; required
+	MaxBodyBytes                               int64  // largest request body; larger ones get 413
+	ReadTimeout, WriteTimeout, ShutdownTimeout time.Duration
+	Logger                                     *slog.Logger // nil = discard
+}
+
+// Server serves Dossier over HTTP.
+type Server struct {
+	store  graph.Store
+	exec   *resolvers.Executor
+	cfg    Config
+	log    *slog.Logger
+	engine *gin.Engine
+	token  tokenChecker
+
+	mu      sync.Mutex
+	bound   string        // the listener's address once bound
+	started bool          // ListenAndServe was called
+	ready   chan struct{} // closed once the listener is bound
+}
+
+// New builds a Server over store, answering GraphQL requests with exec. It does not listen
+// yet; see ListenAndServe.
+func New(store graph.Store, exec *resolvers.Executor, cfg Config) (*Server, error) {
+	if store == nil {
+		return nil, errors.New("server: store is nil")
+	}
+	if exec == nil {
+		return nil, errors.New("server: GraphQL executor is nil")
+	}
+	if err := cfg.applyDefaults(); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s := &Server{
+		store: store,
+		exec:  exec,
+		cfg:   cfg,
+		log:   cfg.Logger,
+		token: newTokenChecker(cfg.WriteToken),
+		ready: make(chan struct{}),
+	}
+	s.engine = s.routes()
+	return s, nil
+}
+
+func (c *Config) applyDefaults() error {
+	if c.Addr == "" {
+		return errors.New("listen address is empty")
+	}
+	if len(c.WriteToken) < MinWriteTokenLen {
+		return fmt.Errorf("write token is shorter than %d characters", MinWriteTokenLen)
+	}
+	if strings.ContainsFunc(c.WriteToken, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return errors.New("write token contains spaces or control characters, which no Authorization header can carry")
+	}
+	if c.MaxBodyBytes < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 {
+		return errors.New("body limit and timeouts must not be negative")
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = DefaultReadTimeout
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// routes builds the gin engine with every route and middleware.
+func (s *Server) routes() *gin.Engine {
+	// gin keeps its mode process-wide; release mode only silences its debug output, and
+	// setting it is idempotent and atomic.
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	// Dossier is not meant to sit behind proxies it should trust; logs use the peer address.
+	_ = e.SetTrustedProxies(nil) // nil cannot fail to parse
+	e.Use(s.recoverPanics, s.logRequests, securityHeaders)
+	e.NoRoute(func(c *gin.Context) {
+		writeError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+c.Request.URL.Path)
+	})
+	e.NoMethod(func(c *gin.Context) {
+		writeError(c, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+			c.Request.Method+" is not allowed on "+c.Request.URL.Path)
+	})
+	e.POST("/graphql", s.postGraphQL)
+	e.GET("/graphql", s.getGraphQL)
+	e.GET("/healthz", s.healthz)
+	e.GET("/playground", newPlayground().serve)
+	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
+	return e
+}
+
+// Handler returns the server's HTTP handler, e.g. for httptest.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// Engine returns the gin engine so that callers can add routes (such as GET /export/:format).
+// Add them before ListenAndServe: gin's router is not safe to change while serving. Added
+// routes get the same recovery, logging and security-header middleware.
+func (s *Server) Engine() *gin.Engine { return s.engine }
+
+// Addr returns the address the server listens on once ListenAndServe has bound it (with the
+// real port when Config.Addr asked for port 0), and Config.Addr before that.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bound != "" {
+		return s.bound
+	}
+	return s.cfg.Addr
+}
+
+// Ready returns a channel that is closed once ListenAndServe has bound its listener, after
+// which Addr returns the bound address.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
+
+// ListenAndServe listens on Config.Addr and serves until ctx is cancelled, then shuts down
+// gracefully: it stops accepting connections and waits up to Config.ShutdownTimeout for
+// requests in flight. It returns nil after a clean shutdown. A Server serves only once.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	s.mu.Lock()
+	if s.started {
+		s.mu.Unlock()
+		return errors.New("server: ListenAndServe called twice")
+	}
+	s.started = true
+	s.mu.Unlock()
+
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.mu.Lock()
+	s.bound = ln.Addr().String()
+	s.mu.Unlock()
+	close(s.ready)
+
+	srv := &http.Server{
+		Handler:           s.engine,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		ReadHeaderTimeout: min(s.cfg.ReadTimeout, 10*time.Second),
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		// Requests keep ctx's values but not its cancellation, so that shutdown lets
+		// requests in flight finish instead of cancelling their store calls.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	s.log.Info("serving", "addr", s.bound)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("server: serve on %s: %w", s.bound, err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "addr", s.bound, "timeout", s.cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		closeErr := srv.Close()
+		<-served
+		return errors.Join(fmt.Errorf("server: graceful shutdown: %w", err), closeErr)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: serve on %s: %w", s.bound, err)
+	}
+	s.log.Info("stopped", "addr", s.bound)
+	return nil
+}
