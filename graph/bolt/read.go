@@ -1,0 +1,435 @@
+package bolt
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// Entity implements graph.EntityReader.
+func (s *Store) Entity(ctx context.Context, id string) (graph.Entity, error) {
+	if err := graph.ValidateID("entity", id); err != nil {
+		return graph.Entity{}, err
+	}
+	var e graph.Entity
+	err := s.read(ctx, func(st *state) error {
+		var ok bool
+		if e, ok = st.entities[id]; !ok {
+			return graph.Errorf(graph.ENOTFOUND, "entity %q does not exist", id)
+		}
+		return nil
+	})
+	return cloneEntity(e), err
+}
+
+// EntitiesByID implements graph.EntityReader.
+func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]graph.Entity, error) {
+	out := make(map[string]graph.Entity, len(ids))
+	err := s.read(ctx, func(st *state) error {
+		for _, id := range ids {
+			if e, ok := st.entities[id]; ok {
+				out[id] = cloneEntity(e)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ListEntities implements graph.EntityReader.
+func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.EntityPage, error) {
+	if q.Kind != "" && !q.Kind.Valid() {
+		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", clipped(string(q.Kind)))
+	}
+	p, err := graph.NormalizePage(q.Page)
+	if err != nil {
+		return graph.EntityPage{}, err
+	}
+	var page graph.EntityPage
+	err = s.read(ctx, func(st *state) error {
+		ids := st.entityIDs
+		if q.Kind != "" {
+			ids = st.byKind[string(q.Kind)]
+		}
+		var pageIDs []string
+		pageIDs, page.PageInfo = pageOf(ids, p)
+		page.Entities = make([]graph.Entity, len(pageIDs))
+		for i, id := range pageIDs {
+			page.Entities[i] = cloneEntity(st.entities[id])
+		}
+		return nil
+	})
+	return page, err
+}
+
+// pageOf cuts the page p out of a sorted list of ids that all match.
+func pageOf(ids []string, p graph.Page) ([]string, graph.PageInfo) {
+	start := after(ids, p.After)
+	end := min(start+p.First, len(ids))
+	info := graph.PageInfo{TotalCount: len(ids), HasNextPage: end < len(ids)}
+	if end > start {
+		info.EndCursor = ids[end-1]
+	}
+	return slices.Clone(ids[start:end]), info
+}
+
+// SearchEntities implements graph.EntityReader.
+func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]graph.Entity, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	words := strings.Fields(graph.Fold(q.Text))
+	if len(words) == 0 {
+		return []graph.Entity{}, nil
+	}
+	// Every match has a word that starts with the query's longest word, so the entities
+	// indexed under such words are the only candidates.
+	longest := slices.MaxFunc(words, func(a, b string) int { return cmp.Compare(len(a), len(b)) })
+	type hit struct {
+		e     graph.Entity
+		score int
+	}
+	var hits []hit
+	err := s.read(ctx, func(st *state) error {
+		seen := map[string]bool{}
+		for _, w := range st.wordList[sort.SearchStrings(st.wordList, longest):] {
+			if !strings.HasPrefix(w, longest) {
+				break
+			}
+			for _, id := range st.words[w] {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				e := st.entities[id]
+				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
+					continue
+				}
+				if score := graph.MatchScore(q.Text, e); score > 0 {
+					hits = append(hits, hit{e, score})
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.Name, b.e.Name), cmp.Compare(a.e.ID, b.e.ID))
+	})
+	out := make([]graph.Entity, 0, min(len(hits), q.Limit))
+	for _, h := range hits[:min(len(hits), q.Limit)] {
+		out = append(out, cloneEntity(h.e))
+	}
+	return out, nil
+}
+
+// ScanEntities implements graph.EntityReader. It copies the entities under the read lock
+// and calls fn without it, so fn may call the store.
+func (s *Store) ScanEntities(ctx context.Context, fn func(graph.Entity) error) error {
+	var all []graph.Entity
+	if err := s.read(ctx, func(st *state) error {
+		all = make([]graph.Entity, len(st.entityIDs))
+		for i, id := range st.entityIDs {
+			all[i] = cloneEntity(st.entities[id])
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return each(ctx, all, fn)
+}
+
+// each calls fn on every item until fn fails or ctx ends.
+func each[T any](ctx context.Context, items []T, fn func(T) error) error {
+	for i, it := range items {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Article implements graph.ArticleReader.
+func (s *Store) Article(ctx context.Context, id string) (graph.Article, error) {
+	if err := graph.ValidateID("article", id); err != nil {
+		return graph.Article{}, err
+	}
+	var a graph.Article
+	err := s.read(ctx, func(st *state) error {
+		var ok bool
+		if a, ok = st.articles[id]; !ok {
+			return graph.Errorf(graph.ENOTFOUND, "article %q does not exist", id)
+		}
+		return nil
+	})
+	return cloneArticle(a), err
+}
+
+// ArticlesByID implements graph.ArticleReader.
+func (s *Store) ArticlesByID(ctx context.Context, ids []string) (map[string]graph.Article, error) {
+	out := make(map[string]graph.Article, len(ids))
+	err := s.read(ctx, func(st *state) error {
+		for _, id := range ids {
+			if a, ok := st.articles[id]; ok {
+				out[id] = cloneArticle(a)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ListArticles implements graph.ArticleReader.
+func (s *Store) ListArticles(ctx context.Context, q graph.ArticleQuery) (graph.ArticlePage, error) {
+	for what, id := range map[string]string{"outlet": q.Outlet, "entity": q.Entity} {
+		if id != "" {
+			if err := graph.ValidateID(what, id); err != nil {
+				return graph.ArticlePage{}, err
+			}
+		}
+	}
+	p, err := graph.NormalizePage(q.Page)
+	if err != nil {
+		return graph.ArticlePage{}, err
+	}
+	var page graph.ArticlePage
+	err = s.read(ctx, func(st *state) error {
+		ids := st.articleIDs
+		if q.Outlet != "" {
+			ids = st.byOutlet[q.Outlet]
+		}
+		if q.Entity != "" {
+			ids = intersectSorted(ids, st.articlesOf(q.Entity))
+		}
+		var pageIDs []string
+		pageIDs, page.PageInfo = pageOf(ids, p)
+		page.Articles = make([]graph.Article, len(pageIDs))
+		for i, id := range pageIDs {
+			page.Articles[i] = cloneArticle(st.articles[id])
+		}
+		return nil
+	})
+	return page, err
+}
+
+// articlesOf returns the sorted ids of the articles an entity published or that are
+// evidence for a relationship it is From, To or About of.
+func (st *state) articlesOf(entity string) []string {
+	set := map[string]bool{}
+	for _, id := range st.byOutlet[entity] {
+		set[id] = true
+	}
+	for _, list := range [][]string{st.out[entity], st.in[entity], st.about[entity]} {
+		for _, rid := range list {
+			for _, ev := range st.rels[rid].Evidence {
+				set[ev.Article] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// intersectSorted returns the ids in both sorted lists.
+func intersectSorted(a, b []string) []string {
+	var out []string
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
+}
+
+// ScanArticles implements graph.ArticleReader.
+func (s *Store) ScanArticles(ctx context.Context, fn func(graph.Article) error) error {
+	var all []graph.Article
+	if err := s.read(ctx, func(st *state) error {
+		all = make([]graph.Article, len(st.articleIDs))
+		for i, id := range st.articleIDs {
+			all[i] = cloneArticle(st.articles[id])
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return each(ctx, all, fn)
+}
+
+// Relationship implements graph.RelationshipReader.
+func (s *Store) Relationship(ctx context.Context, id string) (graph.Relationship, error) {
+	if err := graph.ValidateID("relationship", id); err != nil {
+		return graph.Relationship{}, err
+	}
+	var r graph.Relationship
+	err := s.read(ctx, func(st *state) error {
+		var ok bool
+		if r, ok = st.rels[id]; !ok {
+			return graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
+		}
+		return nil
+	})
+	return cloneRelationship(r), err
+}
+
+// ListRelationships implements graph.RelationshipReader.
+func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery) (graph.RelationshipPage, error) {
+	if err := q.Normalize(); err != nil {
+		return graph.RelationshipPage{}, err
+	}
+	var page graph.RelationshipPage
+	err := s.read(ctx, func(st *state) error {
+		ids, global := st.relCandidates(q)
+		start := after(ids, q.Page.After)
+		page.Relationships = []graph.Relationship{}
+		i := start
+		for ; i < len(ids) && len(page.Relationships) < q.Page.First; i++ {
+			if r := st.rels[ids[i]]; q.Match(r) {
+				page.Relationships = append(page.Relationships, cloneRelationship(r))
+			}
+		}
+		for ; i < len(ids) && !page.HasNextPage; i++ {
+			page.HasNextPage = q.Match(st.rels[ids[i]])
+		}
+		if n := len(page.Relationships); n > 0 {
+			page.EndCursor = page.Relationships[n-1].ID
+		}
+		if global && q.Since == "" && q.Until == "" && q.MinSources == 0 {
+			page.TotalCount = st.countByType(q.Types, q.IncludeNegated)
+			return nil
+		}
+		for _, id := range ids {
+			if q.Match(st.rels[id]) {
+				page.TotalCount++
+			}
+		}
+		return nil
+	})
+	return page, err
+}
+
+// relCandidates returns a sorted list of relationship ids that holds every match of q: the
+// shortest adjacency list q pins down, or every id (global) when q names no entity.
+func (st *state) relCandidates(q graph.RelationshipQuery) (ids []string, global bool) {
+	var lists [][]string
+	if q.From != "" {
+		lists = append(lists, st.out[q.From])
+	}
+	if q.To != "" {
+		lists = append(lists, st.in[q.To])
+	}
+	if q.Entity != "" {
+		switch q.Direction {
+		case graph.Out:
+			lists = append(lists, st.out[q.Entity])
+		case graph.In:
+			lists = append(lists, st.in[q.Entity])
+		default:
+			lists = append(lists, st.touching(q.Entity))
+		}
+	}
+	if len(lists) == 0 {
+		return st.relIDs, true
+	}
+	return slices.MinFunc(lists, func(a, b []string) int { return cmp.Compare(len(a), len(b)) }), false
+}
+
+// countByType counts the relationships of the types (all when empty) from the counters.
+func (st *state) countByType(types []graph.RelationType, withNegated bool) int {
+	if len(types) == 0 {
+		types = graph.RelationTypes
+	}
+	n := 0
+	for _, t := range compactIDs(types) {
+		n += st.relsByType[t]
+		if !withNegated {
+			n -= st.negatedByType[t]
+		}
+	}
+	return n
+}
+
+// ScanRelationships implements graph.RelationshipReader.
+func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery, fn func(graph.Relationship) error) error {
+	if err := q.Normalize(); err != nil {
+		return err
+	}
+	var all []graph.Relationship
+	if err := s.read(ctx, func(st *state) error {
+		ids, _ := st.relCandidates(q)
+		for _, id := range ids {
+			if r := st.rels[id]; q.Match(r) {
+				all = append(all, cloneRelationship(r))
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return each(ctx, all, fn)
+}
+
+// Stats implements graph.RelationshipReader.
+func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
+	st := graph.Stats{EntitiesByKind: map[graph.Kind]int{}, RelationshipsByType: map[graph.RelationType]int{}}
+	err := s.read(ctx, func(m *state) error {
+		st.Entities, st.Articles, st.Relationships = len(m.entities), len(m.articles), len(m.rels)
+		for k, ids := range m.byKind {
+			st.EntitiesByKind[graph.Kind(k)] = len(ids)
+		}
+		for t, n := range m.relsByType {
+			if n > 0 {
+				st.RelationshipsByType[t] = n
+			}
+		}
+		for _, n := range m.negatedByType {
+			st.NegatedRelationships += n
+		}
+		return nil
+	})
+	return st, err
+}
+
+// Values handed to callers are copies, so that callers cannot change the store's memory.
+func cloneEntity(e graph.Entity) graph.Entity {
+	e.Aliases = slices.Clone(e.Aliases)
+	return e
+}
+
+func cloneArticle(a graph.Article) graph.Article {
+	a.Authors = slices.Clone(a.Authors)
+	return a
+}
+
+func cloneRelationship(r graph.Relationship) graph.Relationship {
+	r.About = slices.Clone(r.About)
+	r.Evidence = slices.Clone(r.Evidence)
+	return r
+}
+
+// clipped shortens a hostile value before it goes into an error message.
+func clipped(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:min(len(r), 64)]) + "…"
+}

@@ -1,0 +1,222 @@
+// Package bolt is Dossier's default store: the graph lives in one bbolt file, as JSON values
+// in a bucket per kind of record, and in memory, with indexes for lookups and traversals
+// rebuilt on Open. Every acknowledged write is committed (and fsynced) to the file before
+// memory changes, so a failed commit leaves the store as it was.
+package bolt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// FileName is the name of the database file inside the store's directory.
+const FileName = "dossier.db"
+
+// schemaVersion is the layout of the buckets; Open refuses files of another version.
+const schemaVersion = "1"
+
+// lockTimeout bounds the wait for the file lock, so a second process opening the same
+// directory fails fast instead of hanging.
+const lockTimeout = time.Second
+
+var (
+	bucketEntities      = []byte("entities")
+	bucketArticles      = []byte("articles")
+	bucketRelationships = []byte("relationships")
+	bucketMeta          = []byte("meta")
+	keySchema           = []byte("schema")
+)
+
+// Store is a graph.Store on a bbolt file. It is safe for concurrent use.
+type Store struct {
+	mu   sync.RWMutex
+	db   *bbolt.DB // nil once closed
+	st   *state
+	path string
+}
+
+var _ graph.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the store in dir, in the file dir/dossier.db, and loads
+// it into memory. It fails within about a second if another process has the store open.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create store directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: lockTimeout})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: the store is locked, another dossier process is using it: %w", path, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := migrate(db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("prepare %s: %w", path, err)
+	}
+	st, err := load(ctx, db)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return &Store{db: db, st: st, path: path}, nil
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the file. Calls after Close fail.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	err := s.db.Close()
+	s.db = nil
+	if err != nil {
+		return fmt.Errorf("close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// migrate creates the buckets and checks the schema version.
+func migrate(db *bbolt.DB) error {
+	return db.Update(func(tx *bbolt.Tx) error {
+		for _, name := range [][]byte{bucketEntities, bucketArticles, bucketRelationships, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		switch v := meta.Get(keySchema); {
+		case v == nil:
+			return meta.Put(keySchema, []byte(schemaVersion))
+		case string(v) != schemaVersion:
+			return fmt.Errorf("schema version is %q, this dossier reads version %q", v, schemaVersion)
+		}
+		return nil
+	})
+}
+
+// load reads every record into a new state.
+func load(ctx context.Context, db *bbolt.DB) (*state, error) {
+	c := newChange()
+	err := db.View(func(tx *bbolt.Tx) error {
+		if err := loadBucket(ctx, tx, bucketEntities, c.entities); err != nil {
+			return err
+		}
+		if err := loadBucket(ctx, tx, bucketArticles, c.articles); err != nil {
+			return err
+		}
+		return loadBucket(ctx, tx, bucketRelationships, c.rels)
+	})
+	if err != nil {
+		return nil, err
+	}
+	st := newState()
+	st.apply(&c)
+	return st, nil
+}
+
+func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, into map[string]*T) error {
+	n := 0
+	return tx.Bucket(name).ForEach(func(k, v []byte) error {
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec := new(T)
+		if err := json.Unmarshal(v, rec); err != nil {
+			return fmt.Errorf("decode %s %q: %w", name, k, err)
+		}
+		into[string(k)] = rec
+		return nil
+	})
+}
+
+// errClosed is returned by calls on a closed store.
+var errClosed = errors.New("bolt store is closed")
+
+// read runs fn under the read lock.
+func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.db == nil {
+		return errClosed
+	}
+	return fn(s.st)
+}
+
+// write runs fn on a new transaction under the write lock and commits what it wrote:
+// first to bbolt, then, once that succeeded, to memory.
+func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return errClosed
+	}
+	t := &tx{st: s.st, change: newChange()}
+	if err := fn(t); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.db.Update(func(btx *bbolt.Tx) error {
+		if err := putAll(btx, bucketEntities, t.entities); err != nil {
+			return err
+		}
+		if err := putAll(btx, bucketArticles, t.articles); err != nil {
+			return err
+		}
+		return putAll(btx, bucketRelationships, t.rels)
+	}); err != nil {
+		return fmt.Errorf("commit to %s: %w", s.path, err)
+	}
+	s.st.apply(&t.change)
+	return nil
+}
+
+func putAll[T any](btx *bbolt.Tx, name []byte, records map[string]*T) error {
+	b := btx.Bucket(name)
+	// bbolt writes pages faster when keys arrive in order.
+	for _, id := range slices.Sorted(maps.Keys(records)) {
+		rec := records[id]
+		if rec == nil {
+			if err := b.Delete([]byte(id)); err != nil {
+				return fmt.Errorf("delete %s %q: %w", name, id, err)
+			}
+			continue
+		}
+		v, err := json.Marshal(rec)
+		if err != nil {
+			return fmt.Errorf("encode %s %q: %w", name, id, err)
+		}
+		if err := b.Put([]byte(id), v); err != nil {
+			return fmt.Errorf("put %s %q: %w", name, id, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package bolt
+
+import (
+	"slices"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// tx is a write in progress: reads see the committed state with the tx's own writes on top.
+type tx struct {
+	st *state
+	change
+}
+
+func (t *tx) entity(id string) (graph.Entity, bool) {
+	if e, ok := t.entities[id]; ok {
+		if e == nil {
+			return graph.Entity{}, false
+		}
+		return *e, true
+	}
+	e, ok := t.st.entities[id]
+	return e, ok
+}
+
+func (t *tx) article(id string) (graph.Article, bool) {
+	if a, ok := t.articles[id]; ok {
+		if a == nil {
+			return graph.Article{}, false
+		}
+		return *a, true
+	}
+	a, ok := t.st.articles[id]
+	return a, ok
+}
+
+func (t *tx) relationship(id string) (graph.Relationship, bool) {
+	if r, ok := t.rels[id]; ok {
+		if r == nil {
+			return graph.Relationship{}, false
+		}
+		return *r, true
+	}
+	r, ok := t.st.rels[id]
+	return r, ok
+}
+
+func (t *tx) putEntity(e graph.Entity)             { e = normalizeEntity(e); t.entities[e.ID] = &e }
+func (t *tx) putArticle(a graph.Article)           { a = normalizeArticle(a); t.articles[a.ID] = &a }
+func (t *tx) putRelationship(r graph.Relationship) { t.rels[r.ID] = &r }
+func (t *tx) deleteEntity(id string)               { t.entities[id] = nil }
+func (t *tx) deleteRelationship(id string)         { t.rels[id] = nil }
+
+// outletOf returns the outlet of an article, "" if the article does not exist.
+func (t *tx) outletOf(article string) string {
+	a, _ := t.article(article)
+	return a.Outlet
+}
+
+// requireEntity fails with ENOTFOUND when id names no entity; what says who refers to it.
+func (t *tx) requireEntity(what, id string) (graph.Entity, error) {
+	e, ok := t.entity(id)
+	if !ok {
+		return e, graph.Errorf(graph.ENOTFOUND, "%s: entity %q does not exist", what, id)
+	}
+	return e, nil
+}
+
+// checkArticle checks a's fields and that its outlet is an existing OUTLET.
+func (t *tx) checkArticle(a graph.Article) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	outlet, err := t.requireEntity("article "+a.ID+": outlet", a.Outlet)
+	if err != nil {
+		return err
+	}
+	if outlet.Kind != graph.Outlet {
+		return graph.Errorf(graph.EINVALID, "article %s: outlet %q is a %s, not an %s", a.ID, a.Outlet, outlet.Kind, graph.Outlet)
+	}
+	return nil
+}
+
+// finishRelationship checks r's fields and references and returns it as stored: evidence
+// merged by article, About without repeats, SourceCount computed.
+func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error) {
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	what := "relationship " + r.ID
+	for _, id := range r.Ends() {
+		if _, err := t.requireEntity(what, id); err != nil {
+			return r, err
+		}
+	}
+	for _, ev := range r.Evidence {
+		if _, ok := t.article(ev.Article); !ok {
+			return r, graph.Errorf(graph.ENOTFOUND, "%s: evidence article %q does not exist", what, ev.Article)
+		}
+	}
+	r.Evidence = graph.MergeEvidence(nil, r.Evidence)
+	r.About = compactIDs(r.About)
+	r.SourceCount = graph.CountSources(r.Evidence, t.outletOf)
+	return normalizeRelationship(r), nil
+}
+
+// recountSources recomputes the source count of every committed relationship citing one
+// of articles, after their outlets changed. Relationships written by t itself must be
+// finished after the articles changed, so their counts are already right.
+func (t *tx) recountSources(articles []string) {
+	seen := map[string]bool{}
+	for _, a := range articles {
+		for _, id := range t.st.citing[a] {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			r, ok := t.relationship(id)
+			if !ok {
+				continue
+			}
+			if n := graph.CountSources(r.Evidence, t.outletOf); n != r.SourceCount {
+				r.SourceCount = n
+				t.putRelationship(r)
+			}
+		}
+	}
+}
+
+// compactIDs drops repeated ids, keeping the first of each.
+func compactIDs[T comparable](ids []T) []T {
+	var out []T
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Empty lists are stored as nil so that every read returns the same shape.
+func normalizeEntity(e graph.Entity) graph.Entity {
+	e.Aliases = nilIfEmpty(e.Aliases)
+	return e
+}
+
+func normalizeArticle(a graph.Article) graph.Article {
+	a.Authors = nilIfEmpty(a.Authors)
+	return a
+}
+
+func normalizeRelationship(r graph.Relationship) graph.Relationship {
+	r.About = nilIfEmpty(r.About)
+	if len(r.Evidence) == 0 {
+		r.Evidence = nil
+	}
+	return r
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
+}
