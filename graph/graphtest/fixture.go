@@ -59,7 +59,7 @@ func Fixture() graph.Batch {
 		},
 		Relationships: []graph.Relationship{
 			{ID: rWarned, Type: graph.Warned, From: usGov, To: mexicoGov, About: []string{gru}, Date: "2022-03", DateText: "March 2022",
-				Summary: "US officials warned Mexico that GRU officers worked under diplomatic cover",
+				Summary:  "US officials warned Mexico that GRU officers worked under diplomatic cover",
 				Evidence: []graph.Evidence{{Article: nyt1, Excerpt: "reports the warning"}, {Article: pais1}}},
 			{ID: rRequested, Type: graph.Requested, From: usGov, To: mexicoGov, About: []string{diplomats}, Date: "2022-03-01",
 				Summary: "asked Mexico to expel suspected officers", Evidence: []graph.Evidence{{Article: nyt1}}},

@@ -170,11 +170,15 @@ func (s suite) testApplyAtomic(t *testing.T) {
 		Relationships: []graph.Relationship{{ID: "r-new", Type: graph.Warned, From: "new-person", To: usGov, Evidence: []graph.Evidence{{Article: "new-article"}}}},
 	}
 	breakers := map[string]func(b *graph.Batch){
-		"missing end":       func(b *graph.Batch) { b.Relationships[0].To = "ghost" },
-		"missing article":   func(b *graph.Batch) { b.Relationships[0].Evidence[0].Article = "ghost" },
-		"missing outlet":    func(b *graph.Batch) { b.Articles[0].Outlet = "ghost" },
-		"invalid entity":    func(b *graph.Batch) { b.Entities = append(b.Entities, graph.Entity{ID: "x", Kind: "PLANET", Name: "X"}) },
-		"relationship bad":  func(b *graph.Batch) { b.Relationships = append(b.Relationships, graph.Relationship{ID: "r-bad", Type: "HUGGED", From: usGov}) },
+		"missing end":     func(b *graph.Batch) { b.Relationships[0].To = "ghost" },
+		"missing article": func(b *graph.Batch) { b.Relationships[0].Evidence[0].Article = "ghost" },
+		"missing outlet":  func(b *graph.Batch) { b.Articles[0].Outlet = "ghost" },
+		"invalid entity": func(b *graph.Batch) {
+			b.Entities = append(b.Entities, graph.Entity{ID: "x", Kind: "PLANET", Name: "X"})
+		},
+		"relationship bad": func(b *graph.Batch) {
+			b.Relationships = append(b.Relationships, graph.Relationship{ID: "r-bad", Type: "HUGGED", From: usGov})
+		},
 		"no relationship id": func(b *graph.Batch) { b.Relationships[0].ID = "" },
 		"outlet demoted": func(b *graph.Batch) {
 			b.Entities = append(b.Entities, graph.Entity{ID: reuters, Kind: graph.Person, Name: "Reuters"})
