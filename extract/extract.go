@@ -1,0 +1,160 @@
+// Package extract finds actors and the acts between them (warnings, denials, expulsions and
+// a few cheaper types) in news text, fully offline: sentence splitting and part-of-speech
+// tags come from prose, lemmas from golem's English dictionary, and everything else from
+// lexicons and a gazetteer embedded in the binary.
+//
+// The extractor reads one clause at a time and prefers saying nothing to saying something
+// false: a refused or unrealised act is reported negated, a requested or possible act is
+// not reported as done, and a topic ("warned about Russia") is never taken for an addressee.
+package extract
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aaaton/golem/v4"
+	"github.com/aaaton/golem/v4/dicts/en"
+	prose "github.com/jdkato/prose/v3"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// DefaultMaxBytes is the largest text Extract accepts unless Options say otherwise.
+const DefaultMaxBytes = 5 << 20
+
+// Document is a text to extract from.
+type Document struct {
+	Text string
+	// Published anchors relative dates ("last week", "on Tuesday"); may be empty.
+	Published graph.PartialDate
+}
+
+// Result is what Extract found. Its JSON form is a contract shared with API clients.
+type Result struct {
+	Entities      []Entity   `json:"entities"`
+	Relationships []Relation `json:"relationships"`
+}
+
+// Entity is an actor mentioned in the text. Known marks an entity the gazetteer supplied
+// (the store's or the world's); others are new.
+type Entity struct {
+	ID      string     `json:"id"`
+	Kind    graph.Kind `json:"kind"`
+	Name    string     `json:"name"`
+	Aliases []string   `json:"aliases"`
+	Known   bool       `json:"-"`
+	// FromStore marks an entity the caller's gazetteer supplied, as opposed to the
+	// built-in world gazetteer.
+	FromStore bool `json:"-"`
+}
+
+// Relation is one act found in the text. To is nil when the text names no counterpart.
+type Relation struct {
+	Type       graph.RelationType `json:"type"`
+	From       string             `json:"from"`
+	To         *string            `json:"to"`
+	About      []string           `json:"about,omitempty"`
+	Negated    bool               `json:"negated"`
+	Date       graph.PartialDate  `json:"date"`
+	DateText   string             `json:"-"`
+	Quantity   string             `json:"quantity,omitempty"`
+	Confidence float64            `json:"confidence"`
+	Evidence   []Span             `json:"evidence"`
+}
+
+// Span is a piece of the input: byte offsets, End exclusive, and the text found there.
+type Span struct {
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+	Text  string `json:"text"`
+}
+
+// Options tune an Extractor.
+type Options struct {
+	// MaxBytes caps the input size; 0 means DefaultMaxBytes.
+	MaxBytes int
+}
+
+// Extractor holds the loaded models. It is immutable after New and safe for concurrent use.
+type Extractor struct {
+	lemmatizer *golem.Lemmatizer
+	world      *mapGazetteer
+	maxBytes   int
+}
+
+// New loads the embedded models with default options.
+func New() (*Extractor, error) { return NewWithOptions(Options{}) }
+
+// NewWithOptions loads the embedded models.
+func NewWithOptions(opts Options) (*Extractor, error) {
+	if opts.MaxBytes < 0 {
+		return nil, graph.Errorf(graph.EINVALID, "max bytes must not be negative, got %d", opts.MaxBytes)
+	}
+	if opts.MaxBytes == 0 {
+		opts.MaxBytes = DefaultMaxBytes
+	}
+	lem, err := golem.New(en.New())
+	if err != nil {
+		return nil, fmt.Errorf("load English lemma dictionary: %w", err)
+	}
+	world, err := parseWorld(worldTSV)
+	if err != nil {
+		return nil, fmt.Errorf("load world gazetteer: %w", err)
+	}
+	return &Extractor{lemmatizer: lem, world: world, maxBytes: opts.MaxBytes}, nil
+}
+
+// Extract finds the entities and relationships in doc. gaz, usually StoreGazetteer, resolves
+// names to existing ids; nil means the built-in world gazetteer only.
+func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (Result, error) {
+	if err := x.checkInput(doc); err != nil {
+		return Result{}, err
+	}
+	pd, err := prose.NewDocumentContext(ctx, doc.Text, prose.WithExtraction(false))
+	if err != nil {
+		return Result{}, fmt.Errorf("analyse text: %w", err)
+	}
+	d := newDocState(x, gaz, doc)
+	sentences := d.split(pd)
+	for i := range sentences {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return Result{}, fmt.Errorf("extract: %w", err)
+			}
+		}
+		s := &sentences[i]
+		d.findMentions(s)
+		d.findRelations(s)
+	}
+	return d.result(), nil
+}
+
+// checkInput rejects text extraction cannot sensibly read.
+func (x *Extractor) checkInput(doc Document) error {
+	switch {
+	case strings.TrimSpace(doc.Text) == "":
+		return graph.Errorf(graph.EINVALID, "text is empty")
+	case len(doc.Text) > x.maxBytes:
+		return graph.Errorf(graph.EINVALID, "text is %d bytes, more than the limit of %d", len(doc.Text), x.maxBytes)
+	case !utf8.ValidString(doc.Text):
+		return graph.Errorf(graph.EINVALID, "text is not valid UTF-8")
+	case strings.ContainsRune(doc.Text, 0):
+		return graph.Errorf(graph.EINVALID, "text contains NUL bytes: binary data, not an article")
+	case !doc.Published.Valid():
+		return graph.Errorf(graph.EINVALID, "invalid published date %q: want YYYY, YYYY-MM or YYYY-MM-DD", doc.Published)
+	}
+	control, total := 0, 0
+	for _, r := range doc.Text {
+		total++
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' || r == utf8.RuneError {
+			control++
+		}
+	}
+	if control*10 > total {
+		return graph.Errorf(graph.EINVALID, "text is mostly control characters (%d of %d): binary data, not an article", control, total)
+	}
+	return nil
+}

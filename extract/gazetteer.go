@@ -1,0 +1,117 @@
+package extract
+
+import (
+	"bufio"
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// Gazetteer resolves names to known entities.
+type Gazetteer interface {
+	// Lookup returns the entity one of whose names or aliases folds (graph.Fold, a leading
+	// "the" dropped) to key.
+	Lookup(key string) (graph.Entity, bool)
+}
+
+// nameKey folds a name the way gazetteers key it: graph.Fold, without a leading "the".
+func nameKey(name string) string {
+	return strings.TrimPrefix(graph.Fold(name), "the ")
+}
+
+// mapGazetteer is a Gazetteer over an in-memory index. A name wins over an alias, so that an
+// entity's own name is never taken by another's alias.
+type mapGazetteer struct {
+	byKey   map[string]graph.Entity
+	isName  map[string]bool
+	demonym map[string]graph.Entity // folded demonym → government
+}
+
+func newMapGazetteer() *mapGazetteer {
+	return &mapGazetteer{byKey: map[string]graph.Entity{}, isName: map[string]bool{}, demonym: map[string]graph.Entity{}}
+}
+
+func (g *mapGazetteer) add(e graph.Entity) {
+	if k := nameKey(e.Name); k != "" && !g.isName[k] {
+		g.byKey[k], g.isName[k] = e, true
+	}
+	for _, a := range e.Aliases {
+		if k := nameKey(a); k != "" {
+			if _, taken := g.byKey[k]; !taken {
+				g.byKey[k] = e
+			}
+		}
+	}
+}
+
+func (g *mapGazetteer) Lookup(key string) (graph.Entity, bool) {
+	e, ok := g.byKey[key]
+	return e, ok
+}
+
+// StoreGazetteer indexes every entity of the store by name and aliases, so that extraction
+// resolves mentions to the store's own ids.
+func StoreGazetteer(ctx context.Context, r graph.EntityReader) (Gazetteer, error) {
+	g := newMapGazetteer()
+	err := r.ScanEntities(ctx, func(e graph.Entity) error {
+		g.add(e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build store gazetteer: %w", err)
+	}
+	return g, nil
+}
+
+// NewGazetteer indexes the given entities; it serves callers that hold entities in memory.
+func NewGazetteer(entities []graph.Entity) Gazetteer {
+	g := newMapGazetteer()
+	for _, e := range entities {
+		g.add(e)
+	}
+	return g
+}
+
+//go:embed world.tsv
+var worldTSV string
+
+// parseWorld reads the embedded world gazetteer.
+func parseWorld(data string) (*mapGazetteer, error) {
+	g := newMapGazetteer()
+	sc := bufio.NewScanner(strings.NewReader(data))
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		cols := strings.Split(text, "\t")
+		if len(cols) < 3 || len(cols) > 5 {
+			return nil, fmt.Errorf("world.tsv:%d: want 3 to 5 tab-separated columns, got %d", line, len(cols))
+		}
+		e := graph.Entity{Kind: graph.Kind(cols[0]), ID: cols[1], Name: cols[2]}
+		if len(cols) > 3 && cols[3] != "" {
+			e.Aliases = strings.Split(cols[3], "|")
+		}
+		if err := e.Validate(); err != nil {
+			return nil, fmt.Errorf("world.tsv:%d: %w", line, err)
+		}
+		g.add(e)
+		if len(cols) > 4 && cols[4] != "" {
+			for _, d := range strings.Split(cols[4], "|") {
+				g.demonym[graph.Fold(d)] = e
+			}
+		}
+	}
+	return g, nil
+}
+
+// LookupWorld resolves a name (e.g. an outlet's, "NYT") against the built-in world
+// gazetteer.
+func (x *Extractor) LookupWorld(name string) (graph.Entity, bool) {
+	return x.world.Lookup(nameKey(name))
+}

@@ -1,0 +1,525 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	prose "github.com/jdkato/prose/v3"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// token is a word or punctuation mark with its byte offsets into the input.
+type token struct {
+	text       string
+	fold       string // graph.Fold of text; "" for punctuation
+	lemma      string // dictionary form of the lower-cased word
+	tag        string // Penn Treebank part of speech
+	start, end int
+	capital    bool // starts with an upper-case letter
+}
+
+// mention is a stretch of a sentence's tokens [lo, hi) that names an entity.
+type mention struct {
+	id     string
+	lo, hi int
+}
+
+// sentence is one sentence with its tokens and the mentions found in it.
+type sentence struct {
+	start, end int
+	text       string
+	toks       []token
+	mentions   []mention
+	date       graph.PartialDate
+	dateText   string
+}
+
+// docState is the working state of one Extract call.
+type docState struct {
+	x         *Extractor
+	gaz       Gazetteer
+	text      string
+	published graph.PartialDate
+	entities  map[string]*Entity
+	order     []string          // entity ids in order of first mention
+	shortName map[string]string // folded surname or acronym → entity id, within the article
+	lastYear  string            // the year most recently named, for "that year"
+	relations []Relation
+}
+
+func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
+	return &docState{
+		x: x, gaz: gaz, text: doc.Text, published: doc.Published,
+		entities: map[string]*Entity{}, shortName: map[string]string{},
+	}
+}
+
+// split turns prose's sentences and tokens into ours.
+func (d *docState) split(pd *prose.Document) []sentence {
+	sents := pd.Sentences()
+	toks := pd.Tokens()
+	out := make([]sentence, 0, len(sents))
+	ti := 0
+	for _, s := range sents {
+		end := s.Start + len(s.Text)
+		cur := sentence{start: s.Start, end: end, text: s.Text}
+		for ti < len(toks) && toks[ti].Start < end {
+			t := toks[ti]
+			ti++
+			if t.Start < s.Start {
+				continue
+			}
+			cur.toks = append(cur.toks, d.newToken(t.Text, t.Tag, t.Start))
+		}
+		out = append(out, cur)
+	}
+	return out
+}
+
+func (d *docState) newToken(text, tag string, start int) token {
+	t := token{text: text, tag: tag, start: start, end: start + len(text)}
+	r, _ := utf8.DecodeRuneInString(text)
+	t.capital = unicode.IsUpper(r)
+	if isWordy(text) {
+		t.fold = foldWord(text)
+		if !t.capital && strings.IndexFunc(t.fold, unicode.IsLetter) >= 0 {
+			t.lemma = d.x.lemmatizer.LemmaLower(strings.ToLower(text))
+		} else {
+			t.lemma = t.fold
+		}
+	}
+	return t
+}
+
+// foldWord is graph.Fold with a fast path for plain ASCII words, which are most words.
+func foldWord(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return graph.Fold(s)
+		}
+	}
+	return strings.ToLower(s)
+}
+
+func isWordy(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// Words that shape mentions.
+var (
+	// titles are dropped from names and mark the name that follows as a person.
+	titles = set("president", "vice", "gen", "general", "director", "minister", "secretary", "deputy",
+		"ambassador", "senator", "sen", "rep", "representative", "gov", "governor", "col", "colonel", "lt",
+		"adm", "admiral", "commander", "chief", "mr", "mrs", "ms", "dr", "foreign", "defense", "prime",
+		"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "then", "former", "chancellor",
+		"prosecutor", "judge", "mayor", "sgt", "maj", "capt", "of", "state", "interior", "security",
+		"national", "attorney", "assistant", "undersecretary", "envoy", "officer", "agent", "senior",
+		"king", "queen", "pope", "premier", "correspondent", "reporter", "journalist", "lawmaker")
+	// orgWords make a capitalised name an agency (or a group, for parties).
+	orgWords = set("ministry", "agency", "committee", "council", "embassy", "department", "command",
+		"bureau", "office", "commission", "service", "services", "directorate", "secretariat", "senate",
+		"congress", "parliament", "police", "army", "navy", "court", "administration", "consulate",
+		"institute", "authority", "intelligence", "guard", "cabinet")
+	groupWords  = set("party", "movement", "alliance", "union", "coalition", "front", "organization", "organisation")
+	outletWords = set("times", "news", "post", "journal", "tribune", "herald", "gazette", "insider",
+		"daily", "telegraph", "press", "magazine", "review", "chronicle", "observer", "monitor", "radio", "tv",
+		"television", "wire", "report", "standard", "courier", "mirror", "star", "globe")
+	// connectors may sit inside a capitalised name: "Ministry of Foreign Affairs".
+	connectors = set("of", "for", "and", "de", "del", "la", "los", "las", "y", "on")
+	// govNouns after a demonym stand for the government: "Mexican officials" → mexico.
+	govNouns = set("official", "officials", "authorities", "government", "administration", "leaders",
+		"leadership", "president", "prosecutors", "police", "intelligence", "counterintelligence", "security",
+		"ministers", "minister", "diplomacy", "state", "regime", "side")
+	// peopleNouns after a demonym name a group of that country's people.
+	peopleNouns = map[string]string{
+		"spies": "intelligence officers", "spy": "intelligence officers", "agents": "intelligence officers",
+		"officers": "intelligence officers", "operatives": "intelligence officers",
+		"diplomats": "diplomats", "diplomat": "diplomats", "nationals": "nationals", "citizens": "nationals",
+	}
+	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
+	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal",
+		"government", "suspected", "alleged", "undercover", "embassy", "career", "accredited", "law",
+		"enforcement", "defense", "counterintelligence", "affairs", "ministry", "high", "ranking", "high-ranking")
+)
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// maxWindow bounds gazetteer lookups, in tokens.
+const maxWindow = 8
+
+// findMentions fills s.mentions, left to right, without overlaps.
+func (d *docState) findMentions(s *sentence) {
+	toks := s.toks
+	for i := 0; i < len(toks); {
+		n := d.mentionAt(s, i)
+		if n <= 0 {
+			i++
+			continue
+		}
+		i += n
+	}
+}
+
+// mentionAt tries to read a mention starting at token i; it returns the tokens consumed.
+func (d *docState) mentionAt(s *sentence, i int) int {
+	toks := s.toks
+	t := toks[i]
+	if !t.capital {
+		return 0
+	}
+	run := capitalRun(toks, i)
+	gazLen, gazEnt, fromStore := d.lookupLongest(toks, i)
+	if gazLen >= run {
+		if gazLen > 0 {
+			d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
+		}
+		return gazLen
+	}
+	last := toks[i+run-1].fold
+	if kind, ok := orgKind(toks[i:i+run], last); ok && (run > 1 || !isSentenceStart(toks, i)) {
+		lo := i
+		if toks[lo].fold == "the" {
+			lo++
+		}
+		if lo < i+run {
+			d.addNew(s, lo, i+run, kind, s.textOf(toks[lo:i+run]))
+		}
+		return run
+	}
+	if titles[t.fold] && t.fold != "of" {
+		j := i
+		for j < i+run && titles[toks[j].fold] {
+			j++
+		}
+		if j < i+run {
+			return (j - i) + d.personAt(s, j, i+run, true)
+		}
+		return run
+	}
+	if gazLen > 0 {
+		d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
+		return gazLen
+	}
+	if n := d.demonymPhrase(s, i); n > 0 {
+		return n
+	}
+	if t.fold == "the" {
+		return 1
+	}
+	return d.personAt(s, i, i+run, false)
+}
+
+// orgKind types a capitalised run by its cue words: outlets and groups by their last word
+// ("The Washington Post", "Workers' Party"), agencies by any ("Ministry of the Interior").
+func orgKind(run []token, last string) (graph.Kind, bool) {
+	switch {
+	case outletWords[last]:
+		return graph.Outlet, true
+	case groupWords[last]:
+		return graph.Group, true
+	}
+	for _, t := range run {
+		if orgWords[t.fold] {
+			return graph.Agency, true
+		}
+	}
+	return "", false
+}
+
+// personAt reads a name in toks [lo, hi): a known name, a surname or acronym seen earlier in
+// the article, or, when a title or the name's shape says so, a new person. It returns the
+// tokens consumed, 0 when nothing was read.
+func (d *docState) personAt(s *sentence, lo, hi int, titled bool) int {
+	toks := s.toks
+	for n := hi - lo; n >= 1; n-- {
+		key := joinFolds(toks[lo : lo+n])
+		if id, ok := d.shortName[key]; ok {
+			d.addMentionID(s, lo, lo+n, id)
+			return n
+		}
+	}
+	n := hi - lo
+	if n > 4 {
+		return 0
+	}
+	for _, t := range toks[lo:hi] {
+		if !isNameWord(t.text) || !titled && !strings.HasPrefix(t.tag, "NNP") {
+			return 0
+		}
+	}
+	// An untitled single word is too often a sentence opener or a common noun in capitals.
+	if !titled && n < 2 {
+		return 0
+	}
+	d.addNew(s, lo, hi, graph.Person, s.textOf(toks[lo:hi]))
+	return n
+}
+
+func isNameWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	for _, c := range w {
+		if !unicode.IsLetter(c) && c != '-' && c != '\'' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// demonymPhrase reads "Mexican officials" (the government) or "Russian spies" (a group of
+// that country's people) at token i.
+func (d *docState) demonymPhrase(s *sentence, i int) int {
+	toks := s.toks
+	var country graph.Entity
+	n := 0
+	for w := 2; w >= 1; w-- {
+		if i+w <= len(toks) {
+			if e, ok := d.x.world.demonym[joinFolds(toks[i:i+w])]; ok {
+				country, n = e, w
+				break
+			}
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	j := i + n
+	for j < len(toks) && j < i+n+3 && nounModifiers[toks[j].fold] && !isHead(toks, j) {
+		j++
+	}
+	if j >= len(toks) {
+		return 0
+	}
+	head := toks[j].fold
+	if toks[j].capital && j+1 < len(toks) && toks[j+1].capital {
+		return 0 // "Mexican President Andrés Manuel López Obrador": a title, not the government
+	}
+	switch {
+	case govNouns[head]:
+		d.addMention(s, i, j+1, country, true, false)
+		return j + 1 - i
+	case peopleNouns[head] != "":
+		name := s.textOf(toks[i:i+n]) + " " + peopleNouns[head]
+		if e, ok := d.lookup(nameKey(name)); ok {
+			d.addMention(s, i, j+1, e, true, d.inStore(e))
+		} else {
+			d.addNew(s, i, j+1, graph.Group, name)
+		}
+		return j + 1 - i
+	case head == "embassy" || head == "consulate" || head == "ministry":
+		name := s.textOf(toks[i:i+n]) + " " + strings.ToLower(toks[j].text)
+		if e, ok := d.lookup(nameKey(name)); ok {
+			d.addMention(s, i, j+1, e, true, d.inStore(e))
+		} else {
+			d.addNew(s, i, j+1, graph.Agency, titleCase(name))
+		}
+		return j + 1 - i
+	}
+	return 0
+}
+
+// isHead reports whether toks[j] is itself a noun a demonym phrase can end on, so that
+// "Mexican intelligence" stops at "intelligence" unless a head noun follows.
+func isHead(toks []token, j int) bool {
+	f := toks[j].fold
+	if !govNouns[f] && peopleNouns[f] == "" {
+		return false
+	}
+	if j+1 >= len(toks) {
+		return true
+	}
+	next := toks[j+1].fold
+	return !govNouns[next] && peopleNouns[next] == ""
+}
+
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r, size := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[size:]
+	}
+	return strings.Join(words, " ")
+}
+
+// capitalRun counts the tokens from i that form a capitalised name, connectors included
+// when a capitalised word follows them.
+func capitalRun(toks []token, i int) int {
+	j := i
+	for j < len(toks) {
+		t := toks[j]
+		switch {
+		case t.capital && t.fold != "":
+			j++
+		case j > i && connectors[t.fold] && j+1 < len(toks) && toks[j+1].capital && toks[j+1].fold != "":
+			j++
+		default:
+			return j - i
+		}
+	}
+	return j - i
+}
+
+func isSentenceStart(toks []token, i int) bool {
+	for k := i - 1; k >= 0; k-- {
+		if toks[k].fold != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func joinFolds(toks []token) string {
+	var b strings.Builder
+	for _, t := range toks {
+		if t.fold == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.fold)
+	}
+	return b.String()
+}
+
+// lookupLongest finds the longest gazetteer name starting at token i that doesn't cross
+// punctuation; the caller's gazetteer wins over the world's.
+func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) {
+	end := i
+	for end < len(toks) && end < i+maxWindow && (toks[end].fold != "" || toks[end].text == "'s") {
+		end++
+	}
+	for j := end; j > i; j-- {
+		if toks[j-1].fold == "" {
+			continue
+		}
+		key := joinFolds(toks[i:j])
+		if toks[i].fold == "the" {
+			key = strings.TrimPrefix(key, "the ")
+		}
+		if d.gaz != nil {
+			if e, ok := d.gaz.Lookup(key); ok {
+				return j - i, e, true
+			}
+		}
+		if e, ok := d.x.world.Lookup(key); ok {
+			return j - i, e, false
+		}
+	}
+	return 0, graph.Entity{}, false
+}
+
+func (d *docState) lookup(key string) (graph.Entity, bool) {
+	if d.gaz != nil {
+		if e, ok := d.gaz.Lookup(key); ok {
+			return e, true
+		}
+	}
+	return d.x.world.Lookup(key)
+}
+
+func (d *docState) inStore(e graph.Entity) bool {
+	if d.gaz == nil {
+		return false
+	}
+	got, ok := d.gaz.Lookup(nameKey(e.Name))
+	return ok && got.ID == e.ID
+}
+
+func (s *sentence) textOf(toks []token) string {
+	return strings.TrimSpace(textBetween(s, toks[0].start, toks[len(toks)-1].end))
+}
+
+func textBetween(s *sentence, start, end int) string {
+	return s.text[start-s.start : end-s.start]
+}
+
+// addNew records a mention of an entity the gazetteers don't know, unless the article has
+// already named it.
+func (d *docState) addNew(s *sentence, lo, hi int, kind graph.Kind, name string) {
+	name = strings.TrimSuffix(strings.TrimSuffix(name, "'s"), "’s")
+	id := graph.Slug(name)
+	if id == "" || len(id) > graph.MaxIDLen {
+		return
+	}
+	if e, ok := d.lookup(nameKey(name)); ok {
+		d.addMention(s, lo, hi, e, true, d.inStore(e))
+		return
+	}
+	d.addMention(s, lo, hi, graph.Entity{ID: id, Kind: kind, Name: name}, false, false)
+}
+
+// addMention records a mention of e and the short forms later sentences may use for it.
+func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fromStore bool) {
+	ent, ok := d.entities[e.ID]
+	if !ok {
+		ent = &Entity{ID: e.ID, Kind: e.Kind, Name: e.Name, Aliases: []string{}, Known: known, FromStore: fromStore}
+		d.entities[e.ID] = ent
+		d.order = append(d.order, e.ID)
+		d.registerShortNames(ent)
+	}
+	surface := strings.TrimSuffix(s.textOf(s.toks[lo:hi]), "'s")
+	if graph.Fold(surface) != graph.Fold(ent.Name) && !slices.ContainsFunc(ent.Aliases, func(a string) bool { return graph.Fold(a) == graph.Fold(surface) }) {
+		ent.Aliases = append(ent.Aliases, surface)
+	}
+	s.mentions = append(s.mentions, mention{id: e.ID, lo: lo, hi: hi})
+}
+
+func (d *docState) addMentionID(s *sentence, lo, hi int, id string) {
+	e := d.entities[id]
+	d.addMention(s, lo, hi, graph.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name}, e.Known, e.FromStore)
+}
+
+// registerShortNames lets later mentions use a person's surname ("Ebrard", "López
+// Obrador") or a name's capital initials ("AMLO").
+func (d *docState) registerShortNames(e *Entity) {
+	words := strings.Fields(graph.Fold(e.Name))
+	if e.Kind == graph.Person && len(words) >= 2 {
+		d.setShort(words[len(words)-1], e.ID)
+		if len(words) >= 3 {
+			d.setShort(strings.Join(words[len(words)-2:], " "), e.ID)
+		}
+	}
+	var initials strings.Builder
+	for _, w := range strings.Fields(e.Name) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsUpper(r) {
+			initials.WriteRune(unicode.ToLower(r))
+		}
+	}
+	if initials.Len() >= 3 && len(strings.Fields(e.Name)) >= 3 {
+		d.setShort(initials.String(), e.ID)
+	}
+}
+
+// setShort keeps the first entity to claim a short name: in news prose the first full
+// name introduces the surname used afterwards.
+func (d *docState) setShort(key, id string) {
+	if _, taken := d.shortName[key]; !taken {
+		d.shortName[key] = id
+	}
+}
+
+// result assembles the Result in order of first mention.
+func (d *docState) result() Result {
+	res := Result{Entities: make([]Entity, 0, len(d.order)), Relationships: d.relations}
+	if res.Relationships == nil {
+		res.Relationships = []Relation{}
+	}
+	for _, id := range d.order {
+		res.Entities = append(res.Entities, *d.entities[id])
+	}
+	return res
+}

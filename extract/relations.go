@@ -1,0 +1,575 @@
+package extract
+
+import (
+	"slices"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// Trigger lexicons, by lemma. Multi-word triggers are matched in triggerAt.
+var (
+	verbTriggers = map[string]graph.RelationType{
+		"warn": graph.Warned, "caution": graph.Warned, "alert": graph.Warned, "brief": graph.Warned,
+		"forewarn": graph.Warned,
+		"deny":     graph.Denied, "dismiss": graph.Denied, "reject": graph.Denied, "rebuff": graph.Denied,
+		"downplay": graph.Denied, "refute": graph.Denied,
+		"expel": graph.Expelled,
+		"urge":  graph.Requested, "ask": graph.Requested, "press": graph.Requested, "request": graph.Requested,
+		"pressure": graph.Requested, "implore": graph.Requested,
+		"accuse": graph.Accused,
+		"arrest": graph.Arrested, "detain": graph.Arrested,
+	}
+	// particleTriggers are phrasal verbs: lemma + particle.
+	particleTriggers = map[[2]string]graph.RelationType{
+		{"brush", "off"}: graph.Denied, {"brush", "aside"}: graph.Denied, {"shrug", "off"}: graph.Denied,
+		{"wave", "off"}: graph.Denied, {"wave", "away"}: graph.Denied, {"turn", "down"}: graph.Denied,
+		{"play", "down"}: graph.Denied,
+		{"kick", "out"}:  graph.Expelled, {"throw", "out"}: graph.Expelled,
+		{"call", "on"}: graph.Requested, {"call", "upon"}: graph.Requested,
+	}
+	// concernNouns after raise/voice/express make a warning: "raised concerns with Mexico".
+	concernNouns = set("concern", "concerns", "alarm", "alarms", "issue", "matter", "question", "questions",
+		"worries", "worry", "flag", "flags", "objection", "objections", "suspicion", "suspicions")
+	// requestNouns are the things a refusal refuses: "refused requests to expel".
+	requestNouns = set("request", "requests", "demand", "demands", "call", "calls", "appeal", "appeals",
+		"pressure", "application", "applications", "bid", "bids", "push", "entreaties")
+	// refusers turn down what follows: "refused requests", "declined to expel".
+	refusers = set("refuse", "decline", "reject", "rebuff", "deny", "ignore", "resist", "dismiss", "fail")
+	// doneGovernors assert the act they govern: "decided to expel".
+	doneGovernors = set("decide", "move", "vote", "proceed", "go", "begin", "start")
+	modals        = set("may", "might", "could", "would", "should", "will", "can", "must", "shall", "'d", "'ll", "wo", "ca")
+	negators      = set("not", "n't", "never", "no", "neither", "nor")
+	auxiliaries   = set("do", "does", "did", "has", "have", "had", "be", "is", "are", "was", "were", "been",
+		"being", "also", "still", "yet", "ever", "formally", "officially", "repeatedly", "publicly", "privately",
+		"quietly", "flatly", "firmly", "swiftly", "later", "eventually", "then", "once", "again", "already",
+		"reportedly", "allegedly", "directly", "personally", "explicitly", "effectively", "so", "far", "in",
+		"fact", "subsequently", "immediately", "reportedly", "ultimately", "even", "just", "only", "twice",
+		"twice", "openly", "strongly", "sharply", "curtly", "abruptly", "angrily")
+	beForms       = set("be", "is", "are", "was", "were", "been", "being", "get", "got", "gets", "'s", "'re")
+	conditionals  = set("if", "whether", "unless")
+	boundaries    = set("that", "which", "who", "whom", "whose", "because", "but", "while", "although", "though", "after", "before", "when", "since", "saying", "said", "says", "where", "until", "whereas", "so")
+	topicPreps    = set("about", "over", "on", "regarding", "concerning", "of", "against", "around")
+	locationPreps = set("in", "at", "across", "inside", "within", "into", "near", "throughout", "outside")
+)
+
+// trigger is an act word found in a sentence.
+type trigger struct {
+	typ     graph.RelationType
+	lo, hi  int  // tokens of the trigger
+	nominal bool // "warnings", "requests": the act as a noun
+	withTo  bool // the addressee comes after "with"/"to": "raised concerns with"
+}
+
+// findRelations reads the acts in s.
+func (d *docState) findRelations(s *sentence) {
+	d.sentenceDate(s)
+	toks := s.toks
+	var refusal *trigger // the clause's refusal, whose requests are not granted
+	refusalSubject := -1 // mention index of the refuser
+	for k := 0; k < len(toks); k++ {
+		if k > 0 && toks[k].fold == "" && (toks[k].text == ";" || toks[k].text == ":") {
+			refusal, refusalSubject = nil, -1
+		}
+		tr, ok := d.triggerAt(s, k)
+		if !ok {
+			continue
+		}
+		if refusers[toks[k].lemma] && tr.typ == graph.Denied {
+			t := tr
+			refusal = &t
+			refusalSubject = d.subjectOf(s, tr.lo)
+		}
+		if tr.nominal {
+			d.nominal(s, tr, refusal, refusalSubject)
+			k = tr.hi - 1
+			continue
+		}
+		negated, asserted, viaRefusal := d.modality(s, tr, refusal)
+		if !asserted {
+			k = tr.hi - 1
+			continue
+		}
+		d.clause(s, tr, negated, viaRefusal, refusalSubject)
+		k = tr.hi - 1
+	}
+}
+
+// triggerAt recognises a trigger starting at token k.
+func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
+	toks := s.toks
+	t := toks[k]
+	if t.fold == "" || t.capital && k > 0 && !isSentenceStart(toks, k) {
+		return trigger{}, false
+	}
+	lemma := t.lemma
+	isVerb := len(t.tag) > 0 && t.tag[0] == 'V'
+	next := func(n int) string {
+		if k+n < len(toks) {
+			return toks[k+n].fold
+		}
+		return ""
+	}
+	switch {
+	case lemma == "warning" || t.fold == "warnings" || t.fold == "warning" && !isVerb:
+		return trigger{typ: graph.Warned, lo: k, hi: k + 1, nominal: true}, true
+	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb && (next(1) == "from" || next(1) == "by" || isPossessive(toks, k)):
+		return trigger{typ: graph.Requested, lo: k, hi: k + 1, nominal: true}, true
+	case lemma == "raise" || lemma == "voice" || lemma == "express" || lemma == "flag":
+		for j := k + 1; j < len(toks) && j <= k+4; j++ {
+			if concernNouns[toks[j].fold] {
+				return trigger{typ: graph.Warned, lo: k, hi: j + 1, withTo: true}, true
+			}
+			if toks[j].fold == "" {
+				break
+			}
+		}
+		return trigger{}, false
+	case lemma == "declare" || lemma == "deem":
+		for j := k + 1; j+2 < len(toks) && j <= k+8; j++ {
+			if toks[j].fold == "persona" && toks[j+1].fold == "non" && toks[j+2].fold == "grata" {
+				return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
+			}
+		}
+		return trigger{}, false
+	case lemma == "order":
+		// "ordered the expulsion of", "ordered X to leave"
+		for j := k + 1; j < len(toks) && j <= k+10; j++ {
+			if toks[j].fold == "expulsion" || toks[j].fold == "leave" && toks[j-1].fold == "to" {
+				return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
+			}
+			if boundaries[toks[j].fold] || toks[j].fold == "" {
+				break
+			}
+		}
+		return trigger{}, false
+	case lemma == "refuse" || lemma == "decline":
+		if next(1) == "to" {
+			return trigger{}, false // governs the verb that follows; see modality
+		}
+		return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
+	}
+	if typ, ok := particleTriggers[[2]string{lemma, next(1)}]; ok {
+		return trigger{typ: typ, lo: k, hi: k + 2}, true
+	}
+	// a phrasal verb split by its object: "brushed the warnings off" is rare in news; skip
+	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
+		if typ == graph.Requested && !d.mentionStartsNear(s, k+1, 2) {
+			return trigger{}, false // "asked about", "pressed on": no addressee, no request
+		}
+		if lemma == "brief" && t.fold == "briefly" {
+			return trigger{}, false
+		}
+		return trigger{typ: typ, lo: k, hi: k + 1, withTo: typ == graph.Warned && lemma != "warn" && lemma != "brief" && lemma != "alert" && lemma != "caution"}, true
+	}
+	return trigger{}, false
+}
+
+func isPossessive(toks []token, k int) bool {
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		if toks[j].text == "'s" || toks[j].text == "’s" {
+			return true
+		}
+	}
+	return false
+}
+
+// mentionStartsNear reports whether a mention starts within n tokens from k.
+func (d *docState) mentionStartsNear(s *sentence, k, n int) bool {
+	for _, m := range s.mentions {
+		if m.lo >= k && m.lo < k+n+1 {
+			return true
+		}
+	}
+	return false
+}
+
+// modality decides whether the act is reported as done (asserted), as refused or not done
+// (negated), or neither ("may expel", "urged Mexico to expel"). viaRefusal says the act was
+// requested and the request refused, so the refuser is the actor.
+func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated, asserted, viaRefusal bool) {
+	toks := s.toks
+	k := tr.lo
+	for j := k - 1; j >= 0; j-- {
+		f := toks[j].fold
+		if conditionals[f] {
+			return false, false, false
+		}
+		if toks[j].text == ";" {
+			break
+		}
+	}
+	if k > 0 && toks[k-1].fold == "to" {
+		g := k - 2
+		for g >= 0 && (auxiliaries[toks[g].fold] && !beForms[toks[g].fold] || d.inMention(s, g) || toks[g].fold == "") {
+			g--
+		}
+		if g < 0 {
+			return false, false, false
+		}
+		gl := toks[g].lemma
+		switch {
+		case gl == "refuse" || gl == "decline" || gl == "fail" || gl == "yet" || gl == "refrain" || gl == "hesitate" && d.negatedAt(s, g):
+			return true, true, false
+		case doneGovernors[gl] && !d.negatedAt(s, g):
+			return false, true, false
+		case requestNouns[toks[g].fold] && refusal != nil && refusal.lo < g:
+			return true, true, true
+		}
+		return false, false, false
+	}
+	if k > 0 && (toks[k-1].fold == "from" && k > 1 && toks[k-2].lemma == "refrain") {
+		return true, true, false
+	}
+	if k > 0 && (toks[k-1].fold == "without" || toks[k-1].lemma == "avoid" || toks[k-1].lemma == "consider") {
+		return false, false, false
+	}
+	neg := d.negatedAt(s, k)
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		f := toks[j].fold
+		if modals[f] {
+			return neg, neg, false
+		}
+		if !auxiliaries[f] && !negators[f] && !beForms[f] {
+			break
+		}
+	}
+	return neg, true, false
+}
+
+// negatedAt reports a negator in the auxiliary chain before token k: "did not expel",
+// "were never expelled".
+func (d *docState) negatedAt(s *sentence, k int) bool {
+	toks := s.toks
+	for j := k - 1; j >= 0 && j >= k-5; j-- {
+		f := toks[j].fold
+		if negators[f] {
+			return true
+		}
+		if !auxiliaries[f] && !beForms[f] && !modals[f] && f != "to" && toks[j].tag != "RB" {
+			return false
+		}
+	}
+	return false
+}
+
+func (d *docState) inMention(s *sentence, j int) bool {
+	return d.mentionIndexAt(s, j) >= 0
+}
+
+func (d *docState) mentionIndexAt(s *sentence, j int) int {
+	for i, m := range s.mentions {
+		if j >= m.lo && j < m.hi {
+			return i
+		}
+	}
+	return -1
+}
+
+// isPassive reports "were expelled", "was not warned".
+func isPassive(toks []token, k int) bool {
+	if toks[k].tag != "VBN" && toks[k].tag != "VBD" {
+		return false
+	}
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		f := toks[j].fold
+		if beForms[f] {
+			return f != "'s" || toks[k].tag == "VBN"
+		}
+		if !negators[f] && !auxiliaries[f] && toks[j].tag != "RB" {
+			return false
+		}
+	}
+	return false
+}
+
+// subjectOf finds the actor of the verb at token k: the nearest mention to its left in
+// the clause, preferring one not governed by a preposition ("officials in Washington").
+// It returns a mention index or -1.
+func (d *docState) subjectOf(s *sentence, k int) int {
+	best, fallback := -1, -1
+	for i := len(s.mentions) - 1; i >= 0; i-- {
+		m := s.mentions[i]
+		if m.hi > k {
+			continue
+		}
+		if d.crossesBoundary(s, m.hi, k) {
+			break
+		}
+		prep := m.lo > 0 && s.toks[m.lo-1].tag == "IN" && s.toks[m.lo-1].fold != "that"
+		if !prep && !d.isPossessor(s, m) {
+			best = i
+			break
+		}
+		if fallback < 0 && !prep {
+			fallback = i
+		}
+	}
+	if best < 0 {
+		return fallback
+	}
+	return best
+}
+
+// isPossessor reports "Mexico's foreign minister": the mention owns the real subject.
+func (d *docState) isPossessor(s *sentence, m mention) bool {
+	if m.hi >= len(s.toks) || s.toks[m.hi].tag != "POS" {
+		return false
+	}
+	return m.hi+1 < len(s.toks) && !d.inMention(s, m.hi+1)
+}
+
+// crossesBoundary reports a clause break between tokens lo and hi: a semicolon, or a
+// relative/complement word that starts a new clause.
+func (d *docState) crossesBoundary(s *sentence, lo, hi int) bool {
+	for j := lo; j < hi; j++ {
+		t := s.toks[j]
+		if t.text == ";" || t.fold == "that" && t.tag == "IN" || t.fold == "while" || t.fold == "but" || t.fold == "although" || t.fold == "because" {
+			return true
+		}
+	}
+	return false
+}
+
+// coordinated returns mention i plus those joined to it by "and": "the United States and
+// its European allies".
+func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
+	out := []int{i}
+	for {
+		var j int
+		if leftward {
+			j = i - 1
+		} else {
+			j = i + 1
+		}
+		if j < 0 || j >= len(s.mentions) {
+			return out
+		}
+		a, b := s.mentions[min(i, j)], s.mentions[max(i, j)]
+		if !joinedByAnd(s.toks[a.hi:b.lo]) {
+			return out
+		}
+		out = append(out, j)
+		i = j
+	}
+}
+
+func joinedByAnd(between []token) bool {
+	sawAnd := false
+	for _, t := range between {
+		switch t.fold {
+		case "and", "as", "well":
+			sawAnd = true
+		case "its", "their", "the", "his", "her", "":
+			if t.fold == "" && t.text != "," {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return sawAnd || len(between) == 1 && between[0].text == ","
+}
+
+// objects reads the counterpart(s) and topics after the trigger, up to the clause's end.
+func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, claimFrom int) {
+	claimFrom = -1
+	toks := s.toks
+	end := min(len(toks), tr.hi+18)
+	for j := tr.hi; j < end; j++ {
+		t := toks[j]
+		if boundaries[t.fold] && !(t.fold == "that" && t.tag != "IN") || t.text == ";" || t.text == "(" {
+			end = j
+			break
+		}
+		if t.fold == "to" && j+1 < len(toks) && toks[j+1].tag == "VB" {
+			end = j // "urged Mexico to expel": the infinitive is another act
+			break
+		}
+	}
+	for i, m := range s.mentions {
+		if m.lo < tr.hi || m.lo >= end {
+			continue
+		}
+		prep := ""
+		if m.lo > 0 {
+			prep = toks[m.lo-1].fold
+			if prep == "the" || prep == "its" || prep == "their" && m.lo > 1 {
+				prep = toks[m.lo-2].fold
+			}
+		}
+		switch {
+		case topicPreps[prep]:
+			about = append(about, m.id)
+		case locationPreps[prep]:
+		case prep == "from" || prep == "by":
+			if claimFrom < 0 {
+				claimFrom = i
+			}
+		case prep == "with" || prep == "to" || prep == "for":
+			if tr.withTo || tr.typ == graph.Denied || tr.typ == graph.Warned {
+				if len(to) == 0 {
+					to = append(to, d.coordinated(s, i, false)...)
+				}
+			}
+		default:
+			if tr.withTo && len(to) == 0 && !d.isPossessor(s, m) {
+				continue // "raised the issue with X": a bare mention here is part of the issue
+			}
+			if len(to) == 0 {
+				to = append(to, d.coordinated(s, i, false)...)
+			}
+		}
+	}
+	return to, about, claimFrom
+}
+
+// clause emits the relations of a verbal trigger.
+func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, refusalSubject int) {
+	toks := s.toks
+	var subjects, tos []int
+	var about []string
+	conf := 0.8
+	if isPassive(toks, tr.lo) && !viaRefusal {
+		subj := d.subjectOf(s, tr.lo)
+		objs, ab, agent := d.objects(s, tr)
+		about = ab
+		switch {
+		case agent >= 0:
+			subjects = []int{agent}
+		case tr.typ == graph.Expelled && len(objs) > 0 && d.entities[s.mentions[objs[0]].id].Kind == graph.Government:
+			subjects = objs[:1] // "were expelled from the Netherlands"
+		default:
+			return
+		}
+		if subj >= 0 {
+			tos = d.coordinated(s, subj, true)
+		}
+		conf = 0.7
+	} else {
+		subj := d.subjectOf(s, tr.lo)
+		if viaRefusal {
+			subj = refusalSubject
+		}
+		if subj < 0 {
+			return
+		}
+		subjects = d.coordinated(s, subj, true)
+		objs, ab, claimFrom := d.objects(s, tr)
+		about = ab
+		tos = objs
+		if tr.typ == graph.Denied && claimFrom >= 0 && len(tos) == 0 {
+			tos = []int{claimFrom} // "dismissed the warnings from Washington"
+		}
+	}
+	quantity := ""
+	if tr.typ == graph.Expelled || tr.typ == graph.Arrested {
+		quantity = findQuantity(s, tr.hi)
+	}
+	if len(tos) == 0 {
+		conf -= 0.2
+		if tr.typ == graph.Expelled || tr.typ == graph.Arrested || tr.typ == graph.Requested || tr.typ == graph.Accused {
+			return // these acts need someone acted on
+		}
+	}
+	for _, si := range subjects {
+		from := s.mentions[si].id
+		if len(tos) == 0 {
+			d.emit(s, tr.typ, from, "", about, negated, quantity, conf)
+		}
+		for _, oi := range tos {
+			d.emit(s, tr.typ, from, s.mentions[oi].id, about, negated, quantity, conf)
+		}
+	}
+}
+
+// nominal handles an act named by a noun: "warnings from Washington", "U.S. requests".
+func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSubject int) {
+	toks := s.toks
+	from := -1
+	if tr.hi < len(toks) && (toks[tr.hi].fold == "from" || toks[tr.hi].fold == "by") {
+		if i := d.mentionIndexAt(s, tr.hi+1); i >= 0 || tr.hi+2 < len(toks) && toks[tr.hi+1].fold == "the" {
+			if i < 0 {
+				i = d.mentionIndexAt(s, tr.hi+2)
+			}
+			from = i
+		}
+	}
+	if from < 0 {
+		// "Washington's warnings", "U.S. requests"
+		for j := tr.lo - 1; j >= 0 && j >= tr.lo-4; j-- {
+			if i := d.mentionIndexAt(s, j); i >= 0 {
+				from = i
+				break
+			}
+			if toks[j].tag != "JJ" && toks[j].tag != "POS" && toks[j].tag != "RB" && toks[j].tag != "VBN" {
+				break
+			}
+		}
+	}
+	if from < 0 {
+		return
+	}
+	to := ""
+	for j := tr.hi; j < len(toks) && j < tr.hi+6; j++ {
+		if toks[j].fold == "to" || toks[j].fold == "for" {
+			if i := d.mentionIndexAt(s, j+1); i >= 0 {
+				to = s.mentions[i].id
+			}
+			break
+		}
+	}
+	if to == "" && refusal != nil && refusal.lo < tr.lo && refusalSubject >= 0 {
+		to = s.mentions[refusalSubject].id // "Mexico dismissed warnings from Washington"
+	}
+	if tr.typ == graph.Requested && to == "" {
+		return
+	}
+	conf := 0.6
+	if to == "" {
+		conf = 0.4
+	}
+	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
+}
+
+// emit records a relation, merging it with an earlier one that says the same.
+func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, about []string, negated bool, quantity string, conf float64) {
+	if from == to {
+		return
+	}
+	about = slices.DeleteFunc(slices.Clone(about), func(a string) bool { return a == from || a == to })
+	span := Span{Start: s.start, End: s.end, Text: s.text}
+	for i := range d.relations {
+		r := &d.relations[i]
+		if r.Type == typ && r.From == from && ptrString(r.To) == to && r.Negated == negated {
+			if !slices.Contains(r.Evidence, span) {
+				r.Evidence = append(r.Evidence, span)
+			}
+			for _, a := range about {
+				if !slices.Contains(r.About, a) {
+					r.About = append(r.About, a)
+				}
+			}
+			if r.Date == "" {
+				r.Date, r.DateText = s.date, s.dateText
+			}
+			if r.Quantity == "" {
+				r.Quantity = quantity
+			}
+			r.Confidence = max(r.Confidence, conf)
+			return
+		}
+	}
+	r := Relation{Type: typ, From: from, About: about, Negated: negated, Date: s.date, DateText: s.dateText,
+		Quantity: quantity, Confidence: conf, Evidence: []Span{span}}
+	if to != "" {
+		r.To = &to
+	}
+	d.relations = append(d.relations, r)
+}
+
+func ptrString(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
