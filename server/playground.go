@@ -43,10 +43,9 @@ type playground struct {
 func newPlayground() playground {
 	query, _ := json.Marshal(playgroundQuery) // a string always marshals; '<' becomes \u003c
 	script := strings.Replace(playgroundScript, "DEFAULT_QUERY", string(query), 1)
-	scriptHash := sha256.Sum256([]byte(script))
 
 	var head strings.Builder
-	scriptSrc := []string{"'sha256-" + base64.StdEncoding.EncodeToString(scriptHash[:]) + "'"}
+	scriptSrc := []string{"'" + sha256Source(script) + "'"}
 	styleSrc := []string{"'unsafe-inline'"} // GraphiQL's components inject <style> elements
 	for _, a := range playgroundAssets {
 		if a.style {
@@ -83,6 +82,12 @@ func newPlayground() playground {
 		"frame-ancestors 'none'",
 	}, "; ")
 	return playground{page: []byte(page), csp: csp}
+}
+
+// sha256Source returns the CSP source expression that allows exactly the inline script.
+func sha256Source(script string) string {
+	sum := sha256.Sum256([]byte(script))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
 func (p playground) serve(c *gin.Context) {
