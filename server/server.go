@@ -119,7 +119,7 @@ func (s *Server) routes() *gin.Engine {
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
 	// Dossier is not meant to sit behind proxies it should trust; logs use the peer address.
-	_ = e.SetTrustedProxies(nil) // nil cannot fail to parse
+	_ = e.SetTrustedProxies(nil)                           // nil cannot fail to parse
 	e.Use(s.logRequests, s.recoverPanics, securityHeaders) // logging outermost, so it logs the 500 of a recovered panic
 	e.NoRoute(func(c *gin.Context) {
 		writeError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+c.Request.URL.Path)
