@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"io"
 	"maps"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -433,8 +434,13 @@ func TestCSVRejectsDelimiterInArrays(t *testing.T) {
 // TestRoundTrip exports the whole graph, imports it into an empty store and expects the
 // same contents and stats.
 func TestRoundTrip(t *testing.T) {
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) { checkRoundTrip(t, s) })
+	}
+}
+
+func checkRoundTrip(t *testing.T, s graph.Store) {
 	ctx := context.Background()
-	s := fixtureStore(t)
 	want := readAll(t, s)
 	wantStats, err := s.Stats(ctx)
 	if err != nil {
@@ -640,13 +646,14 @@ func runCheck(t *testing.T, py, script string, args []string, exportData []byte,
 // compare nodes, edges and their attributes with the store.
 func TestNetworkxReadsExports(t *testing.T) {
 	py := python(t)
-	s := fixtureStore(t)
-	for name, q := range queries {
-		ex := expect(t, s, q)
-		for _, f := range []Format{GraphML, GEXF, NodeLink} {
-			t.Run(name+"/"+string(f), func(t *testing.T) {
-				runCheck(t, py, "check_networkx.py", []string{string(f)}, export(t, s, f, q), networkxExpected(ex, f))
-			})
+	for storeName, s := range stores(t) {
+		for name, q := range storeQueries(storeName) {
+			ex := expect(t, s, q)
+			for _, f := range []Format{GraphML, GEXF, NodeLink} {
+				t.Run(storeName+"/"+name+"/"+string(f), func(t *testing.T) {
+					runCheck(t, py, "check_networkx.py", []string{string(f)}, export(t, s, f, q), networkxExpected(ex, f))
+				})
+			}
 		}
 	}
 }
@@ -682,11 +689,33 @@ func networkxExpected(ex expected, f Format) map[string]any {
 // TestFollowTheMoneyValidatesExport has followthemoney load and check every entity.
 func TestFollowTheMoneyValidatesExport(t *testing.T) {
 	py := python(t)
-	s := fixtureStore(t)
-	for name, q := range queries {
-		t.Run(name, func(t *testing.T) {
-			ex := expect(t, s, q)
-			runCheck(t, py, "check_ftm.py", nil, export(t, s, FtM, q), map[string]any{"schemata": ftmExpected(ex)})
-		})
+	for storeName, s := range stores(t) {
+		for name, q := range storeQueries(storeName) {
+			t.Run(storeName+"/"+name, func(t *testing.T) {
+				ex := expect(t, s, q)
+				runCheck(t, py, "check_ftm.py", nil, export(t, s, FtM, q), map[string]any{"schemata": ftmExpected(ex)})
+			})
+		}
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	q, err := ParseQuery(url.Values{
+		"center": {"amlo"}, "depth": {"2"}, "limit": {"40"}, "types": {"warned,DENIED", "EXPELLED"},
+		"since": {"2022"}, "until": {"2023-06"}, "minSources": {"2"}, "includeNegated": {"true"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Query{Center: "amlo", Depth: 2, Limit: 40, RelationshipFilter: graph.RelationshipFilter{
+		Types: []graph.RelationType{graph.Warned, graph.Denied, graph.Expelled}, Since: "2022", Until: "2023-06", MinSources: 2, IncludeNegated: true,
+	}}
+	if !equalJSON(q, want) {
+		t.Errorf("got %+v, want %+v", q, want)
+	}
+	for _, bad := range []url.Values{{"depth": {"two"}}, {"includeNegated": {"maybe"}}, {"centre": {"amlo"}}, {"minSources": {"1.5"}}} {
+		if _, err := ParseQuery(bad); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("ParseQuery(%v): %v, want BAD_INPUT", bad, err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/graph/bolt"
+	"github.com/dossiergraph/dossier/seed"
 )
 
 // fixture is a small story with what exports find hard: several outlets per relationship,
@@ -87,4 +88,34 @@ func readAll(t testing.TB, s graph.Store) contents {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// seedStore returns a store holding Dossier's seed story.
+func seedStore(t testing.TB) graph.Store {
+	t.Helper()
+	s := openStore(t)
+	if _, err := seed.Load(context.Background(), s, "seed.yaml", seed.Default()); err != nil {
+		t.Fatalf("load seed: %v", err)
+	}
+	return s
+}
+
+// stores returns the fixture and the seed story, each in its own store.
+func stores(t testing.TB) map[string]graph.Store {
+	return map[string]graph.Store{"fixture": fixtureStore(t), "seed": seedStore(t)}
+}
+
+// seedCentre is the seed story's central figure.
+const seedCentre = "andres-manuel-lopez-obrador"
+
+// storeQueries returns the queries to export from the named store: the fixture's, or for
+// the seed the whole graph and the neighbourhood of its central figure.
+func storeQueries(store string) map[string]Query {
+	if store != "seed" {
+		return queries
+	}
+	return map[string]Query{
+		"whole":   {RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
+		"centred": {Center: seedCentre, Depth: 2, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
+	}
 }

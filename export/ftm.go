@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -118,20 +119,11 @@ func ftmFromRelationship(r graph.Relationship, toSchema, fromName string, src *s
 	f.set("publisher", outletNames...)
 	for _, ev := range r.Evidence {
 		f.set("proof", FtMArticlePrefix+ev.Article)
-		if u := src.urlOf[ev.Article]; u != "" && !containsString(f.Properties["sourceUrl"], u) {
+		if u := src.urlOf[ev.Article]; u != "" && !slices.Contains(f.Properties["sourceUrl"], u) {
 			f.set("sourceUrl", u)
 		}
 	}
 	return f
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // writeFtM writes FollowTheMoney entities as JSON lines: entities, then articles, then
