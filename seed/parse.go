@@ -103,8 +103,14 @@ func (p *parser) document(data []byte) (*yaml.Node, error) {
 		return nil, graph.Errorf(graph.EINVALID, "%s:%d: a seed file holds one YAML document; remove the second", p.file, extra.Line)
 	}
 	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return nil, graph.Errorf(graph.EINVALID, "%s: the file is empty", p.file)
+		}
 		root = root.Content[0]
+	}
+	if isNull(root) {
+		return nil, graph.Errorf(graph.EINVALID, "%s: the file is empty", p.file)
 	}
 	if root.Kind != yaml.MappingNode {
 		return nil, graph.Errorf(graph.EINVALID, "%s:%d: the top level must be a mapping with entities, articles and relationships", p.file, root.Line)
@@ -128,18 +134,28 @@ func (p *parser) syntaxError(data []byte, err error) error {
 }
 
 // firstFailingLine returns the smallest n ≥ from such that the first n lines of data fail
-// to parse, or 0. A prefix cut inside a multi-line scalar fails only for want of its end,
-// and does not count.
+// to parse, or 0 if none does. A prefix cut inside a multi-line scalar fails only for want
+// of its end, and does not count. Once a prefix fails, longer ones fail too, so a binary
+// search keeps this to a few parses however long the file is.
 func firstFailingLine(data []byte, from int) int {
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	for n := max(from, 1); n <= len(lines); n++ {
+	fails := func(n int) bool {
 		var doc yaml.Node
 		err := yaml.Unmarshal(bytes.Join(lines[:n], nil), &doc)
-		if err != nil && !strings.Contains(err.Error(), "end of stream") {
-			return n
+		return err != nil && !strings.Contains(err.Error(), "end of stream")
+	}
+	lo, hi := max(from, 1), len(lines)
+	if lo > hi || !fails(hi) {
+		return 0
+	}
+	for lo < hi {
+		if mid := (lo + hi) / 2; fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
 	}
-	return 0
+	return lo
 }
 
 // top reads the three lists, then resolves the references between them. The batch is only
@@ -349,11 +365,12 @@ func (p *parser) date(dst *graph.PartialDate, what, field string) fieldFunc {
 
 func (p *parser) boolean(dst *bool, what, field string) fieldFunc {
 	return func(n *yaml.Node) {
-		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		b, err := strconv.ParseBool(n.Value)
+		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || err != nil {
 			p.addf(n.Line, "%s: %s: want true or false, got %s", what, field, describe(n))
 			return
 		}
-		*dst = n.Value == "true"
+		*dst = b
 	}
 }
 

@@ -26,6 +26,7 @@ relationships:
     type: WARNED
     from: alice
     to: daily
+    negated: False
     date: 2022-03-14
     evidence:
       - article: a1
@@ -41,7 +42,7 @@ func TestParseValid(t *testing.T) {
 		t.Fatalf("got %d entities, %d articles, %d relationships; want 2, 1, 1", len(b.Entities), len(b.Articles), len(b.Relationships))
 	}
 	r := b.Relationships[0]
-	if r.Type != graph.Warned || r.From != "alice" || r.To != "daily" || r.Date != "2022-03-14" || len(r.Evidence) != 1 {
+	if r.Type != graph.Warned || r.From != "alice" || r.To != "daily" || r.Date != "2022-03-14" || r.Negated || len(r.Evidence) != 1 {
 		t.Errorf("relationship decoded as %+v", r)
 	}
 	if a := b.Articles[0]; a.Published != "2024-05" || a.Outlet != "daily" {
@@ -69,10 +70,10 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"unknown entity key", edit(t, "name: Alice", "nmae: Alice"),
 			`bad.yaml:4: entity "alice": unknown key "nmae"`},
 		{"unknown top-level key", valid + "extras: []\n",
-			`bad.yaml:22: the top level: unknown key "extras"`},
+			`bad.yaml:23: the top level: unknown key "extras"`},
 		{"duplicate key", edit(t, "    name: Alice\n", "    name: Alice\n    name: Alicia\n"),
 			`bad.yaml:5: entity "alice": key "name" appears twice (first at line 4)`},
-		{"wrong type for negated", edit(t, "    to: daily\n", "    to: daily\n    negated: \"yes\"\n"),
+		{"wrong type for negated", edit(t, "negated: False", "negated: \"yes\""),
 			`bad.yaml:18: relationship "r1": negated: want true or false, got "yes"`},
 		{"number where a string belongs", edit(t, "name: Alice", "name: 42"),
 			`bad.yaml:4: entity "alice": name: want a string, got int 42`},
@@ -81,7 +82,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"dangling from", edit(t, "from: alice", "from: bob"),
 			`bad.yaml:16: relationship "r1": from: unknown entity "bob"`},
 		{"dangling evidence article", edit(t, "article: a1", "article: a9"),
-			`bad.yaml:20: relationship "r1": evidence article: unknown article "a9"`},
+			`bad.yaml:21: relationship "r1": evidence article: unknown article "a9"`},
 		{"dangling about", edit(t, "    to: daily\n", "    to: daily\n    about: [alice, carol]\n"),
 			`bad.yaml:18: relationship "r1": about: unknown entity "carol"`},
 		{"outlet that is not an outlet", edit(t, "outlet: daily", "outlet: alice"),
@@ -93,7 +94,7 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"no evidence", edit(t, "    evidence:\n      - article: a1\n        excerpt: Says Alice warned the Daily.\n", ""),
 			`bad.yaml:14: relationship "r1": evidence is required`},
 		{"evidence citing one article twice", valid + "      - article: a1\n",
-			`bad.yaml:22: relationship "r1": article "a1" is cited twice (first at line 20)`},
+			`bad.yaml:23: relationship "r1": article "a1" is cited twice (first at line 21)`},
 		{"invalid id caught by graph validation", edit(t, "id: alice\n", "id: Alice Smith\n"),
 			`bad.yaml:2: entity id "Alice Smith" is invalid`},
 		{"missing id", edit(t, "  - id: a1\n", "  - url: https://example.org\n"),
@@ -105,10 +106,14 @@ func TestParseErrorsNameFileAndLine(t *testing.T) {
 		{"unclosed flow list", edit(t, "    name: Alice\n", "    name: Alice\n    aliases: [Al\n"),
 			`bad.yaml:5: did not find expected ',' or ']'`},
 		{"two documents", valid + "---\nentities: []\n",
-			`bad.yaml:22: a seed file holds one YAML document`},
+			`bad.yaml:23: a seed file holds one YAML document`},
 		{"top level is a list", "- a\n- b\n",
 			`bad.yaml:1: the top level must be a mapping`},
 		{"empty file", "",
+			`bad.yaml: the file is empty`},
+		{"only comments", "# nothing yet\n",
+			`bad.yaml: the file is empty`},
+		{"empty document", "---\n",
 			`bad.yaml: the file is empty`},
 	}
 	for _, c := range cases {
