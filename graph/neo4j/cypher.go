@@ -1,0 +1,280 @@
+package neo4j
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// searchIndex is the full-text index over entities' folded names and aliases.
+const searchIndex = "entity_search"
+
+// unnamedLabel marks the node that stands in for the missing counterpart of a relationship
+// without a To: Neo4j relationships need two ends. Each such relationship has its own.
+const unnamedLabel = "Unnamed"
+
+// kindLabels maps each kind to its node label. Labels cannot be query parameters, so only
+// these fixed strings are ever written into Cypher.
+var kindLabels = map[graph.Kind]string{
+	graph.Person:     "Person",
+	graph.Government: "Government",
+	graph.Agency:     "Agency",
+	graph.Outlet:     "Outlet",
+	graph.Group:      "Group",
+}
+
+// allKindLabels is "Person:Government:..." for REMOVE, which clears the old kind's label.
+func allKindLabels() string {
+	labels := make([]string, len(graph.Kinds))
+	for i, k := range graph.Kinds {
+		labels[i] = kindLabels[k]
+	}
+	return strings.Join(labels, ":")
+}
+
+// relType returns t for use as a relationship type in Cypher. Types cannot be parameters,
+// so this is the one place where a value is written into a statement: only after checking
+// it is one of graph.RelationTypes.
+func relType(t graph.RelationType) (string, error) {
+	if !t.Valid() {
+		return "", graph.Errorf(graph.EINVALID, "unknown relation type %q", string(t))
+	}
+	return string(t), nil
+}
+
+// anyRelType is "WARNED|DENIED|..." so that patterns match Dossier relationships and never
+// PUBLISHED.
+func anyRelType() string {
+	types := make([]string, len(graph.RelationTypes))
+	for i, t := range graph.RelationTypes {
+		types[i] = string(t)
+	}
+	return strings.Join(types, "|")
+}
+
+// relFilter is a predicate on the relationship variable v implementing
+// graph.RelationshipFilter, with the parameters set by filterParams.
+func relFilter(v string) string {
+	return strings.NewReplacer("$r", v).Replace(`(size($fTypes) = 0 OR type($r) IN $fTypes)
+  AND ($fNegated OR NOT $r.negated)
+  AND $r.sourceCount >= $fMinSources
+  AND ($fSince IS NULL AND $fUntil IS NULL OR $r.dateStart IS NOT NULL
+       AND ($fSince IS NULL OR $r.dateEnd >= $fSince) AND ($fUntil IS NULL OR $r.dateStart <= $fUntil))`)
+}
+
+// filterParams adds f's parameters for relFilter to p and returns p.
+func filterParams(f graph.RelationshipFilter, p map[string]any) map[string]any {
+	types := make([]string, len(f.Types))
+	for i, t := range f.Types {
+		types[i] = string(t)
+	}
+	p["fTypes"] = types
+	p["fNegated"] = f.IncludeNegated
+	p["fMinSources"] = f.MinSources
+	p["fSince"] = nilIfEmpty(f.Since.Start())
+	p["fUntil"] = nilIfEmpty(f.Until.End())
+	return p
+}
+
+// relMap projects the relationship variable v with its type and the ids of its ends; the
+// end of a relationship without a To is an Unnamed node, which has no id.
+func relMap(v string) string {
+	return fmt.Sprintf("%[1]s {.*, type: type(%[1]s), from: startNode(%[1]s).id, to: endNode(%[1]s).id}", v)
+}
+
+// articleMap projects the article variable v with the id of the outlet that published it.
+func articleMap(v string) string {
+	return fmt.Sprintf("%[1]s {.*, outlet: head([(o:Entity)-[:PUBLISHED]->(%[1]s) | o.id])}", v)
+}
+
+// relsByID returns a statement that binds r to each relationship whose id is in $ids, then
+// continues with tail. Relationship indexes are per type, so it seeks each type's.
+func relsByID(tail string) string {
+	parts := make([]string, len(graph.RelationTypes))
+	for i, t := range graph.RelationTypes {
+		parts[i] = fmt.Sprintf("UNWIND $ids AS rid MATCH (:Entity)-[r:%s {id: rid}]->() RETURN r", t)
+	}
+	return "CALL {\n  " + strings.Join(parts, "\n  UNION ALL\n  ") + "\n}\n" + tail
+}
+
+// Properties as stored: empty strings and lists are left out so that the Browser shows only
+// what is known; reads turn missing properties back into zero values.
+
+func entityProps(e graph.Entity) map[string]any {
+	return map[string]any{
+		"id":          e.ID,
+		"kind":        string(e.Kind),
+		"name":        e.Name,
+		"aliases":     listOrNil(e.Aliases),
+		"description": nilIfEmpty(e.Description),
+		"country":     nilIfEmpty(e.Country),
+		"role":        nilIfEmpty(e.Role),
+		"search":      searchText(e),
+	}
+}
+
+// searchText is what the full-text index sees: the folded name and aliases, one per line,
+// split into words by the index's whitespace analyzer exactly as graph.Fold splits them.
+func searchText(e graph.Entity) string {
+	names := []string{graph.Fold(e.Name)}
+	for _, a := range e.Aliases {
+		names = append(names, graph.Fold(a))
+	}
+	return strings.Join(names, "\n")
+}
+
+func articleProps(a graph.Article) map[string]any {
+	return map[string]any{
+		"id":        a.ID,
+		"title":     a.Title,
+		"url":       nilIfEmpty(a.URL),
+		"published": nilIfEmpty(string(a.Published)),
+		"authors":   listOrNil(a.Authors),
+	}
+}
+
+func relProps(r graph.Relationship) map[string]any {
+	articles := make([]string, len(r.Evidence))
+	excerpts := make([]string, len(r.Evidence))
+	for i, ev := range r.Evidence {
+		articles[i], excerpts[i] = ev.Article, ev.Excerpt
+	}
+	return map[string]any{
+		"id":               r.ID,
+		"negated":          r.Negated,
+		"date":             nilIfEmpty(string(r.Date)),
+		"dateStart":        nilIfEmpty(r.Date.Start()),
+		"dateEnd":          nilIfEmpty(r.Date.End()),
+		"dateText":         nilIfEmpty(r.DateText),
+		"summary":          nilIfEmpty(r.Summary),
+		"quantity":         nilIfEmpty(r.Quantity),
+		"sourceCount":      r.SourceCount,
+		"about":            listOrNil(r.About),
+		"evidenceArticles": listOrNil(articles),
+		"evidenceExcerpts": listOrNil(excerpts),
+	}
+}
+
+func toEntity(v any) graph.Entity {
+	m, _ := v.(map[string]any)
+	return graph.Entity{
+		ID:          str(m, "id"),
+		Kind:        graph.Kind(str(m, "kind")),
+		Name:        str(m, "name"),
+		Aliases:     strs(m, "aliases"),
+		Description: str(m, "description"),
+		Country:     str(m, "country"),
+		Role:        str(m, "role"),
+	}
+}
+
+func toArticle(v any) graph.Article {
+	m, _ := v.(map[string]any)
+	return graph.Article{
+		ID:        str(m, "id"),
+		Title:     str(m, "title"),
+		Outlet:    str(m, "outlet"),
+		URL:       str(m, "url"),
+		Published: graph.PartialDate(str(m, "published")),
+		Authors:   strs(m, "authors"),
+	}
+}
+
+func toRelationship(v any) graph.Relationship {
+	m, _ := v.(map[string]any)
+	r := graph.Relationship{
+		ID:          str(m, "id"),
+		Type:        graph.RelationType(str(m, "type")),
+		From:        str(m, "from"),
+		To:          str(m, "to"),
+		About:       strs(m, "about"),
+		Date:        graph.PartialDate(str(m, "date")),
+		DateText:    str(m, "dateText"),
+		Summary:     str(m, "summary"),
+		Quantity:    str(m, "quantity"),
+		SourceCount: integer(m, "sourceCount"),
+	}
+	r.Negated, _ = m["negated"].(bool)
+	articles, excerpts := strs(m, "evidenceArticles"), strs(m, "evidenceExcerpts")
+	for i, a := range articles {
+		ev := graph.Evidence{Article: a}
+		if i < len(excerpts) {
+			ev.Excerpt = excerpts[i]
+		}
+		r.Evidence = append(r.Evidence, ev)
+	}
+	return r
+}
+
+func toEntities(v any) []graph.Entity {
+	list, _ := v.([]any)
+	out := make([]graph.Entity, len(list))
+	for i, x := range list {
+		out[i] = toEntity(x)
+	}
+	return out
+}
+
+func toArticles(v any) []graph.Article {
+	list, _ := v.([]any)
+	out := make([]graph.Article, len(list))
+	for i, x := range list {
+		out[i] = toArticle(x)
+	}
+	return out
+}
+
+func toRelationships(v any) []graph.Relationship {
+	list, _ := v.([]any)
+	out := make([]graph.Relationship, len(list))
+	for i, x := range list {
+		out[i] = toRelationship(x)
+	}
+	return out
+}
+
+func str(m map[string]any, key string) string {
+	s, _ := m[key].(string)
+	return s
+}
+
+func strs(m map[string]any, key string) []string {
+	list, _ := m[key].([]any)
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i], _ = x.(string)
+	}
+	return out
+}
+
+func integer(m map[string]any, key string) int {
+	n, _ := m[key].(int64)
+	return int(n)
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func listOrNil(list []string) any {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
+}
+
+// anyList converts rows for UNWIND parameters.
+func anyList[T any](items []T, conv func(T) map[string]any) []any {
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = conv(it)
+	}
+	return out
+}

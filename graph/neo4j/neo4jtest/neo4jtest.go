@@ -1,0 +1,122 @@
+// Package neo4jtest gives tests a store on the Neo4j test server that
+// scripts/neo4j-test-server starts.
+//
+// Tests find the server through DOSSIER_NEO4J_URI, DOSSIER_NEO4J_USER (default "neo4j") and
+// DOSSIER_NEO4J_PASSWORD (default "dossier-test", the script's password). Without a URI they
+// skip, except under CI=true, where they fail.
+package neo4jtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/graph/neo4j"
+)
+
+// Config returns the test server's configuration, or skips the test (fails it under
+// CI=true) when DOSSIER_NEO4J_URI is unset.
+func Config(t testing.TB) neo4j.Config {
+	t.Helper()
+	uri := os.Getenv("DOSSIER_NEO4J_URI")
+	if uri == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("DOSSIER_NEO4J_URI is unset; under CI=true the Neo4j tests must run (start one with scripts/neo4j-test-server start)")
+		}
+		t.Skip("DOSSIER_NEO4J_URI is unset; start a server with scripts/neo4j-test-server start")
+	}
+	return neo4j.Config{
+		URI:      uri,
+		Username: envOr("DOSSIER_NEO4J_USER", "neo4j"),
+		Password: envOr("DOSSIER_NEO4J_PASSWORD", "dossier-test"),
+		Database: os.Getenv("DOSSIER_NEO4J_DATABASE"),
+	}
+}
+
+func envOr(key, fallback string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return fallback
+}
+
+// Open returns a store on an empty test database. Neo4j Community has one database and Go
+// runs test packages in parallel, so Open holds an exclusive lock, shared by every process
+// on the machine, until the test ends; tests that call Open run one at a time.
+func Open(t testing.TB) graph.Store {
+	t.Helper()
+	return OpenStore(t)
+}
+
+// OpenStore is Open returning the concrete store.
+func OpenStore(t testing.TB) *neo4j.Store {
+	t.Helper()
+	cfg := Config(t)
+	unlock, err := lock()
+	if err != nil {
+		t.Fatalf("lock the Neo4j test database: %v", err)
+	}
+	t.Cleanup(unlock)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := Wipe(ctx, cfg); err != nil {
+		t.Fatalf("wipe the Neo4j test database: %v", err)
+	}
+	s, err := neo4j.Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open the Neo4j test store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close the Neo4j test store: %v", err)
+		}
+	})
+	return s
+}
+
+// lock takes the machine-wide lock on the test database and returns its release.
+func lock() (func(), error) {
+	path := filepath.Join(os.TempDir(), "dossier-neo4j-test.lock")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("flock %s: %w", path, err)
+	}
+	// Closing the file releases the lock.
+	return func() { _ = f.Close() }, nil
+}
+
+// Wipe deletes every node and relationship in the configured database; the schema stays.
+func Wipe(ctx context.Context, cfg neo4j.Config) error {
+	auth := driver.NoAuth()
+	if cfg.Username != "" {
+		auth = driver.BasicAuth(cfg.Username, cfg.Password, "")
+	}
+	d, err := driver.NewDriverWithContext(cfg.URI, auth)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", cfg.URI, err)
+	}
+	defer d.Close(ctx)
+	session := d.NewSession(ctx, driver.SessionConfig{DatabaseName: cfg.Database})
+	defer session.Close(ctx)
+	// CALL ... IN TRANSACTIONS keeps memory flat on large graphs; it needs an implicit
+	// transaction, hence session.Run.
+	res, err := session.Run(ctx, "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
+	if err != nil {
+		return fmt.Errorf("wipe: %w", err)
+	}
+	if _, err := res.Consume(ctx); err != nil {
+		return fmt.Errorf("wipe: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,297 @@
+package neo4j
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// Entity implements graph.EntityReader.
+func (s *Store) Entity(ctx context.Context, id string) (graph.Entity, error) {
+	if err := graph.ValidateID("entity", id); err != nil {
+		return graph.Entity{}, err
+	}
+	return read(ctx, s, "read entity", func(tx neo4j.ManagedTransaction) (graph.Entity, error) {
+		recs, err := run(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", map[string]any{"id": id})
+		if err != nil {
+			return graph.Entity{}, err
+		}
+		if len(recs) == 0 {
+			return graph.Entity{}, graph.Errorf(graph.ENOTFOUND, "entity %q does not exist", id)
+		}
+		return toEntity(recs[0].Values[0]), nil
+	})
+}
+
+// EntitiesByID implements graph.EntityReader.
+func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]graph.Entity, error) {
+	return read(ctx, s, "read entities", func(tx neo4j.ManagedTransaction) (map[string]graph.Entity, error) {
+		return entitiesByID(ctx, tx, ids)
+	})
+}
+
+func entitiesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Entity, error) {
+	recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n {.*} AS n", map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]graph.Entity, len(recs))
+	for _, rec := range recs {
+		e := toEntity(rec.Values[0])
+		out[e.ID] = e
+	}
+	return out, nil
+}
+
+// ListEntities implements graph.EntityReader.
+func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.EntityPage, error) {
+	if q.Kind != "" && !q.Kind.Valid() {
+		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", clip(string(q.Kind)))
+	}
+	p, err := graph.NormalizePage(q.Page)
+	if err != nil {
+		return graph.EntityPage{}, err
+	}
+	const cypher = `
+CALL { MATCH (n:Entity) WHERE $kind IS NULL OR n.kind = $kind RETURN count(n) AS total }
+CALL {
+  MATCH (n:Entity) WHERE ($kind IS NULL OR n.kind = $kind) AND ($after IS NULL OR n.id > $after)
+  WITH n ORDER BY n.id LIMIT $limit
+  RETURN collect(n {.*}) AS items
+}
+RETURN total, items`
+	params := map[string]any{"kind": nilIfEmpty(string(q.Kind)), "after": nilIfEmpty(p.After), "limit": p.First + 1}
+	return read(ctx, s, "list entities", func(tx neo4j.ManagedTransaction) (graph.EntityPage, error) {
+		rec, err := single(ctx, tx, cypher, params)
+		if err != nil {
+			return graph.EntityPage{}, err
+		}
+		items := toEntities(rec.Values[1])
+		info, n := pageInfo(rec.Values[0], len(items), p, func(i int) string { return items[i].ID })
+		return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
+	})
+}
+
+// pageInfo describes a page fetched with one extra item, which only says whether a next
+// page exists; it returns the info and how many items belong to the page.
+func pageInfo(total any, fetched int, p graph.Page, idOf func(int) string) (graph.PageInfo, int) {
+	n := min(fetched, p.First)
+	info := graph.PageInfo{HasNextPage: fetched > p.First}
+	info.TotalCount = int(total.(int64))
+	if n > 0 {
+		info.EndCursor = idOf(n - 1)
+	}
+	return info, n
+}
+
+// SearchEntities implements graph.EntityReader. The full-text index finds the candidates
+// (entities with, for every word of the text, a name or alias word starting with it);
+// graph.MatchScore then decides and ranks, so that results equal the embedded store's.
+func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]graph.Entity, error) {
+	if err := q.Normalize(); err != nil {
+		return nil, err
+	}
+	words := strings.Fields(graph.Fold(q.Text))
+	if len(words) == 0 {
+		return []graph.Entity{}, nil
+	}
+	clauses := make([]string, len(words))
+	for i, w := range words {
+		clauses[i] = "+" + luceneEscape(w) + "*"
+	}
+	kinds := make([]string, len(q.Kinds))
+	for i, k := range q.Kinds {
+		kinds[i] = string(k)
+	}
+	const cypher = `
+CALL db.index.fulltext.queryNodes($index, $query) YIELD node
+WHERE size($kinds) = 0 OR node.kind IN $kinds
+RETURN node {.*} AS n`
+	params := map[string]any{"index": searchIndex, "query": strings.Join(clauses, " "), "kinds": kinds}
+	candidates, err := read(ctx, s, "search entities", func(tx neo4j.ManagedTransaction) ([]graph.Entity, error) {
+		recs, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]graph.Entity, len(recs))
+		for i, rec := range recs {
+			out[i] = toEntity(rec.Values[0])
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	type hit struct {
+		e     graph.Entity
+		score int
+	}
+	var hits []hit
+	for _, e := range candidates {
+		if score := graph.MatchScore(q.Text, e); score > 0 {
+			hits = append(hits, hit{e, score})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.Name, b.e.Name), cmp.Compare(a.e.ID, b.e.ID))
+	})
+	out := make([]graph.Entity, 0, min(len(hits), q.Limit))
+	for _, h := range hits[:min(len(hits), q.Limit)] {
+		out = append(out, h.e)
+	}
+	return out, nil
+}
+
+// luceneEscape escapes Lucene's query syntax. Folded words hold only letters and digits,
+// so this is a second line of defence, not the first.
+func luceneEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ScanEntities implements graph.EntityReader. It reads every entity in one transaction and
+// calls fn after it ends, so that a retried transaction cannot call fn twice and fn may use
+// the store.
+func (s *Store) ScanEntities(ctx context.Context, fn func(graph.Entity) error) error {
+	all, err := read(ctx, s, "scan entities", func(tx neo4j.ManagedTransaction) ([]graph.Entity, error) {
+		rec, err := single(ctx, tx, "MATCH (n:Entity) WITH n ORDER BY n.id RETURN collect(n {.*})", nil)
+		if err != nil {
+			return nil, err
+		}
+		return toEntities(rec.Values[0]), nil
+	})
+	if err != nil {
+		return err
+	}
+	return each(ctx, all, fn)
+}
+
+// each calls fn on every item until fn fails or ctx ends.
+func each[T any](ctx context.Context, items []T, fn func(T) error) error {
+	for i, it := range items {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := fn(it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Article implements graph.ArticleReader.
+func (s *Store) Article(ctx context.Context, id string) (graph.Article, error) {
+	if err := graph.ValidateID("article", id); err != nil {
+		return graph.Article{}, err
+	}
+	return read(ctx, s, "read article", func(tx neo4j.ManagedTransaction) (graph.Article, error) {
+		recs, err := run(ctx, tx, "MATCH (a:Article {id: $id}) RETURN "+articleMap("a"), map[string]any{"id": id})
+		if err != nil {
+			return graph.Article{}, err
+		}
+		if len(recs) == 0 {
+			return graph.Article{}, graph.Errorf(graph.ENOTFOUND, "article %q does not exist", id)
+		}
+		return toArticle(recs[0].Values[0]), nil
+	})
+}
+
+// ArticlesByID implements graph.ArticleReader.
+func (s *Store) ArticlesByID(ctx context.Context, ids []string) (map[string]graph.Article, error) {
+	return read(ctx, s, "read articles", func(tx neo4j.ManagedTransaction) (map[string]graph.Article, error) {
+		recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), map[string]any{"ids": ids})
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]graph.Article, len(recs))
+		for _, rec := range recs {
+			a := toArticle(rec.Values[0])
+			out[a.ID] = a
+		}
+		return out, nil
+	})
+}
+
+// ListArticles implements graph.ArticleReader.
+func (s *Store) ListArticles(ctx context.Context, q graph.ArticleQuery) (graph.ArticlePage, error) {
+	for what, id := range map[string]string{"outlet": q.Outlet, "entity": q.Entity} {
+		if id != "" {
+			if err := graph.ValidateID(what, id); err != nil {
+				return graph.ArticlePage{}, err
+			}
+		}
+	}
+	p, err := graph.NormalizePage(q.Page)
+	if err != nil {
+		return graph.ArticlePage{}, err
+	}
+	match := "MATCH (a:Article)"
+	if q.Outlet != "" {
+		match = "MATCH (:Entity {id: $outlet})-[:PUBLISHED]->(a:Article)"
+	}
+	cond := "($entity IS NULL OR a.id IN $cited OR EXISTS { (:Entity {id: $entity})-[:PUBLISHED]->(a) })"
+	cypher := `
+CALL { ` + match + ` WHERE ` + cond + ` RETURN count(a) AS total }
+CALL {
+  ` + match + ` WHERE ` + cond + ` AND ($after IS NULL OR a.id > $after)
+  WITH a ORDER BY a.id LIMIT $limit
+  RETURN collect(` + articleMap("a") + `) AS items
+}
+RETURN total, items`
+	params := map[string]any{
+		"outlet": nilIfEmpty(q.Outlet), "entity": nilIfEmpty(q.Entity), "cited": []string{},
+		"after": nilIfEmpty(p.After), "limit": p.First + 1,
+	}
+	return read(ctx, s, "list articles", func(tx neo4j.ManagedTransaction) (graph.ArticlePage, error) {
+		if q.Entity != "" {
+			cited, err := citedBy(ctx, tx, q.Entity)
+			if err != nil {
+				return graph.ArticlePage{}, err
+			}
+			params["cited"] = cited
+		}
+		rec, err := single(ctx, tx, cypher, params)
+		if err != nil {
+			return graph.ArticlePage{}, err
+		}
+		items := toArticles(rec.Values[1])
+		info, n := pageInfo(rec.Values[0], len(items), p, func(i int) string { return items[i].ID })
+		return graph.ArticlePage{Articles: items[:n], PageInfo: info}, nil
+	})
+}
+
+// citedBy returns the ids of the articles that are evidence for a relationship the entity
+// is From or To of (its adjacent relationships) or About of (a list property, hence a scan).
+func citedBy(ctx context.Context, tx neo4j.ManagedTransaction, entity string) ([]string, error) {
+	rec, err := single(ctx, tx, `
+OPTIONAL MATCH (:Entity {id: $entity})-[r:`+anyRelType()+`]-()
+WITH collect(r) AS adjacent
+OPTIONAL MATCH (:Entity)-[r:`+anyRelType()+`]->() WHERE $entity IN r.about
+WITH adjacent, collect(r) AS about
+WITH adjacent + about AS rels
+UNWIND rels AS r
+UNWIND coalesce(r.evidenceArticles, []) AS article
+RETURN collect(DISTINCT article)`, map[string]any{"entity": entity})
+	if err != nil {
+		return nil, err
+	}
+	list, _ := rec.Values[0].([]any)
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i], _ = v.(string)
+	}
+	return out, nil
+}

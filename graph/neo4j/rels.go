@@ -1,0 +1,179 @@
+package neo4j
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// ScanArticles implements graph.ArticleReader, like ScanEntities.
+func (s *Store) ScanArticles(ctx context.Context, fn func(graph.Article) error) error {
+	all, err := read(ctx, s, "scan articles", func(tx neo4j.ManagedTransaction) ([]graph.Article, error) {
+		rec, err := single(ctx, tx, "MATCH (a:Article) WITH a ORDER BY a.id RETURN collect("+articleMap("a")+")", nil)
+		if err != nil {
+			return nil, err
+		}
+		return toArticles(rec.Values[0]), nil
+	})
+	if err != nil {
+		return err
+	}
+	return each(ctx, all, fn)
+}
+
+// Relationship implements graph.RelationshipReader.
+func (s *Store) Relationship(ctx context.Context, id string) (graph.Relationship, error) {
+	if err := graph.ValidateID("relationship", id); err != nil {
+		return graph.Relationship{}, err
+	}
+	return read(ctx, s, "read relationship", func(tx neo4j.ManagedTransaction) (graph.Relationship, error) {
+		rels, err := relationshipsByID(ctx, tx, []string{id})
+		if err != nil {
+			return graph.Relationship{}, err
+		}
+		r, ok := rels[id]
+		if !ok {
+			return graph.Relationship{}, graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
+		}
+		return r, nil
+	})
+}
+
+func relationshipsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Relationship, error) {
+	recs, err := run(ctx, tx, relsByID("RETURN "+relMap("r")), map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]graph.Relationship, len(recs))
+	for _, rec := range recs {
+		r := toRelationship(rec.Values[0])
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
+// relQuery returns the MATCH ... WHERE that binds r to every relationship matching q, and
+// its parameters. The pattern starts from the entity q pins down, if any, so that Neo4j
+// walks its adjacency instead of scanning; every choice is a fixed string.
+func relQuery(q graph.RelationshipQuery) (string, map[string]any) {
+	types := anyRelType()
+	var match string
+	switch {
+	case q.Entity != "" && q.Direction == graph.Out:
+		match = "MATCH (:Entity {id: $entity})-[r:" + types + "]->()"
+	case q.Entity != "" && q.Direction == graph.In:
+		match = "MATCH (:Entity {id: $entity})<-[r:" + types + "]-()"
+	case q.Entity != "":
+		// Undirected, a loop would match twice.
+		match = "MATCH (:Entity {id: $entity})-[r:" + types + "]-() WITH DISTINCT r"
+	case q.From != "":
+		match = "MATCH (:Entity {id: $from})-[r:" + types + "]->()"
+	case q.To != "":
+		match = "MATCH ()-[r:" + types + "]->(:Entity {id: $to})"
+	default:
+		match = "MATCH (:Entity)-[r:" + types + "]->()"
+	}
+	where := match + `
+WHERE ($from IS NULL OR startNode(r).id = $from) AND ($to IS NULL OR endNode(r).id = $to)
+  AND ` + relFilter("r")
+	params := filterParams(q.RelationshipFilter, map[string]any{
+		"entity": nilIfEmpty(q.Entity), "from": nilIfEmpty(q.From), "to": nilIfEmpty(q.To),
+	})
+	return where, params
+}
+
+// ListRelationships implements graph.RelationshipReader.
+func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery) (graph.RelationshipPage, error) {
+	if err := q.Normalize(); err != nil {
+		return graph.RelationshipPage{}, err
+	}
+	match, params := relQuery(q)
+	params["after"] = nilIfEmpty(q.Page.After)
+	params["limit"] = q.Page.First + 1
+	cypher := `
+CALL { ` + match + `
+  RETURN count(r) AS total }
+CALL { ` + match + ` AND ($after IS NULL OR r.id > $after)
+  WITH r ORDER BY r.id LIMIT $limit
+  RETURN collect(` + relMap("r") + `) AS items }
+RETURN total, items`
+	return read(ctx, s, "list relationships", func(tx neo4j.ManagedTransaction) (graph.RelationshipPage, error) {
+		rec, err := single(ctx, tx, cypher, params)
+		if err != nil {
+			return graph.RelationshipPage{}, err
+		}
+		items := toRelationships(rec.Values[1])
+		info, n := pageInfo(rec.Values[0], len(items), q.Page, func(i int) string { return items[i].ID })
+		return graph.RelationshipPage{Relationships: items[:n], PageInfo: info}, nil
+	})
+}
+
+// ScanRelationships implements graph.RelationshipReader, like ScanEntities.
+func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery, fn func(graph.Relationship) error) error {
+	if err := q.Normalize(); err != nil {
+		return err
+	}
+	match, params := relQuery(q)
+	cypher := match + "\nWITH r ORDER BY r.id RETURN " + relMap("r")
+	all, err := read(ctx, s, "scan relationships", func(tx neo4j.ManagedTransaction) ([]graph.Relationship, error) {
+		res, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		var out []graph.Relationship
+		for res.Next(ctx) {
+			out = append(out, toRelationship(res.Record().Values[0]))
+		}
+		return out, res.Err()
+	})
+	if err != nil {
+		return err
+	}
+	return each(ctx, all, fn)
+}
+
+// Stats implements graph.RelationshipReader.
+func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
+	cypher := `
+CALL { MATCH (n:Entity) WITH n.kind AS kind, count(*) AS n RETURN collect([kind, n]) AS kinds }
+CALL { MATCH (a:Article) RETURN count(a) AS articles }
+CALL {
+  MATCH (:Entity)-[r:` + anyRelType() + `]->()
+  WITH type(r) AS type, count(*) AS n, sum(CASE WHEN r.negated THEN 1 ELSE 0 END) AS negated
+  RETURN collect([type, n, negated]) AS types
+}
+RETURN kinds, articles, types`
+	return read(ctx, s, "stats", func(tx neo4j.ManagedTransaction) (graph.Stats, error) {
+		st := graph.Stats{EntitiesByKind: map[graph.Kind]int{}, RelationshipsByType: map[graph.RelationType]int{}}
+		rec, err := single(ctx, tx, cypher, nil)
+		if err != nil {
+			return st, err
+		}
+		for _, v := range rec.Values[0].([]any) {
+			row := v.([]any)
+			n := int(row[1].(int64))
+			st.EntitiesByKind[graph.Kind(row[0].(string))] = n
+			st.Entities += n
+		}
+		st.Articles = int(rec.Values[1].(int64))
+		for _, v := range rec.Values[2].([]any) {
+			row := v.([]any)
+			n := int(row[1].(int64))
+			st.RelationshipsByType[graph.RelationType(row[0].(string))] = n
+			st.Relationships += n
+			st.NegatedRelationships += int(row[2].(int64))
+		}
+		return st, nil
+	})
+}
+
+// clip shortens hostile or huge values before they go into error messages.
+func clip(s string) string {
+	r := []rune(s)
+	if len(r) <= 64 {
+		return s
+	}
+	return string(r[:64]) + "…"
+}
