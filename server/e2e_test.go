@@ -244,6 +244,15 @@ func (ls *liveServer) getGraphQL(t *testing.T, query string, vars map[string]any
 	return ls.get(t, "/graphql", params, token)
 }
 
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func wantStatus(t *testing.T, r reply, status int, code string) {
 	t.Helper()
 	if r.status != status || r.code() != code {
@@ -318,6 +327,61 @@ func testEndToEnd(t *testing.T, open func(t *testing.T) graph.Store) {
 		r.data(t, &d)
 		if n, ok := d.Stats["articles"]; !ok || n != len(fixture.Articles) || len(d.Stats) != 1 {
 			t.Errorf("stats = %v, want only articles = %d", d.Stats, len(fixture.Articles))
+		}
+	})
+
+	t.Run("Int variables from JSON", func(t *testing.T) {
+		const query = `query($n: Int) { entities(first: $n) { totalCount edges { node { id } } } }`
+		for method, r := range map[string]reply{
+			"POST": ls.post(t, query, map[string]any{"n": 2}, ""),
+			"GET":  ls.getGraphQL(t, query, map[string]any{"n": 2}, ""),
+		} {
+			wantStatus(t, r, http.StatusOK, "")
+			var d struct {
+				Entities struct {
+					TotalCount int
+					Edges      []struct{ Node struct{ ID string } }
+				}
+			}
+			r.data(t, &d)
+			if len(d.Entities.Edges) != 2 || d.Entities.TotalCount < len(fixture.Entities) {
+				t.Errorf("%s: got %+v, want 2 edges of at least %d", method, d.Entities, len(fixture.Entities))
+			}
+		}
+	})
+
+	t.Run("GraphiQL's schema introspection", func(t *testing.T) {
+		// The shape GraphiQL asks for: every type with its fields, arguments and input
+		// fields, each type reference unwrapped through nine levels of ofType.
+		typeRef := "kind name"
+		for range 9 {
+			typeRef = "kind name ofType { " + typeRef + " }"
+		}
+		query := `query IntrospectionQuery { __schema {
+			queryType { name } mutationType { name } subscriptionType { name }
+			types { kind name description
+				fields(includeDeprecated: true) { name description isDeprecated deprecationReason
+					args { name description defaultValue type { ...TypeRef } }
+					type { ...TypeRef } }
+				inputFields { name description defaultValue type { ...TypeRef } }
+				interfaces { ...TypeRef }
+				enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+				possibleTypes { ...TypeRef } }
+			directives { name description locations args { name description defaultValue type { ...TypeRef } } }
+		} }
+		fragment TypeRef on __Type { ` + typeRef + ` }`
+		r := ls.postRaw(t, strings.NewReader(mustJSON(t, map[string]any{"query": query, "operationName": "IntrospectionQuery"})), "")
+		wantStatus(t, r, http.StatusOK, "")
+		var d struct {
+			Schema struct {
+				QueryType    struct{ Name string }
+				MutationType struct{ Name string }
+				Types        []struct{ Name string }
+			} `json:"__schema"`
+		}
+		r.data(t, &d)
+		if d.Schema.QueryType.Name != "Query" || d.Schema.MutationType.Name != "Mutation" || len(d.Schema.Types) < 10 {
+			t.Errorf("introspection = %.300s", r.raw)
 		}
 	})
 

@@ -11,6 +11,9 @@
       defaultHeaders: "{\n}",
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
+      // graphql-go serves the introspection of the June 2018 spec, without deprecated
+      // input values.
+      inputValueDeprecation: false,
       defaultEditorToolsVisibility: "headers"
     })
   );

@@ -118,15 +118,17 @@ func (s *Server) routes() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
-	// Dossier is not meant to sit behind proxies it should trust; logs use the peer address.
-	_ = e.SetTrustedProxies(nil)                           // nil cannot fail to parse
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders) // logging outermost, so it logs the 500 of a recovered panic
+	// Dossier is not meant to sit behind proxies it should trust, so logs show the peer
+	// address (nil cannot fail to parse).
+	_ = e.SetTrustedProxies(nil)
+	// Logging is outermost so that it also logs the 500 of a recovered panic.
+	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
 	e.NoRoute(func(c *gin.Context) {
-		writeError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+c.Request.URL.Path)
+		writeError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+clip(c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
 		writeError(c, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
-			c.Request.Method+" is not allowed on "+c.Request.URL.Path)
+			clip(c.Request.Method)+" is not allowed on "+clip(c.Request.URL.Path))
 	})
 	e.POST("/graphql", s.postGraphQL)
 	e.GET("/graphql", s.getGraphQL)
