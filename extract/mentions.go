@@ -47,6 +47,7 @@ type docState struct {
 	order     []string          // entity ids in order of first mention
 	shortName map[string]string // folded surname or acronym → entity id, within the article
 	lastYear  string            // the year most recently named, for "that year"
+	lastGroup string            // the group of people most recently named, for "the officers"
 	relations []Relation
 }
 
@@ -129,7 +130,7 @@ var (
 		"daily", "telegraph", "press", "magazine", "review", "chronicle", "observer", "monitor", "radio", "tv",
 		"television", "wire", "report", "standard", "courier", "mirror", "star", "globe")
 	// connectors may sit inside a capitalised name: "Ministry of Foreign Affairs".
-	connectors = set("of", "for", "and", "de", "del", "la", "los", "las", "y", "on")
+	connectors = set("of", "for", "de", "del", "la", "los", "las", "y", "on")
 	// govNouns after a demonym stand for the government: "Mexican officials" → mexico.
 	govNouns = set("official", "officials", "authorities", "government", "administration", "leaders",
 		"leadership", "president", "prosecutors", "police", "intelligence", "counterintelligence", "security",
@@ -137,13 +138,14 @@ var (
 	// peopleNouns after a demonym name a group of that country's people.
 	peopleNouns = map[string]string{
 		"spies": "intelligence officers", "spy": "intelligence officers", "agents": "intelligence officers",
-		"officers": "intelligence officers", "operatives": "intelligence officers",
+		"officers": "intelligence officers", "operatives": "intelligence officers", "officer": "intelligence officers",
+		"agent": "intelligence officers", "operative": "intelligence officers",
 		"diplomats": "diplomats", "diplomat": "diplomats", "nationals": "nationals", "citizens": "nationals",
 	}
 	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
 	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal",
-		"government", "suspected", "alleged", "undercover", "embassy", "career", "accredited", "law",
-		"enforcement", "defense", "counterintelligence", "affairs", "ministry", "high", "ranking", "high-ranking")
+		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
+		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking")
 )
 
 func set(words ...string) map[string]bool {
@@ -162,12 +164,26 @@ func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
 	for i := 0; i < len(toks); {
 		n := d.mentionAt(s, i)
+		if n == 0 {
+			n = d.definiteGroupAt(s, i)
+		}
 		if n <= 0 {
 			i++
 			continue
 		}
 		i += n
 	}
+}
+
+// definiteGroupAt reads "the officers", "the spies" as the group of people the article
+// last named, a cheap but common coreference in news prose.
+func (d *docState) definiteGroupAt(s *sentence, i int) int {
+	toks := s.toks
+	if d.lastGroup == "" || toks[i].fold != "the" || i+1 >= len(toks) || peopleNouns[toks[i+1].fold] == "" {
+		return 0
+	}
+	d.addMentionID(s, i, i+2, d.lastGroup)
+	return 2
 }
 
 // mentionAt tries to read a mention starting at token i; it returns the tokens consumed.
@@ -470,8 +486,14 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 		d.order = append(d.order, e.ID)
 		d.registerShortNames(ent)
 	}
+	if e.Kind == graph.Group && peopleNouns[s.toks[hi-1].fold] != "" {
+		d.lastGroup = e.ID
+	}
 	surface := strings.TrimSuffix(s.textOf(s.toks[lo:hi]), "'s")
-	if graph.Fold(surface) != graph.Fold(ent.Name) && !slices.ContainsFunc(ent.Aliases, func(a string) bool { return graph.Fold(a) == graph.Fold(surface) }) {
+	if s.toks[lo].fold == "the" {
+		surface = "" // "the officers" is a reference, not a name
+	}
+	if surface != "" && graph.Fold(surface) != graph.Fold(ent.Name) && !slices.ContainsFunc(ent.Aliases, func(a string) bool { return graph.Fold(a) == graph.Fold(surface) }) {
 		ent.Aliases = append(ent.Aliases, surface)
 	}
 	s.mentions = append(s.mentions, mention{id: e.ID, lo: lo, hi: hi})

@@ -355,9 +355,12 @@ func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 
 func joinedByAnd(between []token) bool {
 	sawAnd := false
-	for _, t := range between {
+	for i, t := range between {
 		switch t.fold {
 		case "and", "as", "well":
+			if i > 0 && between[i-1].text == "," {
+				return false // ", and" mostly joins clauses, not actors
+			}
 			sawAnd = true
 		case "its", "their", "the", "his", "her", "":
 			if t.fold == "" && t.text != "," {
@@ -379,6 +382,14 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 		t := toks[j]
 		if boundaries[t.fold] && !(t.fold == "that" && t.tag != "IN") || t.text == ";" || t.text == "(" {
 			end = j
+			break
+		}
+		if t.text == "," && j+1 < len(toks) && (toks[j+1].fold == "and" || toks[j+1].fold == "but") {
+			end = j
+			break
+		}
+		if j > tr.hi && (t.tag == "VBD" || t.tag == "VBZ" || t.tag == "VBP") && !d.inMention(s, j) {
+			end = j // another finite verb: "rejected the claims and warned Estonia"
 			break
 		}
 		if t.fold == "to" && j+1 < len(toks) && toks[j+1].tag == "VB" {

@@ -1,0 +1,212 @@
+package extract
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+func extractText(t *testing.T, x *Extractor, text string, published graph.PartialDate) Result {
+	t.Helper()
+	res, err := x.Extract(context.Background(), Document{Text: text, Published: published}, nil)
+	if err != nil {
+		t.Fatalf("Extract(%q): %v", text, err)
+	}
+	return res
+}
+
+func TestBadInput(t *testing.T) {
+	x, err := NewWithOptions(Options{MaxBytes: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]Document{
+		"empty":        {Text: "  \n\t"},
+		"invalid utf8": {Text: "Mexico \xff\xfe warned"},
+		"nul bytes":    {Text: "Mexico\x00warned"},
+		"control":      {Text: strings.Repeat("\x01\x02\x03a", 50)},
+		"too large":    {Text: strings.Repeat("Mexico warned Russia. ", 100)},
+		"bad date":     {Text: "Mexico warned Russia.", Published: "2022-13"},
+	}
+	for name, doc := range cases {
+		_, err := x.Extract(context.Background(), doc, nil)
+		if graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("%s: got %v, want a BAD_INPUT error", name, err)
+		}
+	}
+	if _, err := NewWithOptions(Options{MaxBytes: -1}); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("negative MaxBytes: got %v", err)
+	}
+}
+
+func TestEvidenceOffsetsLocateText(t *testing.T) {
+	x := newTestExtractor(t)
+	text := "Préambule — “quoted” text.\n\nU.S. officials warned Mexico in March 2022. Mexico refused to expel the Russian diplomats."
+	res := extractText(t, x, text, "2025-12-08")
+	if len(res.Relationships) < 2 {
+		t.Fatalf("want 2 relationships, got %+v", res.Relationships)
+	}
+	for _, r := range res.Relationships {
+		for _, sp := range r.Evidence {
+			if text[sp.Start:sp.End] != sp.Text {
+				t.Errorf("span [%d,%d) = %q, text says %q", sp.Start, sp.End, text[sp.Start:sp.End], sp.Text)
+			}
+		}
+	}
+}
+
+func TestResultJSONContract(t *testing.T) {
+	x := newTestExtractor(t)
+	res := extractText(t, x, "The CIA warned about Russia. Estonia expelled two Russian diplomats.", "2024")
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var generic struct {
+		Entities      []map[string]any `json:"entities"`
+		Relationships []map[string]any `json:"relationships"`
+	}
+	if err := json.Unmarshal(b, &generic); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range generic.Entities {
+		for _, k := range []string{"id", "kind", "name", "aliases"} {
+			if _, ok := e[k]; !ok {
+				t.Errorf("entity JSON lacks %q: %s", k, b)
+			}
+		}
+	}
+	sawNullTo := false
+	for _, r := range generic.Relationships {
+		for _, k := range []string{"type", "from", "to", "negated", "date", "confidence", "evidence"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("relationship JSON lacks %q: %s", k, b)
+			}
+		}
+		if r["to"] == nil {
+			sawNullTo = true
+			if r["about"] == nil {
+				t.Errorf("'warned about Russia' must keep Russia in about: %s", b)
+			}
+		}
+	}
+	if !sawNullTo {
+		t.Errorf("'The CIA warned about Russia' must give a relationship with to null: %s", b)
+	}
+}
+
+func TestResolution(t *testing.T) {
+	x := newTestExtractor(t)
+	text := "Andrés Manuel López Obrador met reporters. AMLO said little. Lopez Obrador later left. " +
+		"Mexican officials, Dutch authorities, the Kremlin, Washington and Mexico City all took part. " +
+		"Gen. Glen VanHerck spoke; the Ministry of Foreign Affairs and The Daily Courier did not."
+	res := extractText(t, x, text, "")
+	byID := map[string]Entity{}
+	for _, e := range res.Entities {
+		byID[e.ID] = e
+	}
+	want := map[string]graph.Kind{
+		"andres-manuel-lopez-obrador": graph.Person, "mexico": graph.Government, "netherlands": graph.Government,
+		"russia": graph.Government, "united-states": graph.Government, "glen-vanherck": graph.Person,
+		"ministry-of-foreign-affairs": graph.Agency, "daily-courier": graph.Outlet,
+	}
+	for id, kind := range want {
+		if e, ok := byID[id]; !ok || e.Kind != kind {
+			t.Errorf("want entity %s of kind %s, got %+v", id, kind, e)
+		}
+	}
+	amlo := byID["andres-manuel-lopez-obrador"]
+	for _, alias := range []string{"AMLO", "Lopez Obrador"} {
+		if !strings.Contains(strings.Join(amlo.Aliases, "|"), alias) {
+			t.Errorf("%s should resolve to López Obrador; aliases %v", alias, amlo.Aliases)
+		}
+	}
+	for _, e := range res.Entities {
+		if strings.Contains(e.ID, "gen") || e.ID == "amlo" || e.ID == "lopez-obrador" {
+			t.Errorf("unexpected entity %+v: titles must be dropped and short names resolved", e)
+		}
+	}
+}
+
+func TestDates(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := []struct {
+		sentence  string
+		published graph.PartialDate
+		want      graph.PartialDate
+	}{
+		{"Estonia expelled two Russian diplomats in March 2022.", "2025-12-08", "2022-03"},
+		{"Estonia expelled two Russian diplomats on Dec. 8, 2021.", "2025-12-08", "2021-12-08"},
+		{"Estonia expelled two Russian diplomats in late 2022.", "2025-12-08", "2022"},
+		{"Estonia expelled two Russian diplomats last fall.", "2025-12-08", "2025"},
+		{"Estonia expelled two Russian diplomats last fall.", "2025-03-01", "2024"},
+		{"Estonia expelled two Russian diplomats last week.", "2025-12-03", "2025-11"},
+		{"Estonia expelled two Russian diplomats on Tuesday.", "2025-12-08", "2025-12-02"},
+		{"Estonia expelled two Russian diplomats last year.", "2025-12-08", "2024"},
+		{"Estonia expelled two Russian diplomats.", "2025-12-08", ""},
+	}
+	for _, c := range cases {
+		res := extractText(t, x, c.sentence, c.published)
+		if len(res.Relationships) != 1 || res.Relationships[0].Date != c.want {
+			t.Errorf("%q (published %s): want one relationship dated %q, got %+v", c.sentence, c.published, c.want, res.Relationships)
+		}
+	}
+	res := extractText(t, x, "The war began in 2014. Poland expelled two Russian diplomats that year.", "2025")
+	if len(res.Relationships) != 1 || res.Relationships[0].Date != "2014" {
+		t.Errorf("'that year' should resolve to 2014: %+v", res.Relationships)
+	}
+}
+
+func TestQuantities(t *testing.T) {
+	x := newTestExtractor(t)
+	for sentence, want := range map[string]string{
+		"In 2022 Poland expelled more than 100 Russian intelligence officers.": "more than 100",
+		"Estonia expelled two dozen Russian diplomats.":                        "two dozen",
+		"Estonia expelled the Russian diplomats.":                              "",
+	} {
+		res := extractText(t, x, sentence, "")
+		if len(res.Relationships) != 1 || res.Relationships[0].Quantity != want {
+			t.Errorf("%q: want quantity %q, got %+v", sentence, want, res.Relationships)
+		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	x := newTestExtractor(t)
+	texts := loadCorpus(t, "testdata/corpus.yaml")
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, c := range texts[i:] {
+				if _, err := x.Extract(context.Background(), Document{Text: c.Text, Published: c.Published}, nil); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func BenchmarkExtract(b *testing.B) {
+	x := newTestExtractor(b)
+	var sb strings.Builder
+	for _, c := range loadCorpus(b, "testdata/corpus.yaml") {
+		sb.WriteString(c.Text)
+		sb.WriteString("\n")
+	}
+	text := strings.Repeat(sb.String(), 20)
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := x.Extract(context.Background(), Document{Text: text, Published: "2025-12-08"}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
