@@ -153,7 +153,13 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 	if err != nil {
 		return nil, &graphql.Result{Errors: errorResult(CodeParseFailed, err.Error())}
 	}
-	v := graphql.ValidateDocument(&e.schema, doc, e.rules)
+	// graphql-go's rule for overlapping fields recurses through fragment spreads without
+	// a guard and overflows the stack on a fragment cycle, which would crash the process:
+	// cycles are rejected first, on their own.
+	v := graphql.ValidateDocument(&e.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule})
+	if v.IsValid {
+		v = graphql.ValidateDocument(&e.schema, doc, e.rules)
+	}
 	if !v.IsValid {
 		for i := range v.Errors {
 			if v.Errors[i].Extensions == nil {

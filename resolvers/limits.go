@@ -107,7 +107,7 @@ func complexity(schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefi
 		root = schema.MutationType()
 	}
 	c := costing{schema: schema, vars: vars, walker: &w}
-	return c.cost(root, op.SelectionSet)
+	return c.cost(root, op.SelectionSet, false)
 }
 
 type costing struct {
@@ -116,8 +116,10 @@ type costing struct {
 	walker *walker
 }
 
-// cost sums the costs of the fields of set on parent. It saturates rather than overflow.
-func (c *costing) cost(parent graphql.Type, set *ast.SelectionSet) int {
+// cost sums the costs of the fields of set on parent. sized says the field that returned
+// parent already multiplied by its page size, so that the list it carries (a connection's
+// edges, a subgraph's nodes) is not counted twice. It saturates rather than overflow.
+func (c *costing) cost(parent graphql.Type, set *ast.SelectionSet, sized bool) int {
 	obj, ok := parent.(*graphql.Object)
 	if !ok || set == nil {
 		return 0
@@ -131,36 +133,41 @@ func (c *costing) cost(parent graphql.Type, set *ast.SelectionSet) int {
 		if !ok {
 			return
 		}
-		child := c.cost(namedType(def.Type), f.SelectionSet)
-		total = saturatingAdd(total, saturatingAdd(1, saturatingMul(c.multiplier(obj.Name(), def, f), child)))
+		mult, bySize := c.multiplier(obj.Name(), def, f)
+		if sized && !bySize {
+			mult = 1
+		}
+		child := c.cost(namedType(def.Type), f.SelectionSet, bySize)
+		total = saturatingAdd(total, saturatingAdd(1, saturatingMul(mult, child)))
 	})
 	return total
 }
 
-func (c *costing) multiplier(parent string, def *graphql.FieldDefinition, f *ast.Field) int {
+// multiplier returns how many items f can return, and whether a size argument says so.
+func (c *costing) multiplier(parent string, def *graphql.FieldDefinition, f *ast.Field) (int, bool) {
 	for _, size := range []string{"first", "limit"} {
 		for _, arg := range def.Args {
 			if arg.Name() != size {
 				continue
 			}
 			if n, ok := c.argValue(f, size); ok {
-				return max(n, 1)
+				return max(n, 1), true
 			}
 			if n, ok := arg.DefaultValue.(int); ok {
-				return n
+				return n, true
 			}
-			return graph.DefaultPageSize
+			return graph.DefaultPageSize, true
 		}
 	}
 	switch {
 	case parent == "Query" && def.Name == "paths":
-		return graph.MaxPaths
+		return graph.MaxPaths, false
 	case parent == "Query" && def.Name == "timeline":
-		return assumedTimeline
+		return assumedTimeline, false
 	case isList(def.Type):
-		return assumedListLength
+		return assumedListLength, false
 	}
-	return 1
+	return 1, false
 }
 
 // argValue reads an Int argument given as a literal or a variable.

@@ -13,7 +13,8 @@ import (
 // We use this rather than github.com/graph-gophers/dataloader: dataloader dispatches a batch
 // on a timer (16ms by default), which adds that wait to every level of a query and makes the
 // batch size — and so the number of store calls — depend on scheduling. Dispatching on
-// demand costs no wait and gives the same number of store calls every time.
+// demand costs no wait, and bounds the store calls of a query by its shape, whatever the
+// size of its lists.
 type loader[V any] struct {
 	fetch func(ctx context.Context, keys []string) (map[string]V, error)
 
