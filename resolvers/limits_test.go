@@ -118,10 +118,10 @@ func TestComplexityLimit(t *testing.T) {
 func TestComplexityEstimate(t *testing.T) {
 	e := newTestExecutor(t, storyStore(t), Options{})
 	cases := map[string]int{
-		`{ stats { entities } }`:                                 2,
-		`{ entities(first: 10) { edges { node { id name } } } }`: 1 + 10*(1+1+2),
-		`{ search(text: "x") { id } }`:                           1 + 10*1, // default first: 10
-		`{ entities { totalCount } }`:                            1 + graph.DefaultPageSize,
+		`{ stats { entities } }`:                                          2,
+		`{ entities(first: 10) { edges { node { id name } } } }`:          1 + 10*(1+1+2),
+		`{ search(text: "x") { id } }`:                                    1 + 10*1, // default first: 10
+		`{ entities { totalCount } }`:                                     1 + graph.DefaultPageSize,
 		`{ relationships(first: 3) { edges { node { about { id } } } } }`: 1 + 3*(1+1+(1+assumedListLength)),
 	}
 	for q, want := range cases {
