@@ -17,6 +17,7 @@ import (
 
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/graph/bolt"
+	"github.com/dossiergraph/dossier/graph/neo4j/neo4jtest"
 	"github.com/dossiergraph/dossier/resolvers"
 	"github.com/dossiergraph/dossier/server"
 )
@@ -713,4 +714,10 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestEndToEndNeo4j runs the suite on Neo4j; it skips without DOSSIER_NEO4J_URI (see
+// neo4jtest), except under CI=true.
+func TestEndToEndNeo4j(t *testing.T) {
+	testEndToEnd(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 }
