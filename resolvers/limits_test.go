@@ -3,9 +3,11 @@ package resolvers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -204,4 +206,53 @@ func benchmarkExecute(b *testing.B, cacheSize int) {
 func BenchmarkExecute(b *testing.B) {
 	b.Run("cached", func(b *testing.B) { benchmarkExecute(b, DefaultCacheSize) })
 	b.Run("uncached", func(b *testing.B) { benchmarkExecute(b, -1) })
+}
+
+// failingEntities is the real store except that batch look-ups of entities fail, as a
+// broken disk would make them.
+type failingEntities struct{ graph.Store }
+
+func (failingEntities) EntitiesByID(context.Context, []string) (map[string]graph.Entity, error) {
+	return nil, errors.New("read entities: disk on fire")
+}
+
+// TestDeferredFieldErrors checks errors raised inside thunks, whose extensions graphql-go
+// drops: they must still carry their code, stay generic, be logged, and null only their field.
+func TestDeferredFieldErrors(t *testing.T) {
+	var logs bytes.Buffer
+	e := newTestExecutor(t, failingEntities{storyStore(t)}, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	r := do(t, e, Request{Query: `{ relationships(first: 2) { totalCount edges { node { id to { name } } } } }`})
+	if len(r.Errors) != 2 {
+		t.Fatalf("want one error per failed field, got %+v", r.Errors)
+	}
+	for _, err := range r.Errors {
+		if err.Extensions["code"] != graph.EINTERNAL || err.Message != "internal error" || len(err.Path) == 0 {
+			t.Errorf("deferred error = %+v, want INTERNAL, generic and located", err)
+		}
+	}
+	if path(r.Data, "relationships", "totalCount") != float64(4) || path(r.Data, "relationships", "edges", 0, "node", "id") != idRelDeny {
+		t.Errorf("fields that did not fail must still be answered: %v", r.Data)
+	}
+	if !strings.Contains(logs.String(), "disk on fire") {
+		t.Errorf("the cause is not logged: %q", logs.String())
+	}
+}
+
+// TestConcurrentExecute runs requests in parallel over one executor and its document cache;
+// run with -race.
+func TestConcurrentExecute(t *testing.T) {
+	e := newTestExecutor(t, storyStore(t), Options{CacheSize: 2})
+	queries := []string{`{ stats { entities } }`, `{ entity(id: "gru") { name } }`, `{ search(text: "gru") { id } }`}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 20 {
+				q := queries[(i+j)%len(queries)]
+				if r := e.Execute(context.Background(), Request{Query: q}); len(r.Errors) > 0 {
+					t.Errorf("%s: %v", q, r.Errors)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
