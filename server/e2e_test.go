@@ -479,6 +479,7 @@ func testEndToEnd(t *testing.T, open func(t *testing.T) graph.Store) {
 			"GET without query":       {},
 			"GET with invalid UTF-8":  {"query": {"{ search(text: \"\xff\") { id } }"}},
 			"GET with bad variables":  {"query": {entityQuery}, "variables": {"{"}},
+			"GET with variables list": {"query": {entityQuery}, "variables": {`["mexico"]`}},
 			"GET with repeated query": {"query": {"{ stats { entities } }", "{ stats { articles } }"}},
 		} {
 			r := ls.get(t, "/graphql", params, "")

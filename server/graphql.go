@@ -123,7 +123,7 @@ func decodeBody(body []byte) (resolvers.Request, error) {
 	var req graphQLRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
-		return resolvers.Request{}, jsonError(err)
+		return resolvers.Request{}, jsonError("malformed JSON body", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return resolvers.Request{}, badRequest("malformed JSON body: unexpected data after the request object")
@@ -131,25 +131,26 @@ func decodeBody(body []byte) (resolvers.Request, error) {
 	return checkQuery(req)
 }
 
-func jsonError(err error) error {
+// jsonError explains a decoding error; what names the JSON that failed.
+func jsonError(what string, err error) error {
 	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 		switch te.Field {
 		case "":
-			return badRequest("malformed JSON body: want an object with query, operationName and variables (batches are not supported)")
+			return badRequest("%s: want an object with query, operationName and variables (batches are not supported)", what)
 		case "query", "operationName":
-			return badRequest("malformed JSON body: %s must be a string", te.Field)
+			return badRequest("%s: %s must be a string", what, te.Field)
 		case "variables", "extensions":
-			return badRequest("malformed JSON body: %s must be an object", te.Field)
+			return badRequest("%s: %s must be an object", what, te.Field)
 		}
-		return badRequest("malformed JSON body: %s has the wrong type", clip(te.Field))
+		return badRequest("%s: %s has the wrong type", what, clip(te.Field))
 	}
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
-		return badRequest("malformed JSON body at byte %d: %v", se.Offset, se)
+		return badRequest("%s at byte %d: %v", what, se.Offset, se)
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return badRequest("malformed JSON body: the body is empty or cut short")
+		return badRequest("%s: it is empty or cut short", what)
 	}
-	return badRequest("malformed JSON body: %v", err)
+	return badRequest("%s: %v", what, err)
 }
 
 // readGet parses the query string of GET /graphql. Parameters must not repeat, so that no
@@ -174,7 +175,10 @@ func readGet(rawQuery string) (resolvers.Request, error) {
 			req.OperationName = &vs[0]
 		case "variables":
 			if err := json.Unmarshal([]byte(vs[0]), &req.Variables); err != nil {
-				return resolvers.Request{}, badRequest("variables must be a JSON object: %v", jsonError(err))
+				if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+					return resolvers.Request{}, badRequest("the variables parameter must be a JSON object")
+				}
+				return resolvers.Request{}, jsonError("malformed JSON in the variables parameter", err)
 			}
 		}
 	}
@@ -272,14 +276,16 @@ func convertErrors(errs []gqlerrors.FormattedError) []responseError {
 
 func writeRequestError(c *gin.Context, err error) {
 	if re, ok := errors.AsType[*requestError](err); ok {
-		writeError(c, re.status, re.code, re.message)
+		WriteError(c, re.status, re.code, re.message)
 		return
 	}
-	writeError(c, http.StatusBadRequest, codeBadRequest, err.Error())
+	WriteError(c, http.StatusBadRequest, codeBadRequest, err.Error())
 }
 
-// writeError answers with one GraphQL-shaped error, the form every error of this server has.
-func writeError(c *gin.Context, status int, code, message string) {
+// WriteError answers with one GraphQL-shaped error, {"errors":[{"message", "extensions":
+// {"code"}}]}, the form every error of this server has; routes added through Engine use it
+// to answer alike.
+func WriteError(c *gin.Context, status int, code, message string) {
 	body, _ := json.Marshal(response{Errors: []responseError{{ // strings and maps always marshal
 		Message:    message,
 		Extensions: map[string]any{"code": code},
@@ -291,7 +297,7 @@ func (s *Server) writeJSON(c *gin.Context, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		s.log.ErrorContext(c.Request.Context(), "encode GraphQL response", "err", err)
-		writeError(c, http.StatusInternalServerError, graph.EINTERNAL, "internal error")
+		WriteError(c, http.StatusInternalServerError, graph.EINTERNAL, "internal error")
 		return
 	}
 	c.Data(status, jsonContentType, body)

@@ -29,7 +29,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 			c.Abort() // the answer is already on its way; nothing sane can be added
 			return
 		}
-		writeError(c, http.StatusInternalServerError, "INTERNAL", "internal error")
+		WriteError(c, http.StatusInternalServerError, "INTERNAL", "internal error")
 		c.Abort()
 	}()
 	c.Next()

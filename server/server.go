@@ -124,10 +124,10 @@ func (s *Server) routes() *gin.Engine {
 	// Logging is outermost so that it also logs the 500 of a recovered panic.
 	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
 	e.NoRoute(func(c *gin.Context) {
-		writeError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+clip(c.Request.URL.Path))
+		WriteError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+clip(c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
-		writeError(c, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+		WriteError(c, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
 			clip(c.Request.Method)+" is not allowed on "+clip(c.Request.URL.Path))
 	})
 	e.POST("/graphql", s.postGraphQL)
@@ -158,7 +158,8 @@ func (s *Server) Addr() string {
 }
 
 // Ready returns a channel that is closed once ListenAndServe has bound its listener, after
-// which Addr returns the bound address.
+// which Addr returns the bound address. It stays open if listening fails; ListenAndServe
+// then returns the error.
 func (s *Server) Ready() <-chan struct{} { return s.ready }
 
 // ListenAndServe listens on Config.Addr and serves until ctx is cancelled, then shuts down
