@@ -22,6 +22,21 @@ var (
 	quantityRe  = regexp.MustCompile(`(?i)\b(?:(more than|over|at least|nearly|almost|about|around|some|fewer than|up to|roughly|as many as|at most)\s+)?(\d[\d,]*|a dozen|two dozen|three dozen|dozens|hundreds|scores|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty)\b`)
 )
 
+// dateCue records the words a sentence holds that date patterns need, so that the
+// patterns run only where they can match.
+type dateCue uint8
+
+const (
+	cueDigit dateCue = 1 << iota
+	cueMonth
+	cueRelative
+)
+
+var (
+	monthCues    = set("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+	relativeCues = set("last", "this", "that", "next", "yesterday", "earlier", "on")
+)
+
 var monthNumber = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 
 func month(name string) int { return monthNumber[strings.ToLower(name)[:3]] }
@@ -35,20 +50,24 @@ func (d *docState) sentenceDate(s *sentence) {
 			s.date, s.dateText = date, wording
 		}
 	}
-	if m := dayDateRe.FindStringSubmatch(text); m != nil {
-		day, _ := strconv.Atoi(m[2])
-		set(graph.PartialDate(fmt.Sprintf("%s-%02d-%02d", m[3], month(m[1]), day)), m[0])
+	if s.cues&cueDigit != 0 {
+		if s.cues&cueMonth != 0 {
+			if m := dayDateRe.FindStringSubmatch(text); m != nil {
+				day, _ := strconv.Atoi(m[2])
+				set(graph.PartialDate(fmt.Sprintf("%s-%02d-%02d", m[3], month(m[1]), day)), m[0])
+			}
+			if m := monthYearRe.FindStringSubmatch(text); s.date == "" && m != nil {
+				set(graph.PartialDate(fmt.Sprintf("%s-%02d", m[3], month(m[2]))), m[0])
+			}
+		}
+		if m := partYearRe.FindStringSubmatch(text); s.date == "" && m != nil {
+			set(graph.PartialDate(m[2]), m[0])
+		}
+		if m := yearRe.FindStringSubmatch(text); s.date == "" && m != nil {
+			set(graph.PartialDate(m[2]), m[0])
+		}
 	}
-	if m := monthYearRe.FindStringSubmatch(text); m != nil {
-		set(graph.PartialDate(fmt.Sprintf("%s-%02d", m[3], month(m[2]))), m[0])
-	}
-	if m := partYearRe.FindStringSubmatch(text); m != nil {
-		set(graph.PartialDate(m[2]), m[0])
-	}
-	if m := yearRe.FindStringSubmatch(text); m != nil {
-		set(graph.PartialDate(m[2]), m[0])
-	}
-	if s.date == "" {
+	if s.date == "" && s.cues&(cueMonth|cueRelative) != 0 {
 		d.relativeDate(s)
 	}
 	if len(s.date) >= 4 {
@@ -59,10 +78,12 @@ func (d *docState) sentenceDate(s *sentence) {
 // relativeDate resolves wording relative to the article's date.
 func (d *docState) relativeDate(s *sentence) {
 	text := s.text
-	if m := relativeRe.FindStringSubmatch(text); m != nil {
-		if date := d.resolveRelative(strings.ToLower(m[0]), strings.ToLower(m[1]), strings.ToLower(m[2])); date != "" {
-			s.date, s.dateText = date, m[0]
-			return
+	if s.cues&cueRelative != 0 {
+		if m := relativeRe.FindStringSubmatch(text); m != nil {
+			if date := d.resolveRelative(strings.ToLower(m[0]), strings.ToLower(m[1]), strings.ToLower(m[2])); date != "" {
+				s.date, s.dateText = date, m[0]
+				return
+			}
 		}
 	}
 	pubYear := 0

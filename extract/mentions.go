@@ -35,6 +35,7 @@ type sentence struct {
 	mentions   []mention
 	date       graph.PartialDate
 	dateText   string
+	cues       dateCue // which date patterns are worth trying
 }
 
 // docState is the working state of one Extract call.
@@ -48,14 +49,30 @@ type docState struct {
 	shortName map[string]string // folded surname or acronym → entity id, within the article
 	lastYear  string            // the year most recently named, for "that year"
 	lastGroup string            // the group of people most recently named, for "the officers"
+	folded    map[string]string // graph.Fold memo: names recur throughout an article
 	relations []Relation
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published,
-		entities: map[string]*Entity{}, shortName: map[string]string{},
+		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
 	}
+}
+
+// fold is graph.Fold, memoised for the article.
+func (d *docState) fold(s string) string {
+	f, ok := d.folded[s]
+	if !ok {
+		f = graph.Fold(s)
+		d.folded[s] = f
+	}
+	return f
+}
+
+// key is nameKey, memoised for the article.
+func (d *docState) key(name string) string {
+	return strings.TrimPrefix(d.fold(name), "the ")
 }
 
 // split turns prose's sentences and tokens into ours.
@@ -73,7 +90,16 @@ func (d *docState) split(pd *prose.Document) []sentence {
 			if t.Start < s.Start {
 				continue
 			}
-			cur.toks = append(cur.toks, d.newToken(t.Text, t.Tag, t.Start))
+			tok := d.newToken(t.Text, t.Tag, t.Start)
+			switch {
+			case tok.fold != "" && tok.fold[0] >= '0' && tok.fold[0] <= '9':
+				cur.cues |= cueDigit
+			case monthCues[tok.fold] || len(tok.fold) > 3 && monthCues[tok.fold[:3]]:
+				cur.cues |= cueMonth
+			case relativeCues[tok.fold]:
+				cur.cues |= cueRelative
+			}
+			cur.toks = append(cur.toks, tok)
 		}
 		out = append(out, cur)
 	}
@@ -328,7 +354,7 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 		return j + 1 - i
 	case peopleNouns[head] != "":
 		name := s.textOf(toks[i:i+n]) + " " + peopleNouns[head]
-		if e, ok := d.lookup(nameKey(name)); ok {
+		if e, ok := d.lookup(d.key(name)); ok {
 			d.addMention(s, i, j+1, e, true, d.inStore(e))
 		} else {
 			d.addNew(s, i, j+1, graph.Group, name)
@@ -336,7 +362,7 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 		return j + 1 - i
 	case head == "embassy" || head == "consulate" || head == "ministry":
 		name := s.textOf(toks[i:i+n]) + " " + strings.ToLower(toks[j].text)
-		if e, ok := d.lookup(nameKey(name)); ok {
+		if e, ok := d.lookup(d.key(name)); ok {
 			d.addMention(s, i, j+1, e, true, d.inStore(e))
 		} else {
 			d.addNew(s, i, j+1, graph.Agency, titleCase(name))
@@ -450,7 +476,7 @@ func (d *docState) inStore(e graph.Entity) bool {
 	if d.gaz == nil {
 		return false
 	}
-	got, ok := d.gaz.Lookup(nameKey(e.Name))
+	got, ok := d.gaz.Lookup(d.key(e.Name))
 	return ok && got.ID == e.ID
 }
 
@@ -466,11 +492,11 @@ func textBetween(s *sentence, start, end int) string {
 // already named it.
 func (d *docState) addNew(s *sentence, lo, hi int, kind graph.Kind, name string) {
 	name = strings.TrimSuffix(strings.TrimSuffix(name, "'s"), "’s")
-	id := graph.Slug(name)
+	id := strings.ReplaceAll(d.fold(name), " ", "-")
 	if id == "" || len(id) > graph.MaxIDLen {
 		return
 	}
-	if e, ok := d.lookup(nameKey(name)); ok {
+	if e, ok := d.lookup(d.key(name)); ok {
 		d.addMention(s, lo, hi, e, true, d.inStore(e))
 		return
 	}
@@ -493,7 +519,7 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 	if s.toks[lo].fold == "the" {
 		surface = "" // "the officers" is a reference, not a name
 	}
-	if surface != "" && graph.Fold(surface) != graph.Fold(ent.Name) && !slices.ContainsFunc(ent.Aliases, func(a string) bool { return graph.Fold(a) == graph.Fold(surface) }) {
+	if surface != "" && d.fold(surface) != d.fold(ent.Name) && !slices.ContainsFunc(ent.Aliases, func(a string) bool { return d.fold(a) == d.fold(surface) }) {
 		ent.Aliases = append(ent.Aliases, surface)
 	}
 	s.mentions = append(s.mentions, mention{id: e.ID, lo: lo, hi: hi})
