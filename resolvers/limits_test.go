@@ -188,10 +188,9 @@ func TestDocumentCache(t *testing.T) {
 	}
 }
 
-func benchmarkExecute(b *testing.B, cacheSize int) {
+func benchmarkExecute(b *testing.B, cacheSize int, req Request) {
 	store := bigStore(b, 120)
 	e := newTestExecutor(b, store, Options{CacheSize: cacheSize})
-	req := Request{Query: pageQuery, Variables: map[string]any{"n": 20}}
 	if r := e.Execute(context.Background(), req); len(r.Errors) > 0 {
 		b.Fatal(r.Errors)
 	}
@@ -201,11 +200,17 @@ func benchmarkExecute(b *testing.B, cacheSize int) {
 	}
 }
 
-// BenchmarkExecute runs a typical page query: 20 relationships with their ends, outlets and
-// evidence.
+// BenchmarkExecute runs typical queries with and without the document cache: a page of 20
+// relationships with their ends, outlets and evidence, and an entity with five of its
+// relationships.
 func BenchmarkExecute(b *testing.B) {
-	b.Run("cached", func(b *testing.B) { benchmarkExecute(b, DefaultCacheSize) })
-	b.Run("uncached", func(b *testing.B) { benchmarkExecute(b, -1) })
+	page := Request{Query: pageQuery, Variables: map[string]any{"n": 20}}
+	entity := Request{Query: `query($id: ID!) { entity(id: $id) { name kind aliases
+		relationships(first: 5) { totalCount edges { node { type date to { name } } } } } }`, Variables: map[string]any{"id": "person-01"}}
+	b.Run("page/cached", func(b *testing.B) { benchmarkExecute(b, DefaultCacheSize, page) })
+	b.Run("page/uncached", func(b *testing.B) { benchmarkExecute(b, -1, page) })
+	b.Run("entity/cached", func(b *testing.B) { benchmarkExecute(b, DefaultCacheSize, entity) })
+	b.Run("entity/uncached", func(b *testing.B) { benchmarkExecute(b, -1, entity) })
 }
 
 // failingEntities is the real store except that batch look-ups of entities fail, as a
