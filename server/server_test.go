@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -131,5 +132,42 @@ func TestPanicIsLoggedAndAnswered500(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(logs.String()), []byte("exporter broke on gexf")) || !strings.Contains(logs.String(), `"status":500`) {
 		t.Errorf("panic or request not logged: %s", logs)
+	}
+}
+
+func TestListenAndServeReportsListenErrors(t *testing.T) {
+	store := openBolt(t)
+	exec := newExecutor(t, store)
+	first, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- first.ListenAndServe(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("first server: %v", err)
+		}
+	}()
+	<-first.Ready()
+
+	// The same address again: the port is taken.
+	second, err := server.New(store, exec, server.Config{Addr: first.Addr(), WriteToken: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = second.ListenAndServe(t.Context())
+	if err == nil || !strings.Contains(err.Error(), first.Addr()) {
+		t.Fatalf("err = %v, want a listen error naming %s", err, first.Addr())
+	}
+	select {
+	case <-second.Ready():
+		t.Error("Ready closed although listening failed")
+	default:
+	}
+	if err := first.ListenAndServe(ctx); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("second ListenAndServe on one server: err = %v", err)
 	}
 }
