@@ -112,7 +112,7 @@ func (r *resolver) entityThunk(ctx context.Context, id string) thunk {
 	return func() (any, error) {
 		got, err := s.entities.load(ctx, id)
 		if err != nil {
-			return nil, r.fail(ctx, err)
+			return nil, r.fail(ctx, fmt.Errorf("load entity %s: %w", id, err))
 		}
 		if e, ok := got[id]; ok {
 			return e, nil
@@ -128,7 +128,7 @@ func (r *resolver) entitiesThunk(ctx context.Context, ids []string) thunk {
 	return func() (any, error) {
 		got, err := s.entities.load(ctx, ids...)
 		if err != nil {
-			return nil, r.fail(ctx, err)
+			return nil, r.fail(ctx, fmt.Errorf("load entities %v: %w", ids, err))
 		}
 		out := make([]graph.Entity, 0, len(ids))
 		for _, id := range ids {
@@ -302,7 +302,7 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 				return func() (any, error) {
 					got, err := s.articles.load(p.Context, ev.Article)
 					if err != nil {
-						return nil, r.fail(p.Context, err)
+						return nil, r.fail(p.Context, fmt.Errorf("load article %s: %w", ev.Article, err))
 					}
 					if a, ok := got[ev.Article]; ok {
 						return a, nil
@@ -405,7 +405,7 @@ func (r *resolver) articleRelationships(p graphql.ResolveParams, a graph.Article
 	return func() (any, error) {
 		got, err := s.citing.load(p.Context, a.ID)
 		if err != nil {
-			return nil, r.fail(p.Context, err)
+			return nil, r.fail(p.Context, fmt.Errorf("relationships citing %s: %w", a.ID, err))
 		}
 		out := []graph.Relationship{}
 		for _, rel := range got[a.ID] {
@@ -425,7 +425,7 @@ func (r *resolver) relationshipOutlets(p graphql.ResolveParams, rel graph.Relati
 	return func() (any, error) {
 		got, err := s.outlets.load(p.Context, ids...)
 		if err != nil {
-			return nil, r.fail(p.Context, err)
+			return nil, r.fail(p.Context, fmt.Errorf("outlets of %s: %w", rel.ID, err))
 		}
 		out := []graph.Entity{}
 		seen := map[string]bool{}
