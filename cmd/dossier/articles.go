@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/dossiergraph/dossier/extract"
+	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/ingest"
+)
+
+func (a *app) extractCommand() *cobra.Command {
+	var gazetteer string
+	cmd := &cobra.Command{
+		Use:   "extract [--gazetteer store|none] FILE",
+		Short: "Print the actors and relations found in an article as JSON, writing nothing",
+		Long: `Extract actors and warned/denied/expelled (and other) relations from one article, offline,
+and print one JSON document: {"entities":[...],"relationships":[...]}. Evidence offsets are byte
+offsets into FILE, end exclusive. A front-matter block (--- title/outlet/date/url ---) may open the
+file; its date anchors relative dates. --gazetteer store resolves names to the store's entities.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if gazetteer != "store" && gazetteer != "none" {
+				return fmt.Errorf("--gazetteer: want store or none, got %q", gazetteer)
+			}
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return fmt.Errorf("read article: %w", err)
+			}
+			art, err := ingest.ParseFrontMatter(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			x, err := extract.New()
+			if err != nil {
+				return err
+			}
+			var gaz extract.Gazetteer
+			if gazetteer == "store" {
+				log, err := a.logger()
+				if err != nil {
+					return err
+				}
+				store, err := a.store.open(ctx, a.store.backend, log)
+				if err != nil {
+					return err
+				}
+				gaz, err = extract.StoreGazetteer(ctx, store)
+				store.Close()
+				if err != nil {
+					return fmt.Errorf("build gazetteer from the store: %w", err)
+				}
+			}
+			res, err := x.Extract(ctx, extract.Document{Text: art.Text, Published: art.Published}, gaz)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			// Offsets are promised into the file, front matter included.
+			if shift := len(data) - len(art.Text); shift > 0 && bytes.HasSuffix(data, []byte(art.Text)) {
+				for i := range res.Relationships {
+					for j := range res.Relationships[i].Evidence {
+						res.Relationships[i].Evidence[j].Start += shift
+						res.Relationships[i].Evidence[j].End += shift
+					}
+				}
+			}
+			enc := json.NewEncoder(a.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(res)
+		},
+	}
+	cmd.Flags().StringVar(&gazetteer, "gazetteer", "store", "resolve names against the store's entities (store) or the built-in world gazetteer only (none)")
+	return cmd
+}
+
+func (a *app) ingestCommand() *cobra.Command {
+	var (
+		meta   ingest.Article
+		date   string
+		dryRun bool
+	)
+	cmd := &cobra.Command{
+		Use:   "ingest FILE|DIR ...",
+		Short: "Extract articles and add their actors and relations to the graph",
+		Long: `Ingest articles (.txt or .md files; directories are walked): extract actors and relations
+and write each article atomically, with its sentences as evidence. A relation already in the graph
+gains the article as evidence; ingesting the same article twice changes nothing. Title, outlet,
+date and url come from a front-matter block (--- title/outlet/date/url ---) or the flags, which
+win; the title defaults to the file name.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			published, err := graph.ParsePartialDate(date)
+			if err != nil {
+				return fmt.Errorf("--date: %w", err)
+			}
+			meta.Published = published
+			files, err := articleFiles(args)
+			if err != nil {
+				return err
+			}
+			log, err := a.logger()
+			if err != nil {
+				return err
+			}
+			store, err := a.store.open(ctx, a.store.backend, log)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			x, err := extract.New()
+			if err != nil {
+				return err
+			}
+			in := ingest.New(x, store)
+			bar := progressbar.NewOptions(len(files), progressbar.OptionSetWriter(a.stderr),
+				progressbar.OptionSetDescription("ingesting"), progressbar.OptionShowCount(),
+				progressbar.OptionSetVisibility(len(files) > 1))
+			var total ingest.Summary
+			var failed []string
+			for _, file := range files {
+				sum, err := ingestFile(ctx, in, file, meta, dryRun)
+				_ = bar.Add(1)
+				if err != nil {
+					// One bad article must not stop a folder: it is reported and nothing of it is written.
+					failed = append(failed, fmt.Sprintf("%s: %v", file, err))
+					continue
+				}
+				total.EntitiesCreated += sum.EntitiesCreated
+				total.EntitiesMatched += sum.EntitiesMatched
+				total.RelationshipsCreated += sum.RelationshipsCreated
+				total.RelationshipsCorroborated += sum.RelationshipsCorroborated
+			}
+			_ = bar.Finish()
+			verb := "ingested"
+			if dryRun {
+				verb = "would ingest (dry run)"
+			}
+			fmt.Fprintf(a.stdout, "%s %d of %d articles: entities %d created, %d matched; relationships %d created, %d corroborated\n",
+				verb, len(files)-len(failed), len(files), total.EntitiesCreated, total.EntitiesMatched,
+				total.RelationshipsCreated, total.RelationshipsCorroborated)
+			for _, f := range failed {
+				fmt.Fprintln(a.stderr, "failed:", f)
+			}
+			if len(failed) > 0 {
+				return fmt.Errorf("%d of %d articles failed", len(failed), len(files))
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&meta.Title, "title", "", "article title (default: front matter, else the file name)")
+	f.StringVar(&meta.Outlet, "outlet", "", "outlet id or name (created as an OUTLET if unknown)")
+	f.StringVar(&date, "date", "", "publication date: YYYY, YYYY-MM or YYYY-MM-DD")
+	f.StringVar(&meta.URL, "url", "", "article URL")
+	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
+	return cmd
+}
+
+// ingestFile reads one article, lets the flags override its front matter, and ingests it.
+func ingestFile(ctx context.Context, in *ingest.Ingester, file string, flags ingest.Article, dryRun bool) (ingest.Summary, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	art, err := ingest.ParseFrontMatter(data)
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	if flags.Title != "" {
+		art.Title = flags.Title
+	}
+	if art.Title == "" {
+		art.Title = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	if flags.Outlet != "" {
+		art.Outlet = flags.Outlet
+	}
+	if flags.Published != "" {
+		art.Published = flags.Published
+	}
+	if flags.URL != "" {
+		art.URL = flags.URL
+	}
+	return in.Ingest(ctx, art, dryRun)
+}
+
+// articleFiles expands directories into the .txt and .md files below them, in name order.
+func articleFiles(args []string) ([]string, error) {
+	var files []string
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, arg)
+			continue
+		}
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if ext := strings.ToLower(filepath.Ext(path)); !d.IsDir() && (ext == ".txt" || ext == ".md") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", arg, err)
+		}
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no article files (.txt, .md) found")
+	}
+	slices.Sort(files)
+	return slices.Compact(files), nil
+}

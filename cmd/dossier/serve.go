@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/resolvers"
+	"github.com/dossiergraph/dossier/seed"
+	"github.com/dossiergraph/dossier/server"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	var (
+		addr       string
+		writeToken string
+		noSeed     bool
+		maxBody    int64
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the GraphQL API, the playground and the exports",
+		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format}, /healthz.
+An empty store is loaded with the seed story first, unless --no-seed.
+Writes need "Authorization: Bearer <token>": --write-token, or else a token generated on first
+start and kept in <data>/write-token (mode 0600).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log, err := a.logger()
+			if err != nil {
+				return err
+			}
+			store, err := a.store.open(ctx, a.store.backend, log)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			if !noSeed {
+				if err := seedIfEmpty(ctx, store); err != nil {
+					return err
+				}
+			}
+			if writeToken == "" {
+				token, path, created, err := server.LoadOrCreateWriteToken(a.store.dataDir)
+				if err != nil {
+					return fmt.Errorf("write token: %w", err)
+				}
+				writeToken = token
+				log.Info("write token", "file", path, "created", created)
+			}
+			exec, err := resolvers.New(store, resolvers.Options{Logger: log})
+			if err != nil {
+				return fmt.Errorf("build GraphQL schema: %w", err)
+			}
+			srv, err := server.New(store, exec, server.Config{
+				Addr:            addr,
+				WriteToken:      writeToken,
+				MaxBodyBytes:    maxBody,
+				ReadTimeout:     30 * time.Second,
+				WriteTimeout:    5 * time.Minute, // exports of large graphs stream for a while
+				ShutdownTimeout: 15 * time.Second,
+				Logger:          log,
+			})
+			if err != nil {
+				return err
+			}
+			return srv.ListenAndServe(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", envOr("DOSSIER_ADDR", "127.0.0.1:8080"), "listen address (DOSSIER_ADDR)")
+	f.StringVar(&writeToken, "write-token", envOr("DOSSIER_WRITE_TOKEN", ""), "bearer token that writes need (DOSSIER_WRITE_TOKEN); default: generated into <data>/write-token")
+	f.BoolVar(&noSeed, "no-seed", false, "do not load the seed story into an empty store")
+	f.Int64Var(&maxBody, "max-body", 1<<20, "largest request body in bytes")
+	return cmd
+}
+
+// seedIfEmpty loads the built-in seed story into a store that holds no entities yet.
+func seedIfEmpty(ctx context.Context, s graph.Store) error {
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("read store stats: %w", err)
+	}
+	if st.Entities > 0 {
+		return nil
+	}
+	if _, err := seed.Load(ctx, s, "seed.yaml", seed.Default()); err != nil {
+		return fmt.Errorf("seed the empty store: %w", err)
+	}
+	return nil
+}
