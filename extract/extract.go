@@ -154,7 +154,7 @@ func (x *Extractor) checkInput(doc Document) error {
 		}
 	}
 	if control*10 > total {
-		return graph.Errorf(graph.EINVALID, "text is mostly control characters (%d of %d): binary data, not an article", control, total)
+		return graph.Errorf(graph.EINVALID, "text has too many control characters (%d of %d characters): binary data, not an article", control, total)
 	}
 	return nil
 }

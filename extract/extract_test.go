@@ -210,3 +210,27 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+func TestLongUnpunctuatedInput(t *testing.T) {
+	x := newTestExtractor(t)
+	text := strings.Repeat("Mexico warned Russia and Estonia expelled Russian diplomats while Poland denied the claims ", 2000)
+	res := extractText(t, x, text, "2024")
+	if len(res.Relationships) == 0 {
+		t.Fatal("want relationships from a long run-on text")
+	}
+	for _, r := range res.Relationships {
+		for _, sp := range r.Evidence {
+			if text[sp.Start:sp.End] != sp.Text || sp.End-sp.Start > 5000 {
+				t.Fatalf("bad evidence span [%d,%d)", sp.Start, sp.End)
+			}
+		}
+	}
+}
+
+func TestEvidenceIsCapped(t *testing.T) {
+	x := newTestExtractor(t)
+	res := extractText(t, x, strings.Repeat("Estonia expelled two Russian diplomats. ", 100), "")
+	if len(res.Relationships) != 1 || len(res.Relationships[0].Evidence) != maxEvidence {
+		t.Errorf("want one relationship with %d evidence spans, got %+v", maxEvidence, len(res.Relationships))
+	}
+}

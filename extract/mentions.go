@@ -90,6 +90,14 @@ func (d *docState) split(pd *prose.Document) []sentence {
 			if t.Start < s.Start {
 				continue
 			}
+			if len(cur.toks) == maxSentenceTokens {
+				// Text without sentence breaks (lists, tables, hostile input) is read in
+				// pieces, which keeps the clause analysis linear in the input.
+				last := cur.toks[len(cur.toks)-1]
+				cur.end, cur.text = last.end, d.text[cur.start:last.end]
+				out = append(out, cur)
+				cur = sentence{start: t.Start, end: end, text: d.text[t.Start:end]}
+			}
 			tok := d.newToken(t.Text, t.Tag, t.Start)
 			switch {
 			case tok.fold != "" && tok.fold[0] >= '0' && tok.fold[0] <= '9':
@@ -182,6 +190,9 @@ func set(words ...string) map[string]bool {
 	return m
 }
 
+// maxSentenceTokens bounds the tokens read as one sentence.
+const maxSentenceTokens = 200
+
 // maxWindow bounds gazetteer lookups, in tokens.
 const maxWindow = 8
 
@@ -199,6 +210,25 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		i += n
 	}
+}
+
+// leaderGovernment reads "Sheinbaum's government" as the government of the leader's
+// country, when the gazetteer knows the person's country.
+func (d *docState) leaderGovernment(s *sentence, i, n int, person graph.Entity) int {
+	toks := s.toks
+	j := i + n
+	if person.Kind != graph.Person || person.Country == "" || j+1 >= len(toks) || toks[j].tag != "POS" {
+		return 0
+	}
+	if f := toks[j+1].fold; f != "government" && f != "administration" {
+		return 0
+	}
+	country, ok := d.lookup(d.key(person.Country))
+	if !ok || country.Kind != graph.Government {
+		return 0
+	}
+	d.addMention(s, i, j+2, country, true, d.inStore(country))
+	return j + 2 - i
 }
 
 // definiteGroupAt reads "the officers", "the spies" as the group of people the article
@@ -223,6 +253,9 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 	gazLen, gazEnt, fromStore := d.lookupLongest(toks, i)
 	if gazLen >= run {
 		if gazLen > 0 {
+			if n := d.leaderGovernment(s, i, gazLen, gazEnt); n > 0 {
+				return n
+			}
 			d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
 		}
 		return gazLen
@@ -516,8 +549,8 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 		d.lastGroup = e.ID
 	}
 	surface := strings.TrimSuffix(s.textOf(s.toks[lo:hi]), "'s")
-	if s.toks[lo].fold == "the" {
-		surface = "" // "the officers" is a reference, not a name
+	if s.toks[lo].fold == "the" || strings.Contains(surface, "'s ") {
+		surface = "" // "the officers", "Sheinbaum's government": references, not names
 	}
 	if surface != "" && d.fold(surface) != d.fold(ent.Name) && !slices.ContainsFunc(ent.Aliases, func(a string) bool { return d.fold(a) == d.fold(surface) }) {
 		ent.Aliases = append(ent.Aliases, surface)

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -37,9 +38,11 @@ var (
 	refusers = set("refuse", "decline", "reject", "rebuff", "deny", "ignore", "resist", "dismiss", "fail")
 	// doneGovernors assert the act they govern: "decided to expel".
 	doneGovernors = set("decide", "move", "vote", "proceed", "go", "begin", "start")
-	modals        = set("may", "might", "could", "would", "should", "will", "can", "must", "shall", "'d", "'ll", "wo", "ca")
-	negators      = set("not", "n't", "never", "no", "neither", "nor")
-	auxiliaries   = set("do", "does", "did", "has", "have", "had", "be", "is", "are", "was", "were", "been",
+	// conveyVerbs pass on a warning or request named by a noun: "sent warnings to Mexico".
+	conveyVerbs = set("send", "issue", "deliver", "give", "relay", "pass", "convey", "repeat", "make", "lodge")
+	modals      = set("may", "might", "could", "would", "should", "will", "can", "must", "shall", "'d", "'ll", "wo", "ca")
+	negators    = set("not", "n't", "never", "no", "neither", "nor")
+	auxiliaries = set("do", "does", "did", "has", "have", "had", "be", "is", "are", "was", "were", "been",
 		"being", "also", "still", "yet", "ever", "formally", "officially", "repeatedly", "publicly", "privately",
 		"quietly", "flatly", "firmly", "swiftly", "later", "eventually", "then", "once", "again", "already",
 		"reportedly", "allegedly", "directly", "personally", "explicitly", "effectively", "so", "far", "in",
@@ -197,6 +200,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 		if toks[j].text == ";" {
 			break
 		}
+	}
+	if k > 1 && toks[k-1].fold == "to" && toks[k-2].fold == "yet" {
+		return true, true, false // "has yet to expel"
 	}
 	if k > 0 && toks[k-1].fold == "to" {
 		g := k - 2
@@ -518,6 +524,15 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		}
 	}
 	if from < 0 {
+		// "Washington sent repeated warnings": the sender of the warning is the verb's subject
+		for j := tr.lo - 1; j >= 0 && j >= tr.lo-3; j-- {
+			if conveyVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+				from = d.subjectOf(s, j)
+				break
+			}
+		}
+	}
+	if from < 0 {
 		return
 	}
 	to := ""
@@ -542,6 +557,9 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
 }
 
+// maxEvidence caps the spans kept per relation: a few sentences show an act as well as all.
+const maxEvidence = 20
+
 // emit records a relation, merging it with an earlier one that says the same.
 func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, about []string, negated bool, quantity string, conf float64) {
 	if from == to {
@@ -552,7 +570,7 @@ func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, ab
 	for i := range d.relations {
 		r := &d.relations[i]
 		if r.Type == typ && r.From == from && ptrString(r.To) == to && r.Negated == negated {
-			if !slices.Contains(r.Evidence, span) {
+			if len(r.Evidence) < maxEvidence && !slices.Contains(r.Evidence, span) {
 				r.Evidence = append(r.Evidence, span)
 			}
 			for _, a := range about {

@@ -171,7 +171,12 @@ func (in *Ingester) entities(ctx context.Context, found []extract.Entity, outlet
 			continue
 		}
 		ent := graph.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name}
-		for _, a := range e.Aliases {
+		aliases := e.Aliases
+		if w, ok := in.x.LookupWorld(e.Name); ok && w.ID == e.ID {
+			// a world entity new to the store brings every spelling the world gazetteer knows
+			aliases = graph.MergeAliases(w, graph.Entity{Name: w.Name, Aliases: e.Aliases})
+		}
+		for _, a := range aliases {
 			if utf8.RuneCountInString(a) <= graph.MaxNameLen && len(ent.Aliases) < graph.MaxListLen {
 				ent.Aliases = append(ent.Aliases, a)
 			}
