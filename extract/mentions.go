@@ -168,7 +168,8 @@ var (
 	// govNouns after a demonym stand for the government: "Mexican officials" → mexico.
 	govNouns = set("official", "officials", "authorities", "government", "administration", "leaders",
 		"leadership", "president", "prosecutors", "police", "intelligence", "counterintelligence", "security",
-		"ministers", "minister", "diplomacy", "state", "regime", "side")
+		"ministers", "minister", "diplomacy", "state", "regime", "side", "counterparts", "counterpart",
+		"negotiators", "investigators", "lawmakers", "legislators", "senators", "prosecutor", "army", "military", "forces")
 	// peopleNouns after a demonym name a group of that country's people.
 	peopleNouns = map[string]string{
 		"spies": "intelligence officers", "spy": "intelligence officers", "agents": "intelligence officers",
@@ -371,6 +372,19 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 		return 0
 	}
 	j := i + n
+	// "British and French officials": each demonym takes the shared noun
+	if j+1 < len(toks) && toks[j].fold == "and" {
+		if n2 := d.demonymPhrase(s, j+1); n2 > 0 {
+			last := s.mentions[len(s.mentions)-1]
+			if e, ok := d.entities[last.id]; ok && e.Kind == graph.Government {
+				d.addMention(s, i, i+n, country, true, d.inStore(country))
+				// keep mentions in token order
+				m := s.mentions
+				m[len(m)-1], m[len(m)-2] = m[len(m)-2], m[len(m)-1]
+			}
+			return j + 1 + n2 - i
+		}
+	}
 	for j < len(toks) && j < i+n+3 && nounModifiers[toks[j].fold] && !isHead(toks, j) {
 		j++
 	}

@@ -31,6 +31,9 @@ var (
 	// concernNouns after raise/voice/express make a warning: "raised concerns with Mexico".
 	concernNouns = set("concern", "concerns", "alarm", "alarms", "issue", "matter", "question", "questions",
 		"worries", "worry", "flag", "flags", "objection", "objections", "suspicion", "suspicions")
+	// dismissals make "called X a fabrication" a denial.
+	dismissals = set("fabrication", "fabricated", "lie", "lies", "fake", "baseless", "unfounded", "groundless",
+		"nonsense", "absurd", "slander", "slanderous", "false", "fiction", "speculation", "propaganda", "russophobia", "russophobic")
 	// requestNouns are the things a refusal refuses: "refused requests to expel".
 	requestNouns = set("request", "requests", "demand", "demands", "call", "calls", "appeal", "appeals",
 		"pressure", "application", "applications", "bid", "bids", "push", "entreaties")
@@ -126,6 +129,15 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 				break
 			}
 		}
+		// "raised Russian disinformation with the foreign ministry": raising a topic with someone
+		for j := k + 1; j+1 < len(toks) && j <= k+7; j++ {
+			if toks[j].fold == "with" && d.mentionStartsNear(s, j+1, 1) {
+				return trigger{typ: graph.Warned, lo: k, hi: k + 1, withTo: true}, true
+			}
+			if toks[j].fold == "" || boundaries[toks[j].fold] {
+				break
+			}
+		}
 		return trigger{}, false
 	case lemma == "declare" || lemma == "deem":
 		for j := k + 1; j+2 < len(toks) && j <= k+8; j++ {
@@ -145,6 +157,16 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			}
 		}
 		return trigger{}, false
+	case lemma == "call" || lemma == "label" || lemma == "brand":
+		// "called the report a fabrication"
+		for j := k + 1; j < len(toks) && j <= k+7; j++ {
+			if dismissals[toks[j].fold] {
+				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
+			}
+			if toks[j].fold == "" || boundaries[toks[j].fold] {
+				break
+			}
+		}
 	case lemma == "refuse" || lemma == "decline":
 		if next(1) == "to" {
 			return trigger{}, false // governs the verb that follows; see modality
@@ -301,12 +323,13 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		if d.crossesBoundary(s, m.hi, k) {
 			break
 		}
-		prep := m.lo > 0 && s.toks[m.lo-1].tag == "IN" && s.toks[m.lo-1].fold != "that"
-		if !prep && !d.isPossessor(s, m) {
+		// A possessor stands for its noun phrase: "the CIA's station chief briefed" → CIA.
+		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that"
+		if !prep {
 			best = i
 			break
 		}
-		if fallback < 0 && !prep {
+		if fallback < 0 {
 			fallback = i
 		}
 	}
