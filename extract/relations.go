@@ -471,13 +471,14 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 	conf := 0.8
 	if isPassive(toks, tr.lo) && !viaRefusal {
 		subj := d.subjectOf(s, tr.lo)
-		objs, ab, agent := d.objects(s, tr)
+		_, ab, _ := d.objects(s, tr)
 		about = ab
+		agent := d.agent(s, tr)
 		switch {
 		case agent >= 0:
 			subjects = []int{agent}
-		case tr.typ == graph.Expelled && len(objs) > 0 && d.entities[s.mentions[objs[0]].id].Kind == graph.Government:
-			subjects = objs[:1] // "were expelled from the Netherlands"
+		case tr.typ == graph.Expelled && d.expeller(s, tr) >= 0:
+			subjects = []int{d.expeller(s, tr)} // "were expelled from the Netherlands"
 		default:
 			return
 		}
@@ -520,6 +521,48 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			d.emit(s, tr.typ, from, s.mentions[oi].id, about, negated, quantity, conf)
 		}
 	}
+}
+
+// agent finds the "by" phrase of a passive: "were expelled by Poland".
+func (d *docState) agent(s *sentence, tr trigger) int {
+	toks := s.toks
+	for j := tr.hi; j < len(toks) && j < tr.hi+8; j++ {
+		if toks[j].text == ";" || toks[j].text == "," || boundaries[toks[j].fold] {
+			return -1
+		}
+		if toks[j].fold != "by" {
+			continue
+		}
+		k := j + 1
+		if k < len(toks) && toks[k].fold == "the" {
+			k++
+		}
+		if i := d.mentionIndexAt(s, k); i >= 0 && s.mentions[i].lo == k {
+			return i
+		}
+		return -1
+	}
+	return -1
+}
+
+// expeller finds the government a passive expulsion was from: "were expelled from the
+// Netherlands", "were kicked out of Spain", "were ordered to leave Estonia".
+func (d *docState) expeller(s *sentence, tr trigger) int {
+	toks := s.toks
+	for j := tr.hi; j < len(toks) && j < tr.hi+5; j++ {
+		if f := toks[j].fold; f != "from" && f != "of" && f != "leave" {
+			continue
+		}
+		k := j + 1
+		if k < len(toks) && toks[k].fold == "the" {
+			k++
+		}
+		if i := d.mentionIndexAt(s, k); i >= 0 && s.mentions[i].lo == k && d.entities[s.mentions[i].id].Kind == graph.Government {
+			return i
+		}
+		return -1
+	}
+	return -1
 }
 
 // nominal handles an act named by a noun: "warnings from Washington", "U.S. requests".
