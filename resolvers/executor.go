@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 
 	"github.com/graphql-go/graphql"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/dossiergraph/dossier"
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/ingest"
 )
 
 // Defaults for Options.
@@ -45,6 +47,8 @@ type Options struct {
 	// CacheSize is how many parsed and validated documents are kept, by query text
 	// (DefaultCacheSize); negative disables the cache.
 	CacheSize int
+	// Ingester serves the ingestArticle mutation; nil turns ingestion off.
+	Ingester *ingest.Ingester
 }
 
 // Request is one GraphQL request.
@@ -85,8 +89,10 @@ func New(store graph.Store, opts Options) (*Executor, error) {
 	if opts.CacheSize == 0 {
 		opts.CacheSize = DefaultCacheSize
 	}
-	r := &resolver{store: store, log: opts.Logger}
-	schema, err := buildSchema(dossier.Schema, map[string]*graphql.Scalar{"PartialDate": newPartialDate()}, r.fieldResolvers())
+	r := &resolver{store: store, ingester: opts.Ingester, log: opts.Logger}
+	fields := r.fieldResolvers()
+	maps.Copy(fields, r.ingestResolvers())
+	schema, err := buildSchema(dossier.Schema, map[string]*graphql.Scalar{"PartialDate": newPartialDate()}, fields)
 	if err != nil {
 		return nil, fmt.Errorf("resolvers: %w", err)
 	}

@@ -39,6 +39,7 @@ func (r *resolver) mutationResolvers() map[string]graphql.FieldResolveFn {
 			id := argString(p.Args, "id")
 			return id, r.store.DeleteRelationship(p.Context, id)
 		}),
+		"ingestArticle": r.write(r.ingestArticle),
 	}
 }
 

@@ -10,12 +10,14 @@ import (
 	"github.com/graphql-go/graphql"
 
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/ingest"
 )
 
 // resolver holds what every field resolver needs; per-request state lives in the context.
 type resolver struct {
-	store graph.Store
-	log   *slog.Logger
+	store    graph.Store
+	ingester *ingest.Ingester // nil: ingestArticle answers that ingestion is off
+	log      *slog.Logger
 }
 
 // requestState is the per-request batching state.

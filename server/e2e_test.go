@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -617,6 +618,61 @@ func testEndToEnd(t *testing.T, open func(t *testing.T) graph.Store) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != "/playground" {
 			t.Errorf("GET / = %d to %q, want a redirect to /playground", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	})
+
+	t.Run("export streams the graph and names bad parameters", func(t *testing.T) {
+		nodelink := func(params url.Values) (nodes, edges []map[string]any) {
+			t.Helper()
+			r := ls.get(t, "/export/nodelink", params, "")
+			if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "dossier") {
+				t.Fatalf("GET /export/nodelink?%s: %d %s", params.Encode(), r.status, r.raw)
+			}
+			var doc struct {
+				Nodes []map[string]any `json:"nodes"`
+				Edges []map[string]any `json:"edges"`
+			}
+			if err := json.Unmarshal(r.raw, &doc); err != nil {
+				t.Fatalf("node-link export is not JSON: %v", err)
+			}
+			return doc.Nodes, doc.Edges
+		}
+		ids := func(items []map[string]any, key string) map[string]bool {
+			out := map[string]bool{}
+			for _, it := range items {
+				out[fmt.Sprint(it[key])] = true
+			}
+			return out
+		}
+		nodes, edges := nodelink(nil)
+		for _, e := range fixture.Entities {
+			if !ids(nodes, "id")[e.ID] {
+				t.Errorf("whole-graph export lacks entity %s", e.ID)
+			}
+		}
+		if got := ids(edges, "key"); !got["us-requested-expulsion"] || got["mexico-did-not-expel"] {
+			t.Errorf("default export keeps asserted acts only, got edges %v", got)
+		}
+		_, edges = nodelink(url.Values{"includeNegated": {"true"}})
+		if !ids(edges, "key")["mexico-did-not-expel"] {
+			t.Errorf("includeNegated=true must export the refused expulsion")
+		}
+		_, edges = nodelink(url.Values{"center": {"russian-officers"}, "depth": {"1"}, "includeNegated": {"true"}})
+		if got := ids(edges, "key"); !got["mexico-did-not-expel"] || got["us-requested-expulsion"] {
+			t.Errorf("centred export: got edges %v", got)
+		}
+		for path, want := range map[string]int{
+			"/export/pdf":                             http.StatusBadRequest,
+			"/export/nodelink?types=WARNS":            http.StatusBadRequest,
+			"/export/nodelink?depth=99&center=mexico": http.StatusBadRequest,
+			"/export/nodelink?bogus=1":                http.StatusBadRequest,
+			"/export/graphml?center=no-such-entity":   http.StatusNotFound,
+		} {
+			u, _ := url.Parse(path)
+			r := ls.get(t, u.Path, u.Query(), "")
+			if r.status != want || r.code() == "" {
+				t.Errorf("GET %s: %d %s, want %d with an error code", path, r.status, r.raw, want)
+			}
 		}
 	})
 

@@ -133,6 +133,7 @@ func (s *Server) routes() *gin.Engine {
 	e.POST("/graphql", s.postGraphQL)
 	e.GET("/graphql", s.getGraphQL)
 	e.GET("/healthz", s.healthz)
+	e.GET("/export/:format", s.exportGraph)
 	e.GET("/playground", newPlayground().serve)
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
 	return e

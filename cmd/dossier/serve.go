@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dossiergraph/dossier/extract"
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/ingest"
 	"github.com/dossiergraph/dossier/resolvers"
 	"github.com/dossiergraph/dossier/seed"
 	"github.com/dossiergraph/dossier/server"
@@ -52,7 +54,11 @@ start and kept in <data>/write-token (mode 0600).`,
 				writeToken = token
 				log.Info("write token", "file", path, "created", created)
 			}
-			exec, err := resolvers.New(store, resolvers.Options{Logger: log})
+			x, err := extract.New()
+			if err != nil {
+				return err
+			}
+			exec, err := resolvers.New(store, resolvers.Options{Logger: log, Ingester: ingest.New(x, store)})
 			if err != nil {
 				return fmt.Errorf("build GraphQL schema: %w", err)
 			}
