@@ -54,13 +54,33 @@ const (
 // some word of the same name or alias; an exact name or alias scores highest, then a name
 // or alias that starts with the text, then a match of every word anywhere.
 func MatchScore(text string, e Entity) int {
-	q := Fold(text)
-	if q == "" {
+	return NewSearchKey(e).Score(Fold(text))
+}
+
+// SearchKey is an entity's name and aliases, folded once, so that a store scoring many
+// entities against a query need not fold them again for every query.
+type SearchKey struct {
+	Name    string
+	Aliases []string
+}
+
+// NewSearchKey folds e's name and aliases.
+func NewSearchKey(e Entity) SearchKey {
+	k := SearchKey{Name: Fold(e.Name), Aliases: make([]string, len(e.Aliases))}
+	for i, a := range e.Aliases {
+		k.Aliases[i] = Fold(a)
+	}
+	return k
+}
+
+// Score is MatchScore for a query already folded with Fold.
+func (k SearchKey) Score(foldedQuery string) int {
+	if foldedQuery == "" {
 		return 0
 	}
-	best := scoreOne(q, Fold(e.Name), scoreExactName, scoreNamePrefix)
-	for _, a := range e.Aliases {
-		best = max(best, scoreOne(q, Fold(a), scoreExactAlias, scoreAliasPrefix))
+	best := scoreOne(foldedQuery, k.Name, scoreExactName, scoreNamePrefix)
+	for _, a := range k.Aliases {
+		best = max(best, scoreOne(foldedQuery, a, scoreExactAlias, scoreAliasPrefix))
 	}
 	return best
 }
