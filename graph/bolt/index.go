@@ -3,53 +3,75 @@ package bolt
 import (
 	"slices"
 	"sort"
+	"strings"
 )
 
-// multiIndex maps a key (an entity id, a kind, a word...) to a sorted list of ids.
-type multiIndex map[string][]string
+// sortedIndex maps a key (an entity id, a kind, a word...) to a list of items sorted by
+// their ids, without repeats.
+type sortedIndex[T any] map[string][]T
 
-// idChanges are the ids to add to and remove from one sorted list.
-type idChanges struct {
-	add []string
-	del map[string]bool
+// listChanges are the items to add to (or replace in) one sorted list and the ids to
+// remove from it.
+type listChanges[T any] struct {
+	add []T
+	del map[string]bool // nil until something is removed
 }
 
-// indexDelta collects the changes to every list of a multiIndex, so that a batch of
+// indexDelta collects the changes to every list of a sortedIndex, so that a batch of
 // thousands of writes sorts and merges each list once instead of inserting one by one.
-type indexDelta map[string]*idChanges
+type indexDelta[T any] struct {
+	id      func(T) string
+	changes map[string]*listChanges[T]
+}
 
-func (d indexDelta) at(key string) *idChanges {
-	c := d[key]
+func newDelta[T any](id func(T) string) *indexDelta[T] {
+	return &indexDelta[T]{id: id, changes: map[string]*listChanges[T]{}}
+}
+
+func (d *indexDelta[T]) at(key string) *listChanges[T] {
+	c := d.changes[key]
 	if c == nil {
-		c = &idChanges{del: map[string]bool{}}
-		d[key] = c
+		c = &listChanges[T]{}
+		d.changes[key] = c
 	}
 	return c
 }
 
-// move records that id left the lists of oldKeys and joined those of newKeys; keys in both
-// are left alone.
-func (d indexDelta) move(id string, oldKeys, newKeys []string) {
+func (d *indexDelta[T]) remove(key, id string) {
+	c := d.at(key)
+	if c.del == nil {
+		c.del = map[string]bool{}
+	}
+	c.del[id] = true
+}
+
+func (d *indexDelta[T]) add(key string, item T) {
+	c := d.at(key)
+	c.add = append(c.add, item)
+}
+
+// move records that item left the lists of oldKeys and is in those of newKeys. Lists that
+// keep it get the new item when replace is set (the item is a new value), and are left
+// alone otherwise.
+func (d *indexDelta[T]) move(item T, oldKeys, newKeys []string, replace bool) {
 	for _, k := range oldKeys {
 		if !slices.Contains(newKeys, k) {
-			d.at(k).del[id] = true
+			d.remove(k, d.id(item))
 		}
 	}
 	for _, k := range newKeys {
-		if !slices.Contains(oldKeys, k) {
-			c := d.at(k)
-			delete(c.del, id)
-			c.add = append(c.add, id)
+		if replace || !slices.Contains(oldKeys, k) {
+			d.add(k, item)
 		}
 	}
 }
 
 // applyTo changes idx; it reports the keys whose list was created and those whose list
 // became empty (and was dropped).
-func (d indexDelta) applyTo(idx multiIndex) (created, dropped []string) {
-	for key, c := range d {
+func (d *indexDelta[T]) applyTo(idx sortedIndex[T]) (created, dropped []string) {
+	for key, c := range d.changes {
 		old, had := idx[key]
-		list := applyIDs(old, c)
+		list := applySorted(old, c, d.id)
 		switch {
 		case len(list) == 0:
 			delete(idx, key)
@@ -66,61 +88,71 @@ func (d indexDelta) applyTo(idx multiIndex) (created, dropped []string) {
 	return created, dropped
 }
 
-// applyIDs returns the sorted list with c's removals and additions; it may reuse list.
-func applyIDs(list []string, c *idChanges) []string {
+// applySorted returns list without c's removals and with its additions, an added item
+// replacing the one with the same id; it may reuse list.
+func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
+	search := func(target string) (int, bool) {
+		return slices.BinarySearchFunc(list, target, func(item T, t string) int { return strings.Compare(id(item), t) })
+	}
 	if len(c.del) > 0 {
 		if len(c.del) <= 8 {
-			for id := range c.del {
-				if i, ok := slices.BinarySearch(list, id); ok {
+			for target := range c.del {
+				if i, ok := search(target); ok {
 					list = slices.Delete(list, i, i+1)
 				}
 			}
 		} else {
-			list = slices.DeleteFunc(list, func(id string) bool { return c.del[id] })
+			list = slices.DeleteFunc(list, func(item T) bool { return c.del[id(item)] })
 		}
 	}
 	if len(c.add) == 0 {
 		return list
 	}
 	if len(c.add) <= 8 {
-		for _, id := range c.add {
-			if i, ok := slices.BinarySearch(list, id); !ok {
-				list = slices.Insert(list, i, id)
+		for _, item := range c.add {
+			if i, ok := search(id(item)); ok {
+				list[i] = item
+			} else {
+				list = slices.Insert(list, i, item)
 			}
 		}
 		return list
 	}
 	add := slices.Clone(c.add)
-	slices.Sort(add)
-	add = slices.Compact(add)
-	return mergeSorted(list, add)
+	// Stable, so that of two additions with one id the later wins below.
+	slices.SortStableFunc(add, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+	return mergeSorted(list, add, id)
 }
 
-// mergeSorted merges two sorted lists without duplicates.
-func mergeSorted(a, b []string) []string {
-	out := make([]string, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
+// mergeSorted merges two sorted lists; an item of b replaces the item of a with its id, and
+// of several items of b with one id the last wins.
+func mergeSorted[T any](a, b []T, id func(T) string) []T {
+	out := make([]T, 0, len(a)+len(b))
+	i := 0
+	for j, item := range b {
+		if j+1 < len(b) && id(b[j+1]) == id(item) {
+			continue
+		}
+		key := id(item)
+		for i < len(a) && id(a[i]) < key {
 			out = append(out, a[i])
 			i++
-		case a[i] > b[j]:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i, j = i+1, j+1
 		}
+		if i < len(a) && id(a[i]) == key {
+			i++
+		}
+		out = append(out, item)
 	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
+	return append(out, a[i:]...)
 }
 
-// after returns the position of the first id in the sorted list that sorts after cursor.
-func after(list []string, cursor string) int {
+func self(s string) string { return s }
+
+// after returns the position of the first item in the sorted list whose id sorts after
+// cursor.
+func after[T any](list []T, cursor string, id func(T) string) int {
 	if cursor == "" {
 		return 0
 	}
-	return sort.Search(len(list), func(i int) bool { return list[i] > cursor })
+	return sort.Search(len(list), func(i int) bool { return id(list[i]) > cursor })
 }

@@ -69,7 +69,7 @@ func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.En
 
 // pageOf cuts the page p out of a sorted list of ids that all match.
 func pageOf(ids []string, p graph.Page) ([]string, graph.PageInfo) {
-	start := after(ids, p.After)
+	start := after(ids, p.After, self)
 	end := min(start+p.First, len(ids))
 	info := graph.PageInfo{TotalCount: len(ids), HasNextPage: end < len(ids)}
 	if end > start {
@@ -83,36 +83,24 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	words := strings.Fields(graph.Fold(q.Text))
+	folded := graph.Fold(q.Text)
+	words := strings.Fields(folded)
 	if len(words) == 0 {
 		return []graph.Entity{}, nil
 	}
-	// Every match has a word that starts with the query's longest word, so the entities
-	// indexed under such words are the only candidates.
-	longest := slices.MaxFunc(words, func(a, b string) int { return cmp.Compare(len(a), len(b)) })
 	type hit struct {
 		e     graph.Entity
 		score int
 	}
 	var hits []hit
 	err := s.read(ctx, func(st *state) error {
-		seen := map[string]bool{}
-		for _, w := range st.wordList[sort.SearchStrings(st.wordList, longest):] {
-			if !strings.HasPrefix(w, longest) {
-				break
+		for _, id := range st.searchCandidates(words) {
+			e := st.entities[id]
+			if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
+				continue
 			}
-			for _, id := range st.words[w] {
-				if seen[id] {
-					continue
-				}
-				seen[id] = true
-				e := st.entities[id]
-				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
-					continue
-				}
-				if score := graph.MatchScore(q.Text, e); score > 0 {
-					hits = append(hits, hit{e, score})
-				}
+			if score := st.keys[id].Score(folded); score > 0 {
+				hits = append(hits, hit{e, score})
 			}
 		}
 		return nil
@@ -128,6 +116,39 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 		out = append(out, cloneEntity(h.e))
 	}
 	return out, nil
+}
+
+// searchCandidates returns the entities that may match the query words: every match has,
+// for each query word, a word that starts with it, so the entities indexed under words
+// starting with the rarest query word are the only candidates.
+func (st *state) searchCandidates(words []string) []string {
+	var best []string
+	bestCount := -1
+	for _, q := range compactIDs(words) {
+		lo := sort.SearchStrings(st.wordList, q)
+		hi, count := lo, 0
+		for hi < len(st.wordList) && strings.HasPrefix(st.wordList[hi], q) {
+			count += len(st.words[st.wordList[hi]])
+			hi++
+		}
+		if bestCount < 0 || count < bestCount {
+			best, bestCount = st.wordList[lo:hi], count
+		}
+	}
+	if len(best) == 1 {
+		return st.words[best[0]]
+	}
+	seen := make(map[string]bool, bestCount)
+	var ids []string
+	for _, w := range best {
+		for _, id := range st.words[w] {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }
 
 // ScanEntities implements graph.EntityReader. It copies the entities under the read lock
@@ -231,11 +252,14 @@ func (st *state) articlesOf(entity string) []string {
 	for _, id := range st.byOutlet[entity] {
 		set[id] = true
 	}
-	for _, list := range [][]string{st.out[entity], st.in[entity], st.about[entity]} {
-		for _, rid := range list {
-			for _, ev := range st.rels[rid].Evidence {
-				set[ev.Article] = true
-			}
+	for _, r := range st.touch[entity] {
+		for _, ev := range r.Evidence {
+			set[ev.Article] = true
+		}
+	}
+	for _, rid := range st.about[entity] {
+		for _, ev := range st.rels[rid].Evidence {
+			set[ev.Article] = true
 		}
 	}
 	return slices.Sorted(maps.Keys(set))
@@ -282,12 +306,14 @@ func (s *Store) Relationship(ctx context.Context, id string) (graph.Relationship
 	var r graph.Relationship
 	err := s.read(ctx, func(st *state) error {
 		var ok bool
-		if r, ok = st.rels[id]; !ok {
+		stored, ok := st.rels[id]
+		if !ok {
 			return graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
 		}
+		r = cloneRelationship(stored)
 		return nil
 	})
-	return cloneRelationship(r), err
+	return r, err
 }
 
 // ListRelationships implements graph.RelationshipReader.
@@ -295,61 +321,93 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	if err := q.Normalize(); err != nil {
 		return graph.RelationshipPage{}, err
 	}
-	var page graph.RelationshipPage
+	page := graph.RelationshipPage{Relationships: []graph.Relationship{}}
 	err := s.read(ctx, func(st *state) error {
-		ids, global := st.relCandidates(q)
-		start := after(ids, q.Page.After)
-		page.Relationships = []graph.Relationship{}
-		i := start
-		for ; i < len(ids) && len(page.Relationships) < q.Page.First; i++ {
-			if r := st.rels[ids[i]]; q.Match(r) {
+		list := st.relCandidates(q)
+		i := list.after(q.Page.After)
+		for ; i < list.len() && len(page.Relationships) < q.Page.First; i++ {
+			if r := list.at(i); q.Match(*r) {
 				page.Relationships = append(page.Relationships, cloneRelationship(r))
 			}
 		}
-		for ; i < len(ids) && !page.HasNextPage; i++ {
-			page.HasNextPage = q.Match(st.rels[ids[i]])
+		for ; i < list.len() && !page.HasNextPage; i++ {
+			page.HasNextPage = q.Match(*list.at(i))
 		}
 		if n := len(page.Relationships); n > 0 {
 			page.EndCursor = page.Relationships[n-1].ID
 		}
-		if global && q.Since == "" && q.Until == "" && q.MinSources == 0 {
-			page.TotalCount = st.countByType(q.Types, q.IncludeNegated)
-			return nil
-		}
-		for _, id := range ids {
-			if q.Match(st.rels[id]) {
-				page.TotalCount++
-			}
-		}
+		page.TotalCount = st.countMatches(q, list)
 		return nil
 	})
 	return page, err
 }
 
-// relCandidates returns a sorted list of relationship ids that holds every match of q: the
-// shortest adjacency list q pins down, or every id (global) when q names no entity.
-func (st *state) relCandidates(q graph.RelationshipQuery) (ids []string, global bool) {
-	var lists [][]string
-	if q.From != "" {
-		lists = append(lists, st.out[q.From])
+// relList is a list of relationships in id order: every relationship (global), or an
+// entity's touch list.
+type relList struct {
+	st     *state
+	global bool
+	edges  []*graph.Relationship
+}
+
+func (l relList) len() int {
+	if l.global {
+		return len(l.st.relIDs)
 	}
-	if q.To != "" {
-		lists = append(lists, st.in[q.To])
+	return len(l.edges)
+}
+
+func (l relList) at(i int) *graph.Relationship {
+	if l.global {
+		return l.st.rels[l.st.relIDs[i]]
 	}
-	if q.Entity != "" {
-		switch q.Direction {
-		case graph.Out:
-			lists = append(lists, st.out[q.Entity])
-		case graph.In:
-			lists = append(lists, st.in[q.Entity])
-		default:
-			lists = append(lists, st.touching(q.Entity))
+	return l.edges[i]
+}
+
+func (l relList) after(cursor string) int {
+	if l.global {
+		return after(l.st.relIDs, cursor, self)
+	}
+	return after(l.edges, cursor, relID)
+}
+
+// relCandidates returns a list that holds every match of q: the shortest touch list of the
+// entities q names, or every relationship when it names none.
+func (st *state) relCandidates(q graph.RelationshipQuery) relList {
+	var lists [][]*graph.Relationship
+	for _, id := range []string{q.From, q.To, q.Entity} {
+		if id != "" {
+			lists = append(lists, st.touch[id])
 		}
 	}
 	if len(lists) == 0 {
-		return st.relIDs, true
+		return relList{st: st, global: true}
 	}
-	return slices.MinFunc(lists, func(a, b []string) int { return cmp.Compare(len(a), len(b)) }), false
+	shortest := slices.MinFunc(lists, func(a, b []*graph.Relationship) int { return cmp.Compare(len(a), len(b)) })
+	return relList{st: st, edges: shortest}
+}
+
+// countMatches counts the relationships of list that match q. Counters answer the common
+// queries (all relationships, or all of one entity's, by type and negation) without a scan.
+func (st *state) countMatches(q graph.RelationshipQuery, list relList) int {
+	simple := q.Since == "" && q.Until == "" && q.MinSources == 0
+	switch {
+	case simple && list.global:
+		return st.countByType(q.Types, q.IncludeNegated)
+	case simple && len(q.Types) == 0 && q.From == "" && q.To == "" && q.Direction == graph.Both:
+		n := len(st.touch[q.Entity])
+		if !q.IncludeNegated {
+			n -= st.negatedTouch[q.Entity]
+		}
+		return n
+	}
+	n := 0
+	for i := range list.len() {
+		if q.Match(*list.at(i)) {
+			n++
+		}
+	}
+	return n
 }
 
 // countByType counts the relationships of the types (all when empty) from the counters.
@@ -374,9 +432,9 @@ func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery
 	}
 	var all []graph.Relationship
 	if err := s.read(ctx, func(st *state) error {
-		ids, _ := st.relCandidates(q)
-		for _, id := range ids {
-			if r := st.rels[id]; q.Match(r) {
+		list := st.relCandidates(q)
+		for i := range list.len() {
+			if r := list.at(i); q.Match(*r) {
 				all = append(all, cloneRelationship(r))
 			}
 		}
@@ -419,7 +477,8 @@ func cloneArticle(a graph.Article) graph.Article {
 	return a
 }
 
-func cloneRelationship(r graph.Relationship) graph.Relationship {
+func cloneRelationship(stored *graph.Relationship) graph.Relationship {
+	r := *stored
 	r.About = slices.Clone(r.About)
 	r.Evidence = slices.Clone(r.Evidence)
 	return r

@@ -9,41 +9,46 @@ import (
 
 // state is the in-memory copy of the graph and its indexes. Readers use it under the store's
 // read lock; it changes only through apply, under the write lock, once the change it applies
-// is committed to bbolt. Lists in it are never handed to callers.
+// is committed to bbolt. Stored relationships are never changed in place: a write stores a
+// new value, so lists may point at them. Nothing in state is handed to callers uncopied.
 type state struct {
 	entities map[string]graph.Entity
+	keys     map[string]graph.SearchKey // entity id → folded names
 	articles map[string]graph.Article
-	rels     map[string]graph.Relationship
+	rels     map[string]*graph.Relationship
 
 	entityIDs, articleIDs, relIDs []string // sorted
 
-	byKind   multiIndex // kind → entity ids
-	byOutlet multiIndex // outlet id → article ids
-	out      multiIndex // entity id → ids of relationships it is From of
-	in       multiIndex // entity id → ids of relationships it is To of
-	about    multiIndex // entity id → ids of relationships it is About
-	citing   multiIndex // article id → ids of relationships citing it
-	words    multiIndex // folded word of a name or alias → entity ids
-	wordList []string   // the keys of words, sorted, for prefix search
+	byKind   sortedIndex[string] // kind → entity ids
+	byOutlet sortedIndex[string] // outlet id → article ids
+	// touch lists, for each entity, the relationships it is From or To of, so that walks
+	// and entity pages read them without a lookup.
+	touch    sortedIndex[*graph.Relationship]
+	about    sortedIndex[string] // entity id → ids of relationships it is About
+	citing   sortedIndex[string] // article id → ids of relationships citing it
+	words    sortedIndex[string] // folded word of a name or alias → entity ids
+	wordList []string            // the keys of words, sorted, for prefix search
 
 	relsByType    map[graph.RelationType]int
 	negatedByType map[graph.RelationType]int
+	negatedTouch  map[string]int // entity id → negated relationships in its touch list
 }
 
 func newState() *state {
 	return &state{
 		entities:      map[string]graph.Entity{},
+		keys:          map[string]graph.SearchKey{},
 		articles:      map[string]graph.Article{},
-		rels:          map[string]graph.Relationship{},
-		byKind:        multiIndex{},
-		byOutlet:      multiIndex{},
-		out:           multiIndex{},
-		in:            multiIndex{},
-		about:         multiIndex{},
-		citing:        multiIndex{},
-		words:         multiIndex{},
+		rels:          map[string]*graph.Relationship{},
+		byKind:        sortedIndex[string]{},
+		byOutlet:      sortedIndex[string]{},
+		touch:         sortedIndex[*graph.Relationship]{},
+		about:         sortedIndex[string]{},
+		citing:        sortedIndex[string]{},
+		words:         sortedIndex[string]{},
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
+		negatedTouch:  map[string]int{},
 	}
 }
 
@@ -62,52 +67,63 @@ func newChange() change {
 	}
 }
 
-// apply makes c part of s and brings every index up to date.
+// apply makes c part of s and brings every index up to date. It keeps c's relationship
+// values, which nobody may change afterwards.
 func (s *state) apply(c *change) {
 	s.applyEntities(c.entities)
 	s.applyArticles(c.articles)
 	s.applyRelationships(c.rels)
 }
 
+func relID(r *graph.Relationship) string { return r.ID }
+
+// applyIDs adds the created ids to and removes the deleted ones from a sorted id list.
+func applyIDs(list []string, created, deleted []string) []string {
+	c := &listChanges[string]{add: created}
+	if len(deleted) > 0 {
+		c.del = make(map[string]bool, len(deleted))
+		for _, id := range deleted {
+			c.del[id] = true
+		}
+	}
+	return applySorted(list, c, self)
+}
+
 func (s *state) applyEntities(changes map[string]*graph.Entity) {
-	ids, kinds, words := indexDelta{}, indexDelta{}, indexDelta{}
+	var created, deleted []string
+	kinds, words := newDelta(self), newDelta(self)
 	for id, e := range changes {
 		old, had := s.entities[id]
 		var oldKind, newKind, oldWords, newWords []string
 		if had {
-			oldKind, oldWords = []string{string(old.Kind)}, entityWords(old)
+			oldKind, oldWords = []string{string(old.Kind)}, keyWords(s.keys[id])
 		}
 		if e != nil {
-			newKind, newWords = []string{string(e.Kind)}, entityWords(*e)
-			s.entities[id] = *e
+			key := graph.NewSearchKey(*e)
+			newKind, newWords = []string{string(e.Kind)}, keyWords(key)
+			s.entities[id], s.keys[id] = *e, key
 		} else {
 			delete(s.entities, id)
+			delete(s.keys, id)
 		}
 		switch {
 		case !had && e != nil:
-			ids.at("").add = append(ids.at("").add, id)
+			created = append(created, id)
 		case had && e == nil:
-			ids.at("").del[id] = true
+			deleted = append(deleted, id)
 		}
-		kinds.move(id, oldKind, newKind)
-		words.move(id, oldWords, newWords)
+		kinds.move(id, oldKind, newKind, false)
+		words.move(id, oldWords, newWords, false)
 	}
-	if c := ids[""]; c != nil {
-		s.entityIDs = applyIDs(s.entityIDs, c)
-	}
+	s.entityIDs = applyIDs(s.entityIDs, created, deleted)
 	kinds.applyTo(s.byKind)
-	created, dropped := words.applyTo(s.words)
-	if len(created)+len(dropped) > 0 {
-		c := &idChanges{add: created, del: map[string]bool{}}
-		for _, w := range dropped {
-			c.del[w] = true
-		}
-		s.wordList = applyIDs(s.wordList, c)
-	}
+	newWords, goneWords := words.applyTo(s.words)
+	s.wordList = applyIDs(s.wordList, newWords, goneWords)
 }
 
 func (s *state) applyArticles(changes map[string]*graph.Article) {
-	ids, outlets := indexDelta{}, indexDelta{}
+	var created, deleted []string
+	outlets := newDelta(self)
 	for id, a := range changes {
 		old, had := s.articles[id]
 		var oldOutlet, newOutlet []string
@@ -122,82 +138,85 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 		}
 		switch {
 		case !had && a != nil:
-			ids.at("").add = append(ids.at("").add, id)
+			created = append(created, id)
 		case had && a == nil:
-			ids.at("").del[id] = true
+			deleted = append(deleted, id)
 		}
-		outlets.move(id, oldOutlet, newOutlet)
+		outlets.move(id, oldOutlet, newOutlet, false)
 	}
-	if c := ids[""]; c != nil {
-		s.articleIDs = applyIDs(s.articleIDs, c)
-	}
+	s.articleIDs = applyIDs(s.articleIDs, created, deleted)
 	outlets.applyTo(s.byOutlet)
 }
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
-	ids, out, in, about, citing := indexDelta{}, indexDelta{}, indexDelta{}, indexDelta{}, indexDelta{}
+	var created, deleted []string
+	touch := newDelta(relID)
+	about, citing := newDelta(self), newDelta(self)
 	for id, r := range changes {
 		old, had := s.rels[id]
-		var oldR, newR graph.Relationship
+		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string
 		if had {
-			oldR = old
 			s.count(old, -1)
+			oldEnds, oldAbout, oldCited = touchKeys(old), old.About, old.Articles()
 		}
 		if r != nil {
-			newR = *r
-			s.rels[id] = *r
-			s.count(*r, +1)
+			s.rels[id] = r
+			s.count(r, +1)
+			newEnds, newAbout, newCited = touchKeys(r), r.About, r.Articles()
 		} else {
 			delete(s.rels, id)
 		}
 		switch {
 		case !had && r != nil:
-			ids.at("").add = append(ids.at("").add, id)
+			created = append(created, id)
 		case had && r == nil:
-			ids.at("").del[id] = true
+			deleted = append(deleted, id)
 		}
-		out.move(id, nonEmpty(oldR.From), nonEmpty(newR.From))
-		in.move(id, nonEmpty(oldR.To), nonEmpty(newR.To))
-		about.move(id, oldR.About, newR.About)
-		citing.move(id, oldR.Articles(), newR.Articles())
+		if r != nil {
+			touch.move(r, oldEnds, newEnds, true)
+		} else {
+			touch.move(old, oldEnds, nil, true)
+		}
+		about.move(id, oldAbout, newAbout, false)
+		citing.move(id, oldCited, newCited, false)
 	}
-	if c := ids[""]; c != nil {
-		s.relIDs = applyIDs(s.relIDs, c)
-	}
-	out.applyTo(s.out)
-	in.applyTo(s.in)
+	s.relIDs = applyIDs(s.relIDs, created, deleted)
+	touch.applyTo(s.touch)
 	about.applyTo(s.about)
 	citing.applyTo(s.citing)
 }
 
-func (s *state) count(r graph.Relationship, n int) {
+// touchKeys returns the entities whose touch list holds r: its From and To, once each.
+func touchKeys(r *graph.Relationship) []string {
+	if r.To == "" || r.To == r.From {
+		return []string{r.From}
+	}
+	return []string{r.From, r.To}
+}
+
+// count adds n times r to the counters.
+func (s *state) count(r *graph.Relationship, n int) {
 	s.relsByType[r.Type] += n
-	if r.Negated {
-		s.negatedByType[r.Type] += n
+	if !r.Negated {
+		return
+	}
+	s.negatedByType[r.Type] += n
+	for _, e := range touchKeys(r) {
+		if s.negatedTouch[e] += n; s.negatedTouch[e] == 0 {
+			delete(s.negatedTouch, e)
+		}
 	}
 }
 
-func nonEmpty(id string) []string {
-	if id == "" {
-		return nil
-	}
-	return []string{id}
-}
-
-// entityWords returns the distinct folded words of e's name and aliases.
-func entityWords(e graph.Entity) []string {
+// keyWords returns the distinct words of a search key's name and aliases.
+func keyWords(k graph.SearchKey) []string {
 	var words []string
-	for _, name := range append([]string{e.Name}, e.Aliases...) {
-		for _, w := range strings.Fields(graph.Fold(name)) {
+	for _, name := range append([]string{k.Name}, k.Aliases...) {
+		for _, w := range strings.Fields(name) {
 			if !slices.Contains(words, w) {
 				words = append(words, w)
 			}
 		}
 	}
 	return words
-}
-
-// touching returns the ids of the relationships e is From or To of, sorted, each once.
-func (s *state) touching(e string) []string {
-	return mergeSorted(s.out[e], s.in[e])
 }

@@ -42,7 +42,10 @@ func (t *tx) relationship(id string) (graph.Relationship, bool) {
 		return *r, true
 	}
 	r, ok := t.st.rels[id]
-	return r, ok
+	if !ok {
+		return graph.Relationship{}, false
+	}
+	return *r, true
 }
 
 func (t *tx) putEntity(e graph.Entity)             { e = normalizeEntity(e); t.entities[e.ID] = &e }

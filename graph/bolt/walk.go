@@ -3,33 +3,29 @@ package bolt
 import (
 	"cmp"
 	"context"
+	"iter"
 	"slices"
 
 	"github.com/dossiergraph/dossier/graph"
 )
 
-// step is one relationship seen from one of its ends.
-type step struct {
-	rel  string
-	next string // the other end
-}
-
-// steps returns the matching relationships that join e to another entity, in id order.
-// Relationships without a To, and loops, lead nowhere.
-func (st *state) steps(e string, f graph.RelationshipFilter) []step {
-	var out []step
-	for _, rid := range st.touching(e) {
-		r := st.rels[rid]
-		if r.To == "" || r.From == r.To || !f.Match(r) {
-			continue
+// steps yields, in id order, the matching relationships that join e to another entity,
+// with that entity. Relationships without a To, and loops, lead nowhere.
+func (st *state) steps(e string, f graph.RelationshipFilter) iter.Seq2[*graph.Relationship, string] {
+	return func(yield func(*graph.Relationship, string) bool) {
+		for _, r := range st.touch[e] {
+			if r.To == "" || r.From == r.To || !f.Match(*r) {
+				continue
+			}
+			next := r.To
+			if next == e {
+				next = r.From
+			}
+			if !yield(r, next) {
+				return
+			}
 		}
-		next := r.To
-		if next == e {
-			next = r.From
-		}
-		out = append(out, step{rid, next})
 	}
-	return out
 }
 
 // Neighborhood implements graph.RelationshipReader.
@@ -50,35 +46,40 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 				return err
 			}
 			var next []string
+			seen := map[string]bool{}
 			for _, id := range level {
-				for _, sp := range st.steps(id, q.RelationshipFilter) {
-					if !in[sp.next] {
-						in[sp.next] = true
-						next = append(next, sp.next)
+				for _, other := range st.steps(id, q.RelationshipFilter) {
+					if !in[other] && !seen[other] {
+						seen[other] = true
+						next = append(next, other)
 					}
 				}
 			}
+			// The nearest come first, ties by id, up to the limit.
 			slices.Sort(next)
-			if room := q.Limit - len(order); len(next) > room {
-				for _, id := range next[room:] {
-					delete(in, id)
-				}
-				next = next[:room]
+			next = next[:min(len(next), q.Limit-len(order))]
+			for _, id := range next {
+				in[id] = true
 			}
 			order = append(order, next...)
 			level = next
 		}
+		var edges []*graph.Relationship
 		for _, id := range order {
 			sub.Nodes = append(sub.Nodes, cloneEntity(st.entities[id]))
-			for _, rid := range st.out[id] {
-				if r := st.rels[rid]; r.To != "" && in[r.To] && q.RelationshipFilter.Match(r) {
-					sub.Edges = append(sub.Edges, cloneRelationship(r))
+			for _, r := range st.touch[id] {
+				// Each edge once: from its From's list.
+				if r.From == id && r.To != "" && in[r.To] && q.RelationshipFilter.Match(*r) {
+					edges = append(edges, r)
 				}
 			}
 		}
+		slices.SortFunc(edges, func(a, b *graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
+		for _, r := range edges {
+			sub.Edges = append(sub.Edges, cloneRelationship(r))
+		}
 		return nil
 	})
-	slices.SortFunc(sub.Edges, func(a, b graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
 	return sub, err
 }
 
@@ -98,69 +99,134 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 			paths = append(paths, graph.Path{Nodes: []graph.Entity{cloneEntity(st.entities[q.From])}, Edges: []graph.Relationship{}})
 			return nil
 		}
-		toDist, length := st.distances(ctx, q)
-		if length < 0 {
-			return ctx.Err()
+		m, err := st.meet(ctx, q)
+		if err != nil || m == nil {
+			return err
 		}
-		// Walk forward from From over steps that keep to a shortest path, trying edges in
-		// id order so that paths come out ordered by their edges' ids.
-		var nodes, edges []string
-		var walk func(at string)
-		walk = func(at string) {
-			if len(paths) >= graph.MaxPaths {
-				return
+		for _, p := range m.walk(st, q) {
+			path := graph.Path{}
+			for _, id := range p.nodes {
+				path.Nodes = append(path.Nodes, cloneEntity(st.entities[id]))
 			}
-			if at == q.To {
-				p := graph.Path{}
-				for _, id := range append(slices.Clone(nodes), at) {
-					p.Nodes = append(p.Nodes, cloneEntity(st.entities[id]))
-				}
-				for _, id := range edges {
-					p.Edges = append(p.Edges, cloneRelationship(st.rels[id]))
-				}
-				paths = append(paths, p)
-				return
+			for _, r := range p.edges {
+				path.Edges = append(path.Edges, cloneRelationship(r))
 			}
-			left := length - len(edges)
-			for _, sp := range st.steps(at, q.RelationshipFilter) {
-				if d, ok := toDist[sp.next]; ok && d == left-1 {
-					nodes, edges = append(nodes, at), append(edges, sp.rel)
-					walk(sp.next)
-					nodes, edges = nodes[:len(nodes)-1], edges[:len(edges)-1]
-				}
-			}
+			paths = append(paths, path)
 		}
-		walk(q.From)
 		return nil
 	})
 	return paths, err
 }
 
-// distances runs a breadth-first search from q.To and returns each reached entity's
-// distance to it, and the length of the shortest path from q.From (-1 if there is none
-// within q.MaxDepth).
-func (st *state) distances(ctx context.Context, q graph.PathQuery) (map[string]int, int) {
-	dist := map[string]int{q.To: 0}
-	level := []string{q.To}
-	for d := 1; d <= q.MaxDepth && len(level) > 0; d++ {
-		if ctx.Err() != nil {
-			return nil, -1
+// meeting is the result of a bidirectional breadth-first search: distances from q.From
+// (up to a) and to q.To (up to b), where a+b is the length of the shortest paths.
+type meeting struct {
+	fromDist, toDist map[string]int
+	a, b             int
+	levels           [][]string // levels[i]: the entities at distance i from q.From, i ≤ a
+}
+
+// meet searches from both ends, each time widening the smaller frontier, until the two
+// searches touch; it returns nil when no path of at most q.MaxDepth hops exists.
+func (st *state) meet(ctx context.Context, q graph.PathQuery) (*meeting, error) {
+	m := &meeting{fromDist: map[string]int{q.From: 0}, toDist: map[string]int{q.To: 0}, levels: [][]string{{q.From}}}
+	toFrontier := []string{q.To}
+	for m.a+m.b < q.MaxDepth {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
+		fromFrontier := m.levels[m.a]
+		forward := len(fromFrontier) <= len(toFrontier)
+		frontier, dist, other := toFrontier, m.toDist, m.fromDist
+		if forward {
+			frontier, dist, other = fromFrontier, m.fromDist, m.toDist
+		}
+		depth := dist[frontier[0]] + 1
 		var next []string
-		for _, id := range level {
-			for _, sp := range st.steps(id, q.RelationshipFilter) {
-				if _, seen := dist[sp.next]; !seen {
-					dist[sp.next] = d
-					next = append(next, sp.next)
+		met := false
+		for _, id := range frontier {
+			for _, n := range st.steps(id, q.RelationshipFilter) {
+				if _, seen := dist[n]; !seen {
+					dist[n] = depth
+					next = append(next, n)
+					_, hit := other[n]
+					met = met || hit
 				}
 			}
 		}
-		if _, ok := dist[q.From]; ok {
-			return dist, d
+		if forward {
+			m.a++
+			m.levels = append(m.levels, next)
+		} else {
+			m.b++
+			toFrontier = next
 		}
-		level = next
+		if met {
+			return m, nil
+		}
+		if len(next) == 0 {
+			return nil, nil
+		}
 	}
-	return nil, -1
+	return nil, nil
+}
+
+type walked struct {
+	nodes []string
+	edges []*graph.Relationship
+}
+
+// walk lists the shortest paths in the order of their edges' ids, at most graph.MaxPaths.
+// Up to distance a it keeps to entities from which the meeting level is reachable; past
+// it, every step toward q.To shortens the distance by one, so no step is wasted.
+func (m *meeting) walk(st *state, q graph.PathQuery) []walked {
+	length := m.a + m.b
+	useful := map[string]bool{}
+	for _, id := range m.levels[m.a] {
+		if d, ok := m.toDist[id]; ok && d == m.b {
+			useful[id] = true
+		}
+	}
+	for i := m.a - 1; i >= 0; i-- {
+		for _, id := range m.levels[i] {
+			for _, n := range st.steps(id, q.RelationshipFilter) {
+				if d, ok := m.fromDist[n]; ok && d == i+1 && useful[n] {
+					useful[id] = true
+					break
+				}
+			}
+		}
+	}
+	var out []walked
+	var cur walked
+	var visit func(at string)
+	visit = func(at string) {
+		if len(out) >= graph.MaxPaths {
+			return
+		}
+		pos := len(cur.edges)
+		if pos == length {
+			out = append(out, walked{nodes: append(slices.Clone(cur.nodes), at), edges: slices.Clone(cur.edges)})
+			return
+		}
+		for r, n := range st.steps(at, q.RelationshipFilter) {
+			var ok bool
+			if pos < m.a {
+				d, known := m.fromDist[n]
+				ok = known && d == pos+1 && useful[n]
+			} else {
+				d, known := m.toDist[n]
+				ok = known && d == length-pos-1
+			}
+			if ok {
+				cur.nodes, cur.edges = append(cur.nodes, at), append(cur.edges, r)
+				visit(n)
+				cur.nodes, cur.edges = cur.nodes[:len(cur.nodes)-1], cur.edges[:len(cur.edges)-1]
+			}
+		}
+	}
+	visit(q.From)
+	return out
 }
 
 // Timeline implements graph.RelationshipReader.
@@ -168,24 +234,28 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	out := []graph.Relationship{}
+	var found []*graph.Relationship
 	err := s.read(ctx, func(st *state) error {
-		ids := st.relIDs
+		list := relList{st: st, global: true}
 		if q.Entity != "" {
 			if _, ok := st.entities[q.Entity]; !ok {
 				return graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
 			}
-			ids = st.touching(q.Entity)
+			list = relList{st: st, edges: st.touch[q.Entity]}
 		}
-		for _, id := range ids {
-			if r := st.rels[id]; r.Date != "" && q.RelationshipFilter.Match(r) {
-				out = append(out, cloneRelationship(r))
+		for i := range list.len() {
+			if r := list.at(i); r.Date != "" && q.RelationshipFilter.Match(*r) {
+				found = append(found, r)
 			}
 		}
+		slices.SortFunc(found, func(a, b *graph.Relationship) int {
+			return cmp.Or(cmp.Compare(a.Date.Start(), b.Date.Start()), cmp.Compare(a.ID, b.ID))
+		})
 		return nil
 	})
-	slices.SortFunc(out, func(a, b graph.Relationship) int {
-		return cmp.Or(cmp.Compare(a.Date.Start(), b.Date.Start()), cmp.Compare(a.ID, b.ID))
-	})
+	out := make([]graph.Relationship, len(found))
+	for i, r := range found {
+		out[i] = cloneRelationship(r)
+	}
 	return out, err
 }

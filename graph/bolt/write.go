@@ -87,8 +87,8 @@ func (s *Store) DeleteEntity(ctx context.Context, id string) error {
 		if n := len(t.st.byOutlet[id]); n > 0 {
 			return graph.Errorf(graph.ECONFLICT, "entity %s published %d articles; delete or move them first (merge it into another outlet)", id, n)
 		}
-		for _, rid := range t.st.touching(id) {
-			t.deleteRelationship(rid)
+		for _, r := range t.st.touch[id] {
+			t.deleteRelationship(r.ID)
 		}
 		for _, rid := range t.st.about[id] {
 			r, ok := t.relationship(rid)
@@ -155,7 +155,7 @@ func (s *Store) MergeEntities(ctx context.Context, survivor string, others []str
 				t.putArticle(a)
 				movedArticles = append(movedArticles, aid)
 			}
-			for _, rid := range slices.Concat(t.st.out[id], t.st.in[id], t.st.about[id]) {
+			for _, rid := range slices.Concat(relIDsOf(t.st.touch[id]), t.st.about[id]) {
 				r, _ := t.relationship(rid)
 				r.From, r.To = moveTo(r.From), moveTo(r.To)
 				about := make([]string, len(r.About))
@@ -320,4 +320,12 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		return graph.BatchResult{}, err
 	}
 	return res, nil
+}
+
+func relIDsOf(rs []*graph.Relationship) []string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	return ids
 }

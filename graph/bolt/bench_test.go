@@ -1,0 +1,88 @@
+package bolt_test
+
+import (
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dossiergraph/dossier/graph/bolt"
+	"github.com/dossiergraph/dossier/graph/graphtest"
+	"github.com/dossiergraph/dossier/graph/synth"
+)
+
+// BenchmarkStore loads the synthetic graph (100k entities, 500k relationships unless
+// DOSSIER_BENCH_ENTITIES / DOSSIER_BENCH_RELATIONSHIPS say otherwise; a tenth under
+// -short) once, then runs the shared benchmarks on it. It reports the load time, the time
+// to reopen the file, and the process's memory.
+func BenchmarkStore(b *testing.B) {
+	entities, rels := 100_000, 500_000
+	if testing.Short() {
+		entities, rels = 10_000, 50_000
+	}
+	entities = envInt(b, "DOSSIER_BENCH_ENTITIES", entities)
+	rels = envInt(b, "DOSSIER_BENCH_RELATIONSHIPS", rels)
+	ctx, dir := b.Context(), b.TempDir()
+
+	s, err := bolt.Open(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	info, err := synth.Load(ctx, s, synth.Config{Seed: 1, Entities: entities, Relationships: rels})
+	if err != nil {
+		b.Fatal(err)
+	}
+	load := time.Since(start)
+	if err := s.Close(); err != nil {
+		b.Fatal(err)
+	}
+	start = time.Now()
+	s, err = bolt.Open(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	reopen := time.Since(start)
+	fi, err := os.Stat(s.Path())
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	b.Logf("graph: %d entities, %d articles, %d relationships; load %v, reopen %v, file %d MiB, heap in use %d MiB, %s",
+		info.Entities, info.Articles, info.Relationships, load.Round(time.Millisecond), reopen.Round(time.Millisecond),
+		fi.Size()>>20, mem.HeapInuse>>20, rss())
+
+	graphtest.RunBenchmarks(b, s, info)
+}
+
+func envInt(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		b.Fatalf("%s=%q: want a non-negative number", name, v)
+	}
+	return n
+}
+
+// rss reads the resident and peak memory of the process from /proc, where there is one.
+func rss() string {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "RSS unknown"
+	}
+	var parts []string
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") || strings.HasPrefix(line, "VmHWM:") {
+			parts = append(parts, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
