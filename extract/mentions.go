@@ -191,6 +191,17 @@ func set(words ...string) map[string]bool {
 	return m
 }
 
+// notNameWords are capitalised words of places, events and periods, never of a person's
+// name, so that "Latin America" or "Independence Day" is not taken for someone.
+var notNameWords = set("america", "americas", "europe", "asia", "africa", "hemisphere", "east", "west", "north",
+	"south", "western", "eastern", "northern", "southern", "central", "middle", "latin", "day", "independence",
+	"christmas", "easter", "war", "world", "cold", "ocean", "sea", "river", "street", "avenue", "city", "county",
+	"province", "state", "states", "island", "islands", "bay", "gulf", "valley", "university", "airport", "square",
+	"palace", "house", "hall", "plaza", "station", "tower", "bridge", "park", "olympics", "cup", "summit", "forum",
+	"january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+	"december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
+	"autumn", "fall", "winter", "covid", "internet", "god", "soviet", "union", "empire", "republic", "kingdom")
+
 // maxSentenceTokens bounds the tokens read as one sentence.
 const maxSentenceTokens = 200
 
@@ -329,7 +340,7 @@ func (d *docState) personAt(s *sentence, lo, hi int, titled bool) int {
 		return 0
 	}
 	for _, t := range toks[lo:hi] {
-		if !isNameWord(t.text) || !titled && !strings.HasPrefix(t.tag, "NNP") {
+		if !isNameWord(t.text) || !titled && (!strings.HasPrefix(t.tag, "NNP") || notNameWords[t.fold]) {
 			return 0
 		}
 	}

@@ -314,6 +314,9 @@ func isPassive(toks []token, k int) bool {
 // the clause, preferring one not governed by a preposition ("officials in Washington").
 // It returns a mention index or -1.
 func (d *docState) subjectOf(s *sentence, k int) int {
+	if i := d.appositiveHead(s, k); i >= 0 {
+		return i
+	}
 	best, fallback := -1, -1
 	for i := len(s.mentions) - 1; i >= 0; i-- {
 		m := s.mentions[i]
@@ -337,6 +340,28 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		return fallback
 	}
 	return best
+}
+
+// appositiveHead reads "Juan González, director at the National Security Council, raised":
+// the actor is the name before the commas, not the last name inside them.
+func (d *docState) appositiveHead(s *sentence, k int) int {
+	toks := s.toks
+	if k < 1 || toks[k-1].text != "," {
+		return -1
+	}
+	for c := k - 2; c > 0 && c >= k-15; c-- {
+		if toks[c].text == ";" || boundaries[toks[c].fold] && toks[c].fold != "who" {
+			return -1
+		}
+		if toks[c].text != "," {
+			continue
+		}
+		if i := d.mentionIndexAt(s, c-1); i >= 0 && s.mentions[i].hi == c {
+			return i
+		}
+		return -1
+	}
+	return -1
 }
 
 // isPossessor reports "Mexico's foreign minister": the mention owns the real subject.
