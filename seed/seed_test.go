@@ -420,7 +420,7 @@ func TestSeedKeyFacts(t *testing.T) {
 		{"VanHerck's testimony on GRU officers", graph.Warned, "glen-vanherck", "us-senate-armed-services-committee", false, []string{"S3", "S4", "S5"}, ""},
 		{"Sherman raised it with Ebrard", graph.Warned, "wendy-sherman", "marcelo-ebrard", false, []string{"S1", "S3"}, ""},
 		{"González raised it with the president", graph.Warned, "juan-gonzalez", "andres-manuel-lopez-obrador", false, []string{"S3"}, ""},
-		{"Sherwood-Randall on spies among migrants", graph.Warned, "liz-sherwood-randall", "mexico", false, []string{"S3", "S4"}, ""},
+		{"Sherwood-Randall on spies among migrants", graph.Warned, "liz-sherwood-randall", "andres-manuel-lopez-obrador", false, []string{"S3", "S4"}, ""},
 		{"US asked Mexico to expel the officers", graph.Requested, "united-states", "mexico", false, s14, ""},
 		{"Mexico rejected the expulsion request", graph.Denied, "mexico", "united-states", false, s14, ""},
 		{"Mexican officials dismissed the warnings", graph.Denied, "mexico", "united-states", false, []string{"S1", "S3"}, ""},
