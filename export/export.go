@@ -292,39 +292,118 @@ func (sel *selection) articles(ctx context.Context, fn func(graph.Article) error
 	})
 }
 
-// sources indexes which outlet published each selected article, so that edges can name
-// the outlets behind their evidence. It holds ids and names, never whole articles.
+// chunkSize is how many relationships an export resolves at a time: their evidence
+// articles and outlets are read per chunk, so that memory does not grow with the graph.
+const chunkSize = 1000
+
+// sources resolves what edges show of their evidence: the outlet and URL of each article
+// and the outlets' names; with ends, also the entities at either end. Outlet names are
+// cached for the whole export (outlets are few); the rest is read a chunk at a time.
 type sources struct {
-	outletOf   map[string]string // article id → outlet id
-	outletName map[string]string // outlet id → name
-	urlOf      map[string]string // article id → URL, where it has one
+	store      graph.Store
+	withEnds   bool
+	outletName map[string]string // outlet id → name, for every outlet met so far
+	outletOf   map[string]string // article id → outlet id, for the current chunk
+	urlOf      map[string]string // article id → URL, for the current chunk
+	ends       map[string]graph.Entity
 }
 
-func (sel *selection) sources(ctx context.Context) (*sources, error) {
-	src := &sources{outletOf: map[string]string{}, outletName: map[string]string{}, urlOf: map[string]string{}}
-	err := sel.articles(ctx, func(a graph.Article) error {
-		src.outletOf[a.ID] = a.Outlet
-		if a.URL != "" {
-			src.urlOf[a.ID] = a.URL
+func newSources(s graph.Store, withEnds bool) *sources {
+	return &sources{store: s, withEnds: withEnds, outletName: map[string]string{}}
+}
+
+// each calls fn for every relationship produced by scan, once the chunk holding it is
+// resolved.
+func (src *sources) each(ctx context.Context, scan func(context.Context, func(graph.Relationship) error) error, fn func(graph.Relationship) error) error {
+	chunk := make([]graph.Relationship, 0, chunkSize)
+	flush := func() error {
+		if err := src.load(ctx, chunk); err != nil {
+			return err
 		}
-		src.outletName[a.Outlet] = ""
+		for _, r := range chunk {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		chunk = chunk[:0]
+		return nil
+	}
+	err := scan(ctx, func(r graph.Relationship) error {
+		if chunk = append(chunk, r); len(chunk) == chunkSize {
+			return flush()
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	names, err := sel.store.EntitiesByID(ctx, slices.Sorted(maps.Keys(src.outletName)))
+	return flush()
+}
+
+// load resolves the evidence (and ends) of rels.
+func (src *sources) load(ctx context.Context, rels []graph.Relationship) error {
+	src.outletOf, src.urlOf, src.ends = map[string]string{}, map[string]string{}, nil
+	if len(rels) == 0 {
+		return nil
+	}
+	articleIDs := map[string]bool{}
+	entityIDs := map[string]bool{}
+	for _, r := range rels {
+		for _, ev := range r.Evidence {
+			articleIDs[ev.Article] = true
+		}
+		if src.withEnds {
+			for _, id := range r.Ends() {
+				entityIDs[id] = true
+			}
+		}
+	}
+	articles, err := src.store.ArticlesByID(ctx, slices.Sorted(maps.Keys(articleIDs)))
 	if err != nil {
-		return nil, fmt.Errorf("read outlets: %w", err)
+		return fmt.Errorf("read evidence articles: %w", err)
 	}
-	for id, e := range names {
-		src.outletName[id] = e.Name
+	for id, a := range articles {
+		src.outletOf[id] = a.Outlet
+		if a.URL != "" {
+			src.urlOf[id] = a.URL
+		}
+		if _, known := src.outletName[a.Outlet]; !known {
+			entityIDs[a.Outlet] = true
+		}
 	}
-	return src, nil
+	if len(entityIDs) == 0 {
+		return nil
+	}
+	ents, err := src.store.EntitiesByID(ctx, slices.Sorted(maps.Keys(entityIDs)))
+	if err != nil {
+		return fmt.Errorf("read entities: %w", err)
+	}
+	for id, e := range ents {
+		if e.Kind == graph.Outlet {
+			src.outletName[id] = e.Name
+		}
+	}
+	if src.withEnds {
+		src.ends = ents
+	}
+	return nil
+}
+
+// outletNameOf returns the name of an outlet, reading it on first use.
+func (src *sources) outletNameOf(ctx context.Context, id string) (string, error) {
+	if name, ok := src.outletName[id]; ok {
+		return name, nil
+	}
+	ents, err := src.store.EntitiesByID(ctx, []string{id})
+	if err != nil {
+		return "", fmt.Errorf("read outlet %s: %w", id, err)
+	}
+	src.outletName[id] = ents[id].Name
+	return ents[id].Name, nil
 }
 
 // outlets returns the distinct outlets of r's evidence, as ids and as names, in evidence
-// order.
+// order. r must belong to the chunk being written.
 func (src *sources) outlets(r graph.Relationship) (ids, names []string) {
 	for _, ev := range r.Evidence {
 		o := src.outletOf[ev.Article]

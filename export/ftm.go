@@ -61,12 +61,12 @@ func ftmFromEntity(e graph.Entity) ftmEntity {
 	return f
 }
 
-func ftmFromArticle(a graph.Article, src *sources) ftmEntity {
+func ftmFromArticle(a graph.Article, publisher string) ftmEntity {
 	f := ftmEntity{ID: FtMArticlePrefix + a.ID, Schema: "Article", Properties: map[string][]string{}}
 	f.set("title", a.Title)
 	f.set("author", a.Authors...)
 	f.set("publishedAt", string(a.Published))
-	f.set("publisher", src.outletName[a.Outlet])
+	f.set("publisher", publisher)
 	f.set("sourceUrl", a.URL)
 	return f
 }
@@ -127,28 +127,25 @@ func ftmFromRelationship(r graph.Relationship, toSchema, fromName string, src *s
 }
 
 // writeFtM writes FollowTheMoney entities as JSON lines: entities, then articles, then
-// relationships. Links name the schema each end needs, so it keeps the schema of every
-// exported entity by id.
+// relationships, whose schema depends on the kinds of their ends.
 func writeFtM(ctx context.Context, w io.Writer, sel *selection) error {
-	src, err := sel.sources(ctx)
-	if err != nil {
+	src := newSources(sel.store, true)
+	j := newJSONStream(w)
+	if err := sel.entities(ctx, func(e graph.Entity) error { return j.line(ftmFromEntity(e)) }); err != nil {
 		return err
 	}
-	type end struct{ schema, name string }
-	ends := map[string]end{}
-	j := newJSONStream(w)
-	err = sel.entities(ctx, func(e graph.Entity) error {
-		ends[e.ID] = end{ftmSchema(e.Kind), e.Name}
-		return j.line(ftmFromEntity(e))
+	err := sel.articles(ctx, func(a graph.Article) error {
+		publisher, err := src.outletNameOf(ctx, a.Outlet)
+		if err != nil {
+			return err
+		}
+		return j.line(ftmFromArticle(a, publisher))
 	})
 	if err != nil {
 		return err
 	}
-	if err := sel.articles(ctx, func(a graph.Article) error { return j.line(ftmFromArticle(a, src)) }); err != nil {
-		return err
-	}
-	err = sel.relationships(ctx, func(r graph.Relationship) error {
-		return j.line(ftmFromRelationship(r, ends[r.To].schema, ends[r.From].name, src))
+	err = src.each(ctx, sel.relationships, func(r graph.Relationship) error {
+		return j.line(ftmFromRelationship(r, ftmSchema(src.ends[r.To].Kind), src.ends[r.From].Name, src))
 	})
 	if err != nil {
 		return err

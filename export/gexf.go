@@ -15,10 +15,7 @@ var gexfType = map[string]string{"string": "string", "int": "integer", "boolean"
 // undated edges and all nodes are present throughout. The relation type is the edge's
 // label and its "relation" attribute: GEXF's own edge "type" means directed or undirected.
 func writeGEXF(ctx context.Context, w io.Writer, sel *selection) error {
-	src, err := sel.sources(ctx)
-	if err != nil {
-		return err
-	}
+	src := newSources(sel.store, false)
 	x := newXMLStream(w)
 	x.start("gexf", "xmlns", "http://gexf.net/1.3",
 		"xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance",
@@ -39,7 +36,7 @@ func writeGEXF(ctx context.Context, w io.Writer, sel *selection) error {
 	}
 	x.end("attributes")
 	x.start("nodes")
-	err = sel.entities(ctx, func(e graph.Entity) error {
+	err := sel.entities(ctx, func(e graph.Entity) error {
 		x.start("node", "id", e.ID, "label", e.Name)
 		writeAttValues(x, entityAttributes, entityValues(e))
 		x.end("node")
@@ -50,7 +47,7 @@ func writeGEXF(ctx context.Context, w io.Writer, sel *selection) error {
 	}
 	x.end("nodes")
 	x.start("edges")
-	err = sel.edges(ctx, func(r graph.Relationship) error {
+	err = src.each(ctx, sel.edges, func(r graph.Relationship) error {
 		x.start("edge", "id", r.ID, "source", r.From, "target", r.To, "label", string(r.Type),
 			"start", r.Date.Start(), "end", r.Date.End())
 		writeAttValues(x, relationshipAttributes, relationshipValues(r, src))

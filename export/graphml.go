@@ -47,10 +47,7 @@ func relationshipValues(r graph.Relationship, src *sources) []string {
 // edge ids relationship ids; relationships without a counterpart have no edge to draw and
 // are left out.
 func writeGraphML(ctx context.Context, w io.Writer, sel *selection) error {
-	src, err := sel.sources(ctx)
-	if err != nil {
-		return err
-	}
+	src := newSources(sel.store, false)
 	x := newXMLStream(w)
 	x.start("graphml", "xmlns", "http://graphml.graphdrawing.org/xmlns",
 		"xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance",
@@ -64,7 +61,7 @@ func writeGraphML(ctx context.Context, w io.Writer, sel *selection) error {
 		x.leaf("key", "id", "e_"+a.name, "for", "edge", "attr.name", a.name, "attr.type", a.typ)
 	}
 	x.start("graph", "id", "dossier", "edgedefault", "directed")
-	err = sel.entities(ctx, func(e graph.Entity) error {
+	err := sel.entities(ctx, func(e graph.Entity) error {
 		x.start("node", "id", e.ID)
 		x.text("data", e.Name, "key", "n_label")
 		for i, v := range entityValues(e) {
@@ -78,7 +75,7 @@ func writeGraphML(ctx context.Context, w io.Writer, sel *selection) error {
 	if err != nil {
 		return err
 	}
-	err = sel.edges(ctx, func(r graph.Relationship) error {
+	err = src.each(ctx, sel.edges, func(r graph.Relationship) error {
 		x.start("edge", "id", r.ID, "source", r.From, "target", r.To)
 		x.text("data", string(r.Type), "key", "e_label")
 		for i, v := range relationshipValues(r, src) {

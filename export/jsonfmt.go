@@ -97,13 +97,10 @@ type cyEdge struct {
 // writeCytoscape writes Cytoscape.js elements JSON, the shape cy.add() and
 // cytoscape({elements}) take. Relationships without a counterpart are left out.
 func writeCytoscape(ctx context.Context, w io.Writer, sel *selection) error {
-	src, err := sel.sources(ctx)
-	if err != nil {
-		return err
-	}
+	src := newSources(sel.store, false)
 	j := newJSONStream(w)
 	j.raw(`{"format_version":"1.0","generated_by":"dossier","elements":{"nodes":[`)
-	err = sel.entities(ctx, func(e graph.Entity) error {
+	err := sel.entities(ctx, func(e graph.Entity) error {
 		return j.item(map[string]cyNode{"data": {
 			ID: e.ID, Label: e.Name, Kind: e.Kind, Name: e.Name, Aliases: e.Aliases,
 			Description: e.Description, Country: e.Country, Role: e.Role,
@@ -113,7 +110,7 @@ func writeCytoscape(ctx context.Context, w io.Writer, sel *selection) error {
 		return err
 	}
 	j.raw(`],"edges":[`)
-	err = sel.edges(ctx, func(r graph.Relationship) error {
+	err = src.each(ctx, sel.edges, func(r graph.Relationship) error {
 		ids, names := src.outlets(r)
 		return j.item(map[string]cyEdge{"data": {
 			ID: r.ID, Source: r.From, Target: r.To, Interaction: r.Type, Negated: r.Negated,
@@ -170,17 +167,14 @@ func (e nodeLinkEdge) relationship() graph.Relationship {
 // graph attributes hold the cited articles and the relationships without a counterpart,
 // so that the file imports back whole.
 func writeNodeLink(ctx context.Context, w io.Writer, sel *selection) error {
-	src, err := sel.sources(ctx)
-	if err != nil {
-		return err
-	}
+	src := newSources(sel.store, false)
 	j := newJSONStream(w)
 	j.raw(`{"directed":true,"multigraph":true,"nodes":[`)
 	if err := sel.entities(ctx, func(e graph.Entity) error { return j.item(e) }); err != nil {
 		return err
 	}
 	j.raw(`],"edges":[`)
-	err = sel.edges(ctx, func(r graph.Relationship) error { return j.item(newNodeLinkEdge(r, src)) })
+	err := src.each(ctx, sel.edges, func(r graph.Relationship) error { return j.item(newNodeLinkEdge(r, src)) })
 	if err != nil {
 		return err
 	}
@@ -189,7 +183,7 @@ func writeNodeLink(ctx context.Context, w io.Writer, sel *selection) error {
 		return err
 	}
 	j.raw(`],"unattached":[`)
-	err = sel.unattached(ctx, func(r graph.Relationship) error { return j.item(newNodeLinkEdge(r, src)) })
+	err = src.each(ctx, sel.unattached, func(r graph.Relationship) error { return j.item(newNodeLinkEdge(r, src)) })
 	if err != nil {
 		return err
 	}
