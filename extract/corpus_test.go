@@ -131,8 +131,9 @@ func logMiss(t *testing.T, c corpusText, format string, args ...any) {
 // Quality floors, stated honestly: they sit a little under the scores measured when the
 // extractor was last changed, so a regression fails the build.
 const (
-	floorTunedF1   = 0.90
-	floorHeldoutF1 = 0.70
+	floorTunedF1   = 0.93
+	floorHeldoutF1 = 0.85
+	floorBlindF1   = 0.85
 )
 
 func TestCorpusQuality(t *testing.T) {
@@ -152,8 +153,8 @@ func TestCorpusQuality(t *testing.T) {
 	}
 	_, blind := evaluate(t, x, blindTexts, nil)
 	t.Logf("blind   %v (held-out texts only ever scored in aggregate)", blind)
-	if _, _, f := blind.prf(); f < floorHeldoutF1 {
-		t.Errorf("blind held-out F1 %.2f below floor %.2f", f, floorHeldoutF1)
+	if _, _, f := blind.prf(); f < floorBlindF1 {
+		t.Errorf("blind held-out F1 %.2f below floor %.2f", f, floorBlindF1)
 	}
 	if _, _, f := tuned.prf(); f < floorTunedF1 {
 		t.Errorf("tuned F1 %.2f below floor %.2f", f, floorTunedF1)
