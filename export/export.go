@@ -419,8 +419,8 @@ func (src *sources) outlets(r graph.Relationship) (ids, names []string) {
 // Write streams the export of s selected by q to w in format f. Errors from bad queries
 // are EINVALID or ENOTFOUND, returned before anything is written.
 func Write(ctx context.Context, w io.Writer, s graph.Store, f Format, q Query) error {
-	if !slices.Contains(Formats, f) {
-		return graph.Errorf(graph.EINVALID, "unknown export format %q: want one of %v", f, Formats)
+	if _, err := ParseFormat(string(f)); err != nil {
+		return err
 	}
 	sel, err := selectGraph(ctx, s, q)
 	if err != nil {

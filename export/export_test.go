@@ -719,3 +719,23 @@ func TestParseQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLFormatsStayWellFormed exports text that XML cannot hold as is (markup, control
+// characters, newlines in attributes) and expects documents Go's parser accepts.
+func TestXMLFormatsStayWellFormed(t *testing.T) {
+	s := openStore(t)
+	_, err := s.Apply(context.Background(), graph.Batch{Entities: []graph.Entity{
+		{ID: "x", Kind: graph.Person, Name: "<b>X</b> & \"Y\"", Description: "bell\x07 and\nnewline ]]> end"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []Format{GraphML, GEXF} {
+		var doc struct {
+			XMLName xml.Name
+		}
+		if err := xml.Unmarshal(export(t, s, f, Query{}), &doc); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

@@ -311,7 +311,6 @@ type csvTable struct {
 
 func openCSV(name string, data []byte, required []string) (*csvTable, error) {
 	r := csv.NewReader(bytes.NewReader(data))
-	r.ReuseRecord = false
 	header, err := r.Read()
 	if err != nil {
 		return nil, graph.Errorf(graph.EINVALID, "import csv: %s: no header: %v", name, err)
