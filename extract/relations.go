@@ -13,7 +13,7 @@ var (
 		"warn": graph.Warned, "caution": graph.Warned, "alert": graph.Warned, "brief": graph.Warned,
 		"forewarn": graph.Warned,
 		"deny":     graph.Denied, "dismiss": graph.Denied, "reject": graph.Denied, "rebuff": graph.Denied,
-		"downplay": graph.Denied, "refute": graph.Denied,
+		"downplay": graph.Denied, "refute": graph.Denied, "ignore": graph.Denied, "resist": graph.Denied,
 		"expel": graph.Expelled,
 		"urge":  graph.Requested, "ask": graph.Requested, "press": graph.Requested, "request": graph.Requested,
 		"pressure": graph.Requested, "implore": graph.Requested,
@@ -37,8 +37,6 @@ var (
 	// requestNouns are the things a refusal refuses: "refused requests to expel".
 	requestNouns = set("request", "requests", "demand", "demands", "call", "calls", "appeal", "appeals",
 		"pressure", "application", "applications", "bid", "bids", "push", "entreaties")
-	// refusers turn down what follows: "refused requests", "declined to expel".
-	refusers = set("refuse", "decline", "reject", "rebuff", "deny", "ignore", "resist", "dismiss", "fail")
 	// doneGovernors assert the act they govern: "decided to expel".
 	doneGovernors = set("decide", "move", "vote", "proceed", "go", "begin", "start")
 	// conveyVerbs pass on a warning or request named by a noun: "sent warnings to Mexico".
@@ -49,8 +47,7 @@ var (
 		"being", "also", "still", "yet", "ever", "formally", "officially", "repeatedly", "publicly", "privately",
 		"quietly", "flatly", "firmly", "swiftly", "later", "eventually", "then", "once", "again", "already",
 		"reportedly", "allegedly", "directly", "personally", "explicitly", "effectively", "so", "far", "in",
-		"fact", "subsequently", "immediately", "reportedly", "ultimately", "even", "just", "only", "twice",
-		"twice", "openly", "strongly", "sharply", "curtly", "abruptly", "angrily")
+		"fact", "subsequently", "immediately", "ultimately", "even", "just", "only", "twice", "openly", "strongly", "sharply", "curtly", "abruptly", "angrily")
 	beForms       = set("be", "is", "are", "was", "were", "been", "being", "get", "got", "gets", "'s", "'re")
 	conditionals  = set("if", "whether", "unless")
 	boundaries    = set("that", "which", "who", "whom", "whose", "because", "but", "while", "although", "though", "after", "before", "when", "since", "saying", "said", "says", "where", "until", "whereas", "so")
@@ -80,7 +77,7 @@ func (d *docState) findRelations(s *sentence) {
 		if !ok {
 			continue
 		}
-		if refusers[toks[k].lemma] && tr.typ == graph.Denied {
+		if tr.typ == graph.Denied && !tr.nominal { // every denial refuses what it is about
 			t := tr
 			refusal = &t
 			refusalSubject = d.subjectOf(s, tr.lo)
@@ -116,7 +113,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		return ""
 	}
 	switch {
-	case lemma == "warning" || t.fold == "warnings" || t.fold == "warning" && !isVerb:
+	case t.fold == "warnings" || t.fold == "warning" && !isVerb:
 		return trigger{typ: graph.Warned, lo: k, hi: k + 1, nominal: true}, true
 	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb && (next(1) == "from" || next(1) == "by" || isPossessive(toks, k)):
 		return trigger{typ: graph.Requested, lo: k, hi: k + 1, nominal: true}, true
@@ -176,19 +173,16 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	if typ, ok := particleTriggers[[2]string{lemma, next(1)}]; ok {
 		return trigger{typ: typ, lo: k, hi: k + 2}, true
 	}
-	// a phrasal verb split by its object: "brushed the warnings off" is rare in news; skip
 	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
 		if typ == graph.Requested && !d.mentionStartsNear(s, k+1, 2) {
 			return trigger{}, false // "asked about", "pressed on": no addressee, no request
 		}
-		if lemma == "brief" && t.fold == "briefly" {
-			return trigger{}, false
-		}
-		return trigger{typ: typ, lo: k, hi: k + 1, withTo: typ == graph.Warned && lemma != "warn" && lemma != "brief" && lemma != "alert" && lemma != "caution"}, true
+		return trigger{typ: typ, lo: k, hi: k + 1}, true
 	}
 	return trigger{}, false
 }
 
+// isPossessive reports a possessive just before token k: "Washington's requests".
 func isPossessive(toks []token, k int) bool {
 	for j := k - 1; j >= 0 && j >= k-3; j-- {
 		if toks[j].text == "'s" || toks[j].text == "’s" {
@@ -226,6 +220,13 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	if k > 1 && toks[k-1].fold == "to" && toks[k-2].fold == "yet" {
 		return true, true, false // "has yet to expel"
 	}
+	if k > 2 && toks[k-1].fold == "to" && negators[toks[k-2].fold] {
+		// "decided not to expel" is a refusal; "urged Mexico not to expel" is only a request
+		if gl := toks[k-3].lemma; doneGovernors[gl] || gl == "choose" || gl == "opt" || gl == "prefer" {
+			return true, true, false
+		}
+		return false, false, false
+	}
 	if k > 0 && toks[k-1].fold == "to" {
 		g := k - 2
 		for g >= 0 && (auxiliaries[toks[g].fold] && !beForms[toks[g].fold] || d.inMention(s, g) || toks[g].fold == "") {
@@ -236,10 +237,10 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 		}
 		gl := toks[g].lemma
 		switch {
-		case gl == "refuse" || gl == "decline" || gl == "fail" || gl == "yet" || gl == "refrain" || gl == "hesitate" && d.negatedAt(s, g):
-			return true, true, false
-		case doneGovernors[gl] && !d.negatedAt(s, g):
-			return false, true, false
+		case gl == "refuse" || gl == "decline" || gl == "fail" || gl == "refrain":
+			return !d.negatedAt(s, g), true, false // "did not refuse to expel" is an expulsion
+		case doneGovernors[gl] && !d.negatedAt(s, g), gl == "hesitate" && d.negatedAt(s, g):
+			return false, true, false // "decided to expel", "did not hesitate to expel"
 		case requestNouns[toks[g].fold] && refusal != nil && refusal.lo < g:
 			return true, true, true
 		}
