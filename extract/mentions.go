@@ -154,6 +154,9 @@ var (
 		"prosecutor", "judge", "mayor", "sgt", "maj", "capt", "of", "state", "interior", "security",
 		"national", "attorney", "assistant", "undersecretary", "envoy", "officer", "agent", "senior",
 		"king", "queen", "pope", "premier", "correspondent", "reporter", "journalist", "lawmaker")
+	// titleModifiers only qualify a title: "State Duma" has none, so it names no person.
+	titleModifiers = set("vice", "deputy", "foreign", "defense", "prime", "then", "former", "of", "state",
+		"interior", "security", "national", "assistant", "senior", "chief")
 	// orgWords make a capitalised name an agency (or a group, for parties).
 	orgWords = set("ministry", "agency", "committee", "council", "embassy", "department", "command",
 		"bureau", "office", "commission", "service", "services", "directorate", "secretariat", "senate",
@@ -284,14 +287,17 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 		return run
 	}
 	if titles[t.fold] && t.fold != "of" {
-		j := i
+		j, core := i, false
 		for j < i+run && titles[toks[j].fold] {
+			core = core || !titleModifiers[toks[j].fold]
 			j++
 		}
-		if j < i+run {
+		if core && j < i+run {
 			return (j - i) + d.personAt(s, j, i+run, true)
 		}
-		return run
+		if core {
+			return run
+		}
 	}
 	if gazLen > 0 {
 		d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
