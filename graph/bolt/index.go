@@ -118,14 +118,17 @@ func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
 		}
 		return list
 	}
-	add := slices.Clone(c.add)
-	// Stable, so that of two additions with one id the later wins below.
-	slices.SortStableFunc(add, func(a, b T) int { return strings.Compare(id(a), id(b)) })
-	return mergeSorted(list, add, id)
+	// A delta adds an id at most once per list, so the order of equal ids does not matter,
+	// and the delta's own slice may be sorted in place and become the list.
+	slices.SortFunc(c.add, func(a, b T) int { return strings.Compare(id(a), id(b)) })
+	if len(list) == 0 {
+		return slices.Clip(slices.CompactFunc(c.add, func(a, b T) bool { return id(a) == id(b) }))
+	}
+	return mergeSorted(list, c.add, id)
 }
 
 // mergeSorted merges two sorted lists; an item of b replaces the item of a with its id, and
-// of several items of b with one id the last wins.
+// of several items of b with one id only one is kept.
 func mergeSorted[T any](a, b []T, id func(T) string) []T {
 	out := make([]T, 0, len(a)+len(b))
 	i := 0

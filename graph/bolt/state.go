@@ -34,15 +34,16 @@ type state struct {
 	negatedTouch  map[string]int // entity id → negated relationships in its touch list
 }
 
-func newState() *state {
+// newState returns an empty state with room for the given numbers of records.
+func newState(entities, articles, rels int) *state {
 	return &state{
-		entities:      map[string]graph.Entity{},
-		keys:          map[string]graph.SearchKey{},
-		articles:      map[string]graph.Article{},
-		rels:          map[string]*graph.Relationship{},
+		entities:      make(map[string]graph.Entity, entities),
+		keys:          make(map[string]graph.SearchKey, entities),
+		articles:      make(map[string]graph.Article, articles),
+		rels:          make(map[string]*graph.Relationship, rels),
 		byKind:        sortedIndex[string]{},
 		byOutlet:      sortedIndex[string]{},
-		touch:         sortedIndex[*graph.Relationship]{},
+		touch:         make(sortedIndex[*graph.Relationship], entities),
 		about:         sortedIndex[string]{},
 		citing:        sortedIndex[string]{},
 		words:         sortedIndex[string]{},
@@ -59,11 +60,12 @@ type change struct {
 	rels     map[string]*graph.Relationship
 }
 
-func newChange() change {
+// newChange returns an empty change with room for the given numbers of records.
+func newChange(entities, articles, rels int) change {
 	return change{
-		entities: map[string]*graph.Entity{},
-		articles: map[string]*graph.Article{},
-		rels:     map[string]*graph.Relationship{},
+		entities: make(map[string]*graph.Entity, entities),
+		articles: make(map[string]*graph.Article, articles),
+		rels:     make(map[string]*graph.Relationship, rels),
 	}
 }
 

@@ -115,8 +115,10 @@ func migrate(db *bbolt.DB) error {
 
 // load reads every record into a new state.
 func load(ctx context.Context, db *bbolt.DB) (*state, error) {
-	c := newChange()
+	var c change
 	err := db.View(func(tx *bbolt.Tx) error {
+		count := func(name []byte) int { return tx.Bucket(name).Stats().KeyN }
+		c = newChange(count(bucketEntities), count(bucketArticles), count(bucketRelationships))
 		if err := loadBucket(ctx, tx, bucketEntities, c.entities); err != nil {
 			return err
 		}
@@ -128,7 +130,7 @@ func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := newState()
+	st := newState(len(c.entities), len(c.articles), len(c.rels))
 	st.apply(&c)
 	return st, nil
 }
@@ -177,7 +179,7 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if s.db == nil {
 		return errClosed
 	}
-	t := &tx{st: s.st, change: newChange()}
+	t := &tx{st: s.st, change: newChange(0, 0, 0)}
 	if err := fn(t); err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("ApplyIdempotent", s.testApplyIdempotent)
 	t.Run("Hostile", s.testHostile)
 	t.Run("Concurrency", s.testConcurrency)
+	t.Run("AgainstModel", s.testAgainstModel)
 }
 
 type suite struct {
@@ -130,7 +131,7 @@ func sameArticle(t *testing.T, what string, got, want graph.Article) {
 func sameRel(t *testing.T, what string, got, want graph.Relationship) {
 	t.Helper()
 	if !reflect.DeepEqual(normRel(got), normRel(want)) {
-		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
+		t.Errorf("%s:\n got  %#v\n want %#v", what, got, want)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -264,7 +265,10 @@ func (g *generator) relationship(i int) graph.Relationship {
 		rel.Summary = fmt.Sprintf("synthetic %s number %d", strings.ToLower(string(rel.Type)), i)
 	}
 	for range 1 + skewed(r, 4) {
-		rel.Evidence = append(rel.Evidence, graph.Evidence{Article: g.articleID(r.IntN(g.articles))})
+		ev := graph.Evidence{Article: g.articleID(r.IntN(g.articles))}
+		if !slices.Contains(rel.Evidence, ev) {
+			rel.Evidence = append(rel.Evidence, ev)
+		}
 	}
 	return rel
 }
