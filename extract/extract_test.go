@@ -3,11 +3,14 @@ package extract
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/graph/bolt"
+	"github.com/dossiergraph/dossier/seed"
 )
 
 func extractText(t *testing.T, x *Extractor, text string, published graph.PartialDate) Result {
@@ -232,5 +235,62 @@ func TestEvidenceIsCapped(t *testing.T) {
 	res := extractText(t, x, strings.Repeat("Estonia expelled two Russian diplomats. ", 100), "")
 	if len(res.Relationships) != 1 || len(res.Relationships[0].Evidence) != maxEvidence {
 		t.Errorf("want one relationship with %d evidence spans, got %+v", maxEvidence, len(res.Relationships))
+	}
+}
+
+func TestCheapRelationTypes(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := map[string]string{
+		"Washington urged Mexico to expel the Russian officers.":          "united-states REQUESTED mexico",
+		"The Russian embassy accused Dolia Estevez of Russophobia.":       "russian-embassy ACCUSED dolia-estevez",
+		"The FBI arrested Héctor Alejandro Cabrera Fuentes in Miami.":     "fbi ARRESTED hector-alejandro-cabrera-fuentes",
+		"Mexico rejected U.S. requests to expel the Russian officers.":    "united-states REQUESTED mexico",
+		"Officials asked about the list, but Mexico said nothing at all.": "",
+	}
+	for sentence, want := range cases {
+		res := extractText(t, x, sentence, "")
+		var got []string
+		for _, r := range res.Relationships {
+			if r.Type != graph.Warned && r.Type != graph.Denied && r.Type != graph.Expelled {
+				got = append(got, tuple(r))
+			}
+		}
+		if want == "" && len(got) > 0 || want != "" && !slices.Contains(got, want) {
+			t.Errorf("%q: want %q among %v", sentence, want, got)
+		}
+	}
+}
+
+func TestStoreGazetteer(t *testing.T) {
+	ctx := context.Background()
+	s, err := bolt.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := seed.Load(ctx, s, "seed.yaml", seed.Default()); err != nil {
+		t.Fatal(err)
+	}
+	gaz, err := StoreGazetteer(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"amlo": "andres-manuel-lopez-obrador", "lopez obrador": "andres-manuel-lopez-obrador", "kremlin": "russia"} {
+		if e, ok := gaz.Lookup(key); ok && e.ID != want || !ok && key != "kremlin" {
+			t.Errorf("Lookup(%q) = %s, %v; want %s", key, e.ID, ok, want)
+		}
+	}
+	x := newTestExtractor(t)
+	res, err := x.Extract(ctx, Document{Text: "AMLO dismissed the warnings from Washington."}, gaz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range res.Entities {
+		if e.ID == "andres-manuel-lopez-obrador" && !e.FromStore {
+			t.Errorf("López Obrador should come from the store gazetteer: %+v", e)
+		}
+	}
+	if len(res.Relationships) == 0 || res.Relationships[0].From != "andres-manuel-lopez-obrador" {
+		t.Errorf("want AMLO's denial resolved to the store id, got %+v", res.Relationships)
 	}
 }

@@ -309,7 +309,12 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 	if t.fold == "the" {
 		return 1
 	}
-	return d.personAt(s, i, i+run, false)
+	// A person's name holds no connectors: "Dolia Estevez of Russophobia" is a name and more.
+	end := i + 1
+	for end < i+run && !connectors[toks[end].fold] {
+		end++
+	}
+	return d.personAt(s, i, end, false)
 }
 
 // orgKind types a capitalised run by its cue words: outlets and groups by their last word

@@ -115,7 +115,8 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	switch {
 	case t.fold == "warnings" || t.fold == "warning" && !isVerb:
 		return trigger{typ: graph.Warned, lo: k, hi: k + 1, nominal: true}, true
-	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb && (next(1) == "from" || next(1) == "by" || isPossessive(toks, k)):
+	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb &&
+		(next(1) == "from" || next(1) == "by" || isPossessive(toks, k) || d.mentionEndsAt(s, k)):
 		return trigger{typ: graph.Requested, lo: k, hi: k + 1, nominal: true}, true
 	case lemma == "raise" || lemma == "voice" || lemma == "express" || lemma == "flag":
 		for j := k + 1; j < len(toks) && j <= k+4; j++ {
@@ -190,6 +191,12 @@ func isPossessive(toks []token, k int) bool {
 		}
 	}
 	return false
+}
+
+// mentionEndsAt reports a mention right before token k: "U.S. requests".
+func (d *docState) mentionEndsAt(s *sentence, k int) bool {
+	i := d.mentionIndexAt(s, k-1)
+	return i >= 0 && s.mentions[i].hi == k
 }
 
 // mentionStartsNear reports whether a mention starts within n tokens from k.
