@@ -215,7 +215,7 @@ func (s *Store) CreateRelationship(ctx context.Context, r graph.Relationship) (g
 	if err != nil {
 		return graph.Relationship{}, err
 	}
-	return r, nil
+	return cloneRelationship(&r), nil
 }
 
 // AddEvidence implements graph.Writer.
@@ -243,7 +243,7 @@ func (s *Store) AddEvidence(ctx context.Context, relationship string, ev graph.E
 	if err != nil {
 		return graph.Relationship{}, err
 	}
-	return r, nil
+	return cloneRelationship(&r), nil
 }
 
 // DeleteRelationship implements graph.Writer.

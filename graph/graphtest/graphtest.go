@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Hostile", s.testHostile)
 	t.Run("Concurrency", s.testConcurrency)
 	t.Run("AgainstModel", s.testAgainstModel)
+	t.Run("CanceledContext", s.testCanceled)
 }
 
 type suite struct {

@@ -20,11 +20,26 @@ func (s suite) testRelationships(t *testing.T) {
 		SourceCount: 99}
 	want := r
 	want.About, want.SourceCount = []string{gru, diplomats}, 1
+	want.Evidence = slices.Clone(r.Evidence)
 	sameRel(t, "CreateRelationship result (About without repeats, SourceCount computed)", must(st.CreateRelationship(ctx, r))(t), want)
 	sameRel(t, "created relationship", must(st.Relationship(ctx, r.ID))(t), want)
 
 	_, err := st.CreateRelationship(ctx, r)
 	wantCode(t, "CreateRelationship with a taken id", err, graph.ECONFLICT)
+
+	// Values going in and coming out are copies: changing them must not change the store.
+	r.About[0], r.Evidence[0].Excerpt = "changed", "changed"
+	created := must(st.Relationship(ctx, r.ID))(t)
+	created.About[0], created.Evidence[0].Excerpt = "changed", "changed"
+	added := must(st.AddEvidence(ctx, r.ID, graph.Evidence{Article: nyt2, Excerpt: "says so"}))(t)
+	added.About[0], added.Evidence[0].Excerpt = "changed", "changed"
+	page := must(st.ListRelationships(ctx, graph.RelationshipQuery{From: ebrard}))(t)
+	for _, listed := range page.Relationships {
+		if len(listed.Evidence) > 0 {
+			listed.Evidence[0].Excerpt = "changed"
+		}
+	}
+	sameRel(t, "relationship after callers changed their copies", must(st.Relationship(ctx, r.ID))(t), want)
 
 	generated := must(st.CreateRelationship(ctx, graph.Relationship{Type: graph.Supported, From: russiaGov, To: gru}))(t)
 	if graph.ValidateID("relationship", generated.ID) != nil {
