@@ -45,11 +45,12 @@ type docState struct {
 	text      string
 	published graph.PartialDate
 	entities  map[string]*Entity
-	order     []string          // entity ids in order of first mention
-	shortName map[string]string // folded surname or acronym → entity id, within the article
-	lastYear  string            // the year most recently named, for "that year"
-	lastGroup string            // the group of people most recently named, for "the officers"
-	folded    map[string]string // graph.Fold memo: names recur throughout an article
+	order     []string                // entity ids in order of first mention
+	shortName map[string]string       // folded surname or acronym → entity id, within the article
+	lastYear  string                  // the year most recently named, for "that year"
+	lastGroup string                  // the group of people most recently named, for "the officers"
+	folded    map[string]string       // graph.Fold memo: names recur throughout an article
+	twins     map[string]graph.Entity // world id → the caller's entity for it; zero if none
 	relations []Relation
 }
 
@@ -57,6 +58,7 @@ func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
+		twins: map[string]graph.Entity{},
 	}
 }
 
@@ -526,6 +528,9 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 			}
 		}
 		if e, ok := d.x.world.Lookup(key); ok {
+			if se, ok := d.storeTwin(e); ok {
+				return j - i, se, true
+			}
 			return j - i, e, false
 		}
 	}
@@ -538,7 +543,34 @@ func (d *docState) lookup(key string) (graph.Entity, bool) {
 			return e, true
 		}
 	}
-	return d.x.world.Lookup(key)
+	e, ok := d.x.world.Lookup(key)
+	if ok {
+		if se, ok := d.storeTwin(e); ok {
+			return se, true
+		}
+	}
+	return e, ok
+}
+
+// storeTwin finds the caller's entity for a world entity, by any of the world's names for
+// it, so that a store that spells it differently still keeps one entity: the store may call
+// it "Mexico's Foreign Ministry" while the text says "SRE".
+func (d *docState) storeTwin(w graph.Entity) (graph.Entity, bool) {
+	if d.gaz == nil {
+		return graph.Entity{}, false
+	}
+	if twin, ok := d.twins[w.ID]; ok {
+		return twin, twin.ID != ""
+	}
+	var twin graph.Entity
+	for _, name := range append([]string{w.Name}, w.Aliases...) {
+		if e, ok := d.gaz.Lookup(d.key(name)); ok && e.Kind == w.Kind {
+			twin = e
+			break
+		}
+	}
+	d.twins[w.ID] = twin
+	return twin, twin.ID != ""
 }
 
 func (d *docState) inStore(e graph.Entity) bool {
