@@ -52,7 +52,9 @@ func New(x *extract.Extractor, s graph.Store) *Ingester {
 }
 
 // Ingest extracts a and writes the entities, article and relationships in one Apply, or,
-// with dryRun, only reports the batch it would apply.
+// with dryRun, only reports the batch it would apply. Names resolve against everything the
+// store holds, read afresh on each call, so an article ingested after another reuses the
+// entities the first one created.
 func (in *Ingester) Ingest(ctx context.Context, a Article, dryRun bool) (Summary, error) {
 	if strings.TrimSpace(a.Outlet) == "" {
 		return Summary{}, graph.Errorf(graph.EINVALID, "article outlet is empty: name the outlet that published it")
@@ -70,11 +72,11 @@ func (in *Ingester) Ingest(ctx context.Context, a Article, dryRun bool) (Summary
 	}
 	var sum Summary
 	var batch graph.Batch
-	outlet, created, err := in.resolveOutlet(ctx, a.Outlet)
+	outlet, outletIsNew, err := in.resolveOutlet(ctx, a.Outlet)
 	if err != nil {
 		return Summary{}, err
 	}
-	if created {
+	if outletIsNew {
 		batch.Entities = append(batch.Entities, outlet)
 		sum.EntitiesCreated++
 	}
@@ -106,12 +108,12 @@ func (in *Ingester) Ingest(ctx context.Context, a Article, dryRun bool) (Summary
 	sum.EntitiesCreated += len(newEntities)
 	sum.EntitiesMatched = matched
 
-	rels, created2, corroborated, err := in.relationships(ctx, res.Relationships, art.ID)
+	rels, relsCreated, corroborated, err := in.relationships(ctx, res.Relationships, art.ID)
 	if err != nil {
 		return Summary{}, err
 	}
 	batch.Relationships = rels
-	sum.RelationshipsCreated, sum.RelationshipsCorroborated = created2, corroborated
+	sum.RelationshipsCreated, sum.RelationshipsCorroborated = relsCreated, corroborated
 	sum.Batch = batch
 	if dryRun || len(batch.Entities)+len(batch.Articles)+len(batch.Relationships) == 0 {
 		return sum, nil
