@@ -80,18 +80,14 @@ func Load(ctx context.Context, s graph.Store, cfg Config) (Info, error) {
 // Stream generates the graph and hands it to fn in batches: entities first, then articles,
 // then relationships, so that every batch refers only to records already handed over.
 func Stream(cfg Config, fn func(graph.Batch) error) (Info, error) {
-	if cfg.Entities < 10 {
-		return Info{}, fmt.Errorf("synthetic graph: want at least 10 entities, got %d", cfg.Entities)
-	}
-	if cfg.Relationships < 0 {
-		return Info{}, fmt.Errorf("synthetic graph: negative relationship count %d", cfg.Relationships)
+	if err := cfg.check(); err != nil {
+		return Info{}, err
 	}
 	chunk := cfg.Chunk
 	if chunk <= 0 {
 		chunk = DefaultChunk
 	}
 	g := newGenerator(cfg)
-	info := Info{Entities: cfg.Entities, Articles: g.articles, Relationships: cfg.Relationships}
 
 	var b graph.Batch
 	size := 0
@@ -107,14 +103,14 @@ func Stream(cfg Config, fn func(graph.Batch) error) (Info, error) {
 		b.Entities = append(b.Entities, g.entity(i))
 		size++
 		if err := flush(false); err != nil {
-			return info, err
+			return Info{}, err
 		}
 	}
 	for i := range g.articles {
 		b.Articles = append(b.Articles, g.article(i))
 		size++
 		if err := flush(false); err != nil {
-			return info, err
+			return Info{}, err
 		}
 	}
 	for i := range cfg.Relationships {
@@ -122,14 +118,32 @@ func Stream(cfg Config, fn func(graph.Batch) error) (Info, error) {
 		b.Relationships = append(b.Relationships, r)
 		size++
 		if err := flush(false); err != nil {
-			return info, err
+			return Info{}, err
 		}
 	}
 	if err := flush(true); err != nil {
-		return info, err
+		return Info{}, err
 	}
-	g.describe(&info)
-	return info, nil
+	return g.describe(), nil
+}
+
+// Describe returns the Info of the graph cfg generates, without generating it: for a store
+// that already holds the graph.
+func Describe(cfg Config) (Info, error) {
+	if err := cfg.check(); err != nil {
+		return Info{}, err
+	}
+	return newGenerator(cfg).describe(), nil
+}
+
+func (cfg Config) check() error {
+	if cfg.Entities < 10 {
+		return fmt.Errorf("synthetic graph: want at least 10 entities, got %d", cfg.Entities)
+	}
+	if cfg.Relationships < 0 {
+		return fmt.Errorf("synthetic graph: negative relationship count %d", cfg.Relationships)
+	}
+	return nil
 }
 
 // generator holds the fixed choices of a graph; each record is drawn from an rng seeded by
@@ -294,7 +308,8 @@ func date(r *rand.Rand, undatedPercent int) graph.PartialDate {
 	return graph.PartialDate(fmt.Sprintf("%04d-%02d-%02d", y, m, d))
 }
 
-func (g *generator) describe(info *Info) {
+func (g *generator) describe() Info {
+	info := Info{Entities: g.n, Articles: g.articles, Relationships: g.rels}
 	for rank := range min(hubCount, g.n-g.outlets) {
 		info.Hubs = append(info.Hubs, g.entityID(rank))
 	}
@@ -321,4 +336,5 @@ func (g *generator) describe(info *Info) {
 			info.SearchTerms = append(info.SearchTerms, strings.ToLower(graph.Fold(e.Name)))
 		}
 	}
+	return info
 }

@@ -138,3 +138,21 @@ func TestLoadIntoStore(t *testing.T) {
 		t.Errorf("the top hub has %d relationships (error %v), want a hub", hub.TotalCount, err)
 	}
 }
+
+func TestDescribeMatchesStream(t *testing.T) {
+	cfg := synth.Config{Seed: 5, Entities: 200, Relationships: 700}
+	streamed, err := synth.Stream(cfg, func(graph.Batch) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	described, err := synth.Describe(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(streamed, described) {
+		t.Errorf("Describe = %+v, Stream said %+v", described, streamed)
+	}
+	if _, err := synth.Describe(synth.Config{Entities: 3}); err == nil {
+		t.Error("Describe accepts a graph of 3 entities")
+	}
+}
