@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -67,44 +68,78 @@ const (
 // some word of the same name or alias; an exact name or alias scores highest, then a name
 // or alias that starts with the text, then a match of every word anywhere.
 func MatchScore(text string, e Entity) int {
-	return NewSearchKey(e).Score(Fold(text))
+	return NewSearchKey(e).Score(NewSearchText(text))
 }
 
-// SearchKey is an entity's name and aliases, folded once, so that a store scoring many
-// entities against a query need not fold them again for every query.
+// SearchText is a search text folded and split into words once, to score many entities.
+type SearchText struct {
+	folded string
+	words  []string
+}
+
+// NewSearchText folds text for scoring.
+func NewSearchText(text string) SearchText {
+	f := Fold(text)
+	return SearchText{folded: f, words: strings.Fields(f)}
+}
+
+// Words returns the folded words of the text.
+func (t SearchText) Words() []string { return t.words }
+
+// SearchKey is an entity's name and aliases folded and split into words once, so that a
+// store scoring many entities against a query need not fold them again for every query.
 type SearchKey struct {
-	Name    string
-	Aliases []string
+	folded []string   // the name, then each alias
+	words  [][]string // the words of each
 }
 
 // NewSearchKey folds e's name and aliases.
 func NewSearchKey(e Entity) SearchKey {
-	k := SearchKey{Name: Fold(e.Name), Aliases: make([]string, len(e.Aliases))}
-	for i, a := range e.Aliases {
-		k.Aliases[i] = Fold(a)
+	k := SearchKey{folded: make([]string, 0, 1+len(e.Aliases)), words: make([][]string, 0, 1+len(e.Aliases))}
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		f := Fold(n)
+		k.folded = append(k.folded, f)
+		k.words = append(k.words, strings.Fields(f))
 	}
 	return k
 }
 
-// Score is MatchScore for a query already folded with Fold.
-func (k SearchKey) Score(foldedQuery string) int {
-	if foldedQuery == "" {
+// Words returns the distinct folded words of the name and aliases.
+func (k SearchKey) Words() []string {
+	var out []string
+	for _, ws := range k.words {
+		for _, w := range ws {
+			if !slices.Contains(out, w) {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// Score is MatchScore for a prepared text and key.
+func (k SearchKey) Score(t SearchText) int {
+	if t.folded == "" {
 		return 0
 	}
-	best := scoreOne(foldedQuery, k.Name, scoreExactName, scoreNamePrefix)
-	for _, a := range k.Aliases {
-		best = max(best, scoreOne(foldedQuery, a, scoreExactAlias, scoreAliasPrefix))
+	best := 0
+	for i, name := range k.folded {
+		exact, prefix := scoreExactAlias, scoreAliasPrefix
+		if i == 0 {
+			exact, prefix = scoreExactName, scoreNamePrefix
+		}
+		best = max(best, scoreOne(t, name, k.words[i], exact, prefix))
 	}
 	return best
 }
 
-func scoreOne(q, name string, exact, prefix int) int {
+func scoreOne(t SearchText, name string, words []string, exact, prefix int) int {
 	switch {
-	case name == q:
+	case name == t.folded:
 		return exact
-	case strings.HasPrefix(name, q):
+	case strings.HasPrefix(name, t.folded):
 		return prefix
-	case wordsPrefix(strings.Fields(q), strings.Fields(name)):
+	case wordsPrefix(t.words, words):
 		return scoreTokens
 	}
 	return 0
@@ -112,7 +147,16 @@ func scoreOne(q, name string, exact, prefix int) int {
 
 // wordsPrefix reports whether every query word is a prefix of a distinct name word.
 func wordsPrefix(query, name []string) bool {
-	used := make([]bool, len(name))
+	if len(query) > len(name) {
+		return false
+	}
+	var buf [16]bool // most names have fewer words: no allocation
+	var used []bool
+	if len(name) <= len(buf) {
+		used = buf[:len(name)]
+	} else {
+		used = make([]bool, len(name))
+	}
 	for _, q := range query {
 		found := false
 		for i, w := range name {

@@ -83,8 +83,8 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	folded := graph.Fold(q.Text)
-	words := strings.Fields(folded)
+	text := graph.NewSearchText(q.Text)
+	words := text.Words()
 	if len(words) == 0 {
 		return []graph.Entity{}, nil
 	}
@@ -99,7 +99,7 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 			if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
 				continue
 			}
-			if score := st.keys[id].Score(folded); score > 0 {
+			if score := st.keys[id].Score(text); score > 0 {
 				hits = append(hits, hit{e, score})
 			}
 		}

@@ -1,9 +1,6 @@
 package bolt
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/dossiergraph/dossier/graph"
 )
 
@@ -98,11 +95,11 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 		old, had := s.entities[id]
 		var oldKind, newKind, oldWords, newWords []string
 		if had {
-			oldKind, oldWords = []string{string(old.Kind)}, keyWords(s.keys[id])
+			oldKind, oldWords = []string{string(old.Kind)}, s.keys[id].Words()
 		}
 		if e != nil {
 			key := graph.NewSearchKey(*e)
-			newKind, newWords = []string{string(e.Kind)}, keyWords(key)
+			newKind, newWords = []string{string(e.Kind)}, key.Words()
 			s.entities[id], s.keys[id] = *e, key
 		} else {
 			delete(s.entities, id)
@@ -208,17 +205,4 @@ func (s *state) count(r *graph.Relationship, n int) {
 			delete(s.negatedTouch, e)
 		}
 	}
-}
-
-// keyWords returns the distinct words of a search key's name and aliases.
-func keyWords(k graph.SearchKey) []string {
-	var words []string
-	for _, name := range append([]string{k.Name}, k.Aliases...) {
-		for _, w := range strings.Fields(name) {
-			if !slices.Contains(words, w) {
-				words = append(words, w)
-			}
-		}
-	}
-	return words
 }
