@@ -378,7 +378,8 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		if err != nil {
 			return res, err
 		}
-		refs, err := lookupRefs(ctx, tx, b.Relationships)
+		// Stored evidence merges into the batch's, so its articles need looking up too.
+		refs, err := lookupRefs(ctx, tx, slices.Concat(b.Relationships, mapValues(rels)))
 		if err != nil {
 			return res, err
 		}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -49,7 +50,9 @@ func envOr(key, fallback string) string {
 
 // Open returns a store on an empty test database. Neo4j Community has one database and Go
 // runs test packages in parallel, so Open holds an exclusive lock, shared by every process
-// on the machine, until the test ends; tests that call Open run one at a time.
+// on the machine, until the test ends; tests that call Open run one at a time. A test may
+// call Open again while it holds the lock: the new store gets the same, freshly wiped,
+// database.
 func Open(t testing.TB) graph.Store {
 	t.Helper()
 	return OpenStore(t)
@@ -59,11 +62,10 @@ func Open(t testing.TB) graph.Store {
 func OpenStore(t testing.TB) *neo4j.Store {
 	t.Helper()
 	cfg := Config(t)
-	unlock, err := lock()
-	if err != nil {
+	if err := testDB.acquire(t); err != nil {
 		t.Fatalf("lock the Neo4j test database: %v", err)
 	}
-	t.Cleanup(unlock)
+	t.Cleanup(testDB.release)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := Wipe(ctx, cfg); err != nil {
@@ -81,19 +83,60 @@ func OpenStore(t testing.TB) *neo4j.Store {
 	return s
 }
 
-// lock takes the machine-wide lock on the test database and returns its release.
-func lock() (func(), error) {
+// testDB is the one database every test in this process shares. It is package state
+// because it stands for a resource outside the process: the server's only database.
+var testDB = newDBLock()
+
+// dbLock is an exclusive lock on the test database, held by one test at a time: within the
+// process through owner, across processes through flock on a file in os.TempDir.
+type dbLock struct {
+	mu    sync.Mutex
+	free  *sync.Cond
+	owner testing.TB // nil when free
+	depth int        // how many Opens of owner hold it
+	file  *os.File
+}
+
+func newDBLock() *dbLock {
+	l := &dbLock{}
+	l.free = sync.NewCond(&l.mu)
+	return l
+}
+
+// acquire waits until no other test holds the lock, then takes it for t.
+func (l *dbLock) acquire(t testing.TB) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for l.owner != nil && l.owner != t {
+		l.free.Wait()
+	}
+	if l.owner == t {
+		l.depth++
+		return nil
+	}
 	path := filepath.Join(os.TempDir(), "dossier-neo4j-test.lock")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return fmt.Errorf("open %s: %w", path, err)
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
 		_ = f.Close()
-		return nil, fmt.Errorf("flock %s: %w", path, err)
+		return fmt.Errorf("flock %s: %w", path, err)
 	}
-	// Closing the file releases the lock.
-	return func() { _ = f.Close() }, nil
+	l.owner, l.depth, l.file = t, 1, f
+	return nil
+}
+
+// release undoes one acquire; the last one frees the lock for other tests and processes.
+func (l *dbLock) release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.depth--; l.depth > 0 {
+		return
+	}
+	_ = l.file.Close() // closing the file releases the flock
+	l.owner, l.file = nil, nil
+	l.free.Broadcast()
 }
 
 // Wipe deletes every node and relationship in the configured database; the schema stays.
