@@ -619,8 +619,9 @@ func python(t *testing.T) string {
 	return p
 }
 
-// runCheck writes the export and what it must hold to files and runs a check script on them.
-func runCheck(t *testing.T, py, script string, args []string, exportData []byte, want any) {
+// runCheck writes the export and what it must hold to files and runs a check script on
+// them, with trailing arguments after the two files.
+func runCheck(t *testing.T, py, script string, args []string, exportData []byte, want any, trailing ...string) {
 	t.Helper()
 	dir := t.TempDir()
 	file, wantFile := filepath.Join(dir, "export"), filepath.Join(dir, "want.json")
@@ -634,7 +635,7 @@ func runCheck(t *testing.T, py, script string, args []string, exportData []byte,
 	if err := os.WriteFile(wantFile, wantJSON, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), py, append(append([]string{filepath.Join("pycheck", script)}, args...), file, wantFile)...)
+	cmd := exec.CommandContext(t.Context(), py, slices.Concat([]string{filepath.Join("pycheck", script)}, args, []string{file, wantFile}, trailing)...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %v: %v\n%s", script, args, err, out)
@@ -655,6 +656,30 @@ func TestNetworkxReadsExports(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestNodeLinkRoundTripsThroughNetworkx has networkx read the node-link export and write it
+// back, imports what it wrote into an empty store and expects the original graph.
+func TestNodeLinkRoundTripsThroughNetworkx(t *testing.T) {
+	py := python(t)
+	for name, s := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := queries["whole"]
+			rewritten := filepath.Join(t.TempDir(), "rewritten.json")
+			runCheck(t, py, "check_networkx.py", []string{string(NodeLink)}, export(t, s, NodeLink, q), networkxExpected(expect(t, s, q), NodeLink), rewritten)
+			data, err := os.ReadFile(rewritten)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh := openStore(t)
+			if _, err := Import(context.Background(), fresh, NodeLink, bytes.NewReader(data)); err != nil {
+				t.Fatalf("import what networkx wrote: %v", err)
+			}
+			if got, want := readAll(t, fresh), readAll(t, s); !equalJSON(got, want) {
+				t.Errorf("networkx round trip changed the graph:\n got %s\nwant %s", asJSON(got), asJSON(want))
+			}
+		})
 	}
 }
 

@@ -1,6 +1,9 @@
 """Read a Dossier export with networkx and compare it with what the Go test expects.
 
-Usage: check_networkx.py graphml|gexf|nodelink FILE EXPECTED.json
+Usage: check_networkx.py graphml|gexf|nodelink FILE EXPECTED.json [REWRITTEN.json]
+
+With REWRITTEN.json, the graph networkx read is written back there as node-link JSON, for
+the Go test to import.
 
 EXPECTED.json: {"nodes": {id: {attr: value}}, "edges": {relationship id: {"source": id,
 "target": id, attr: value}}}. Counts must match exactly; listed attributes must be equal.
@@ -39,6 +42,7 @@ def edges_by_id(fmt, g):
 
 def main():
     fmt, path, expected_path = sys.argv[1:4]
+    rewritten = sys.argv[4] if len(sys.argv) > 4 else None
     with open(expected_path, encoding="utf-8") as f:
         want = json.load(f)
     g = read(fmt, path)
@@ -73,6 +77,9 @@ def main():
     if errors:
         print("\n".join(errors), file=sys.stderr)
         sys.exit(1)
+    if rewritten:
+        with open(rewritten, "w", encoding="utf-8") as f:
+            json.dump(nx.node_link_data(g, edges="edges"), f)
     print(f"{fmt}: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges ok")
 
 
