@@ -9,12 +9,21 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 )
 
+// matcher returns f.Match for stored relationships, with a shortcut for the common
+// filter that only leaves out negated relationships.
+func matcher(f graph.RelationshipFilter) func(*graph.Relationship) bool {
+	if len(f.Types) == 0 && f.Since == "" && f.Until == "" && f.MinSources == 0 {
+		return func(r *graph.Relationship) bool { return f.IncludeNegated || !r.Negated }
+	}
+	return func(r *graph.Relationship) bool { return f.Match(*r) }
+}
+
 // steps yields, in id order, the matching relationships that join e to another entity,
 // with that entity. Relationships without a To, and loops, lead nowhere.
-func (st *state) steps(e string, f graph.RelationshipFilter) iter.Seq2[*graph.Relationship, string] {
+func (st *state) steps(e string, match func(*graph.Relationship) bool) iter.Seq2[*graph.Relationship, string] {
 	return func(yield func(*graph.Relationship, string) bool) {
 		for _, r := range st.touch[e] {
-			if r.To == "" || r.From == r.To || !f.Match(*r) {
+			if r.To == "" || r.From == r.To || !match(r) {
 				continue
 			}
 			next := r.To
@@ -38,6 +47,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 		if _, ok := st.entities[q.Center]; !ok {
 			return graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
 		}
+		match := matcher(q.RelationshipFilter)
 		in := map[string]bool{q.Center: true}
 		order := []string{q.Center}
 		level := []string{q.Center}
@@ -45,38 +55,36 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			var next []string
-			seen := map[string]bool{}
+			// The nearest come first, ties by id, up to the limit.
+			near := newSmallest(q.Limit - len(order))
 			for _, id := range level {
-				for _, other := range st.steps(id, q.RelationshipFilter) {
-					if !in[other] && !seen[other] {
-						seen[other] = true
-						next = append(next, other)
+				for _, other := range st.steps(id, match) {
+					if !in[other] {
+						near.offer(other)
 					}
 				}
 			}
-			// The nearest come first, ties by id, up to the limit.
-			slices.Sort(next)
-			next = next[:min(len(next), q.Limit-len(order))]
-			for _, id := range next {
+			level = near.sorted()
+			for _, id := range level {
 				in[id] = true
 			}
-			order = append(order, next...)
-			level = next
+			order = append(order, level...)
 		}
 		var edges []*graph.Relationship
+		sub.Nodes = make([]graph.Entity, 0, len(order))
 		for _, id := range order {
 			sub.Nodes = append(sub.Nodes, cloneEntity(st.entities[id]))
 			for _, r := range st.touch[id] {
 				// Each edge once: from its From's list.
-				if r.From == id && r.To != "" && in[r.To] && q.RelationshipFilter.Match(*r) {
+				if r.From == id && r.To != "" && in[r.To] && match(r) {
 					edges = append(edges, r)
 				}
 			}
 		}
 		slices.SortFunc(edges, func(a, b *graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
-		for _, r := range edges {
-			sub.Edges = append(sub.Edges, cloneRelationship(r))
+		sub.Edges = make([]graph.Relationship, len(edges))
+		for i, r := range edges {
+			sub.Edges[i] = cloneRelationship(r)
 		}
 		return nil
 	})
@@ -99,11 +107,12 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 			paths = append(paths, graph.Path{Nodes: []graph.Entity{cloneEntity(st.entities[q.From])}, Edges: []graph.Relationship{}})
 			return nil
 		}
-		m, err := st.meet(ctx, q)
+		match := matcher(q.RelationshipFilter)
+		m, err := st.meet(ctx, q, match)
 		if err != nil || m == nil {
 			return err
 		}
-		for _, p := range m.walk(st, q) {
+		for _, p := range m.walk(st, q, match) {
 			path := graph.Path{}
 			for _, id := range p.nodes {
 				path.Nodes = append(path.Nodes, cloneEntity(st.entities[id]))
@@ -128,7 +137,7 @@ type meeting struct {
 
 // meet searches from both ends, each time widening the smaller frontier, until the two
 // searches touch; it returns nil when no path of at most q.MaxDepth hops exists.
-func (st *state) meet(ctx context.Context, q graph.PathQuery) (*meeting, error) {
+func (st *state) meet(ctx context.Context, q graph.PathQuery, match func(*graph.Relationship) bool) (*meeting, error) {
 	m := &meeting{fromDist: map[string]int{q.From: 0}, toDist: map[string]int{q.To: 0}, levels: [][]string{{q.From}}}
 	toFrontier := []string{q.To}
 	for m.a+m.b < q.MaxDepth {
@@ -145,7 +154,7 @@ func (st *state) meet(ctx context.Context, q graph.PathQuery) (*meeting, error) 
 		var next []string
 		met := false
 		for _, id := range frontier {
-			for _, n := range st.steps(id, q.RelationshipFilter) {
+			for _, n := range st.steps(id, match) {
 				if _, seen := dist[n]; !seen {
 					dist[n] = depth
 					next = append(next, n)
@@ -179,7 +188,7 @@ type walked struct {
 // walk lists the shortest paths in the order of their edges' ids, at most graph.MaxPaths.
 // Up to distance a it keeps to entities from which the meeting level is reachable; past
 // it, every step toward q.To shortens the distance by one, so no step is wasted.
-func (m *meeting) walk(st *state, q graph.PathQuery) []walked {
+func (m *meeting) walk(st *state, q graph.PathQuery, match func(*graph.Relationship) bool) []walked {
 	length := m.a + m.b
 	useful := map[string]bool{}
 	for _, id := range m.levels[m.a] {
@@ -189,7 +198,7 @@ func (m *meeting) walk(st *state, q graph.PathQuery) []walked {
 	}
 	for i := m.a - 1; i >= 0; i-- {
 		for _, id := range m.levels[i] {
-			for _, n := range st.steps(id, q.RelationshipFilter) {
+			for _, n := range st.steps(id, match) {
 				if d, ok := m.fromDist[n]; ok && d == i+1 && useful[n] {
 					useful[id] = true
 					break
@@ -209,7 +218,7 @@ func (m *meeting) walk(st *state, q graph.PathQuery) []walked {
 			out = append(out, walked{nodes: append(slices.Clone(cur.nodes), at), edges: slices.Clone(cur.edges)})
 			return
 		}
-		for r, n := range st.steps(at, q.RelationshipFilter) {
+		for r, n := range st.steps(at, match) {
 			var ok bool
 			if pos < m.a {
 				d, known := m.fromDist[n]
@@ -258,4 +267,63 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 		out[i] = cloneRelationship(r)
 	}
 	return out, err
+}
+
+// smallest keeps the n smallest distinct ids offered to it, in a max-heap, so that picking
+// the nearest nodes around a hub costs no more memory than the limit.
+type smallest struct {
+	n    int
+	heap []string // heap[0] is the largest kept
+	kept map[string]bool
+}
+
+func newSmallest(n int) *smallest { return &smallest{n: n, kept: map[string]bool{}} }
+
+func (s *smallest) offer(id string) {
+	if s.n <= 0 || len(s.heap) == s.n && id >= s.heap[0] || s.kept[id] {
+		return
+	}
+	s.kept[id] = true
+	if len(s.heap) < s.n {
+		s.heap = append(s.heap, id)
+		s.up(len(s.heap) - 1)
+		return
+	}
+	delete(s.kept, s.heap[0])
+	s.heap[0] = id
+	s.down(0)
+}
+
+func (s *smallest) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if s.heap[parent] >= s.heap[i] {
+			return
+		}
+		s.heap[parent], s.heap[i] = s.heap[i], s.heap[parent]
+		i = parent
+	}
+}
+
+func (s *smallest) down(i int) {
+	for {
+		largest := i
+		for _, c := range []int{2*i + 1, 2*i + 2} {
+			if c < len(s.heap) && s.heap[c] > s.heap[largest] {
+				largest = c
+			}
+		}
+		if largest == i {
+			return
+		}
+		s.heap[i], s.heap[largest] = s.heap[largest], s.heap[i]
+		i = largest
+	}
+}
+
+// sorted returns the kept ids in order.
+func (s *smallest) sorted() []string {
+	out := slices.Clone(s.heap)
+	slices.Sort(out)
+	return out
 }
