@@ -345,31 +345,13 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 // relList is a list of relationships in id order: every relationship (global), or an
 // entity's touch list.
 type relList struct {
-	st     *state
 	global bool
-	edges  []*graph.Relationship
+	rels   []*graph.Relationship
 }
 
-func (l relList) len() int {
-	if l.global {
-		return len(l.st.relIDs)
-	}
-	return len(l.edges)
-}
-
-func (l relList) at(i int) *graph.Relationship {
-	if l.global {
-		return l.st.rels[l.st.relIDs[i]]
-	}
-	return l.edges[i]
-}
-
-func (l relList) after(cursor string) int {
-	if l.global {
-		return after(l.st.relIDs, cursor, self)
-	}
-	return after(l.edges, cursor, relID)
-}
+func (l relList) len() int                     { return len(l.rels) }
+func (l relList) at(i int) *graph.Relationship { return l.rels[i] }
+func (l relList) after(cursor string) int      { return after(l.rels, cursor, relID) }
 
 // relCandidates returns a list that holds every match of q: the shortest touch list of the
 // entities q names, or every relationship when it names none.
@@ -381,10 +363,10 @@ func (st *state) relCandidates(q graph.RelationshipQuery) relList {
 		}
 	}
 	if len(lists) == 0 {
-		return relList{st: st, global: true}
+		return relList{global: true, rels: st.allRels}
 	}
 	shortest := slices.MinFunc(lists, func(a, b []*graph.Relationship) int { return cmp.Compare(len(a), len(b)) })
-	return relList{st: st, edges: shortest}
+	return relList{rels: shortest}
 }
 
 // countMatches counts the relationships of list that match q. Counters answer the common

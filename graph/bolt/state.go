@@ -14,7 +14,8 @@ type state struct {
 	articles map[string]graph.Article
 	rels     map[string]*graph.Relationship
 
-	entityIDs, articleIDs, relIDs []string // sorted
+	entityIDs, articleIDs []string              // sorted
+	allRels               []*graph.Relationship // sorted by id
 
 	byKind   sortedIndex[string] // kind → entity ids
 	byOutlet sortedIndex[string] // outlet id → article ids
@@ -148,7 +149,7 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 }
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
-	var created, deleted []string
+	all := &listChanges[*graph.Relationship]{}
 	touch := newDelta(relID)
 	about, citing := newDelta(self), newDelta(self)
 	for id, r := range changes {
@@ -165,11 +166,13 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		} else {
 			delete(s.rels, id)
 		}
-		switch {
-		case !had && r != nil:
-			created = append(created, id)
-		case had && r == nil:
-			deleted = append(deleted, id)
+		if r != nil {
+			all.add = append(all.add, r) // replaces the old value, if any
+		} else if had {
+			if all.del == nil {
+				all.del = map[string]bool{}
+			}
+			all.del[id] = true
 		}
 		if r != nil {
 			touch.move(r, oldEnds, newEnds, true)
@@ -179,7 +182,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		about.move(id, oldAbout, newAbout, false)
 		citing.move(id, oldCited, newCited, false)
 	}
-	s.relIDs = applyIDs(s.relIDs, created, deleted)
+	s.allRels = applySorted(s.allRels, all, relID)
 	touch.applyTo(s.touch)
 	about.applyTo(s.about)
 	citing.applyTo(s.citing)

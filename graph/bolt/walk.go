@@ -245,12 +245,12 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	}
 	var found []*graph.Relationship
 	err := s.read(ctx, func(st *state) error {
-		list := relList{st: st, global: true}
+		list := relList{global: true, rels: st.allRels}
 		if q.Entity != "" {
 			if _, ok := st.entities[q.Entity]; !ok {
 				return graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
 			}
-			list = relList{st: st, edges: st.touch[q.Entity]}
+			list = relList{rels: st.touch[q.Entity]}
 		}
 		for i := range list.len() {
 			if r := list.at(i); r.Date != "" && q.RelationshipFilter.Match(*r) {
