@@ -67,7 +67,8 @@ func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.En
 	return page, err
 }
 
-// pageOf cuts the page p out of a sorted list of ids that all match.
+// pageOf cuts the page p out of a sorted list of ids that all match. The page shares the
+// list's memory: use it under the read lock only.
 func pageOf(ids []string, p graph.Page) ([]string, graph.PageInfo) {
 	start := after(ids, p.After, self)
 	end := min(start+p.First, len(ids))
@@ -75,7 +76,7 @@ func pageOf(ids []string, p graph.Page) ([]string, graph.PageInfo) {
 	if end > start {
 		info.EndCursor = ids[end-1]
 	}
-	return slices.Clone(ids[start:end]), info
+	return ids[start:end], info
 }
 
 // SearchEntities implements graph.EntityReader.
@@ -214,9 +215,9 @@ func (s *Store) ArticlesByID(ctx context.Context, ids []string) (map[string]grap
 
 // ListArticles implements graph.ArticleReader.
 func (s *Store) ListArticles(ctx context.Context, q graph.ArticleQuery) (graph.ArticlePage, error) {
-	for what, id := range map[string]string{"outlet": q.Outlet, "entity": q.Entity} {
-		if id != "" {
-			if err := graph.ValidateID(what, id); err != nil {
+	for _, ref := range [][2]string{{"outlet", q.Outlet}, {"entity", q.Entity}} {
+		if ref[1] != "" {
+			if err := graph.ValidateID(ref[0], ref[1]); err != nil {
 				return graph.ArticlePage{}, err
 			}
 		}

@@ -158,7 +158,7 @@ var errClosed = errors.New("bolt store is closed")
 // read runs fn under the read lock.
 func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("read: %w", err)
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -172,7 +172,7 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 // first to bbolt, then, once that succeeded, to memory.
 func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("write: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -184,7 +184,7 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("write: %w", err)
 	}
 	if err := s.db.Update(func(btx *bbolt.Tx) error {
 		if err := putAll(btx, bucketEntities, t.entities); err != nil {

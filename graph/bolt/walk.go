@@ -98,9 +98,9 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 	}
 	paths := []graph.Path{}
 	err := s.read(ctx, func(st *state) error {
-		for what, id := range map[string]string{"from": q.From, "to": q.To} {
-			if _, ok := st.entities[id]; !ok {
-				return graph.Errorf(graph.ENOTFOUND, "path %s entity %q does not exist", what, id)
+		for _, end := range [][2]string{{"from", q.From}, {"to", q.To}} {
+			if _, ok := st.entities[end[1]]; !ok {
+				return graph.Errorf(graph.ENOTFOUND, "path %s entity %q does not exist", end[0], end[1])
 			}
 		}
 		if q.From == q.To {
