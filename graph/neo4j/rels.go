@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -92,13 +93,18 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	match, params := relQuery(q)
 	params["after"] = nilIfEmpty(q.Page.After)
 	params["limit"] = q.Page.First + 1
-	cypher := `
+	cypher := globalPageQuery(q)
+	if q.Entity != "" || q.From != "" || q.To != "" {
+		cypher = `
 CALL { ` + match + `
   RETURN count(r) AS total }
 CALL { ` + match + ` AND ($after IS NULL OR r.id > $after)
   WITH r ORDER BY r.id LIMIT $limit
   RETURN collect(` + relMap("r") + `) AS items }
 RETURN total, items`
+	} else {
+		params["after"] = q.Page.After // every id sorts after "", and a plain range uses the index
+	}
 	return read(ctx, s, "list relationships", func(tx neo4j.ManagedTransaction) (graph.RelationshipPage, error) {
 		rec, err := single(ctx, tx, cypher, params)
 		if err != nil {
@@ -108,6 +114,52 @@ RETURN total, items`
 		info, n := pageInfo(rec.Values[0], len(items), q.Page, func(i int) string { return items[i].ID })
 		return graph.RelationshipPage{Relationships: items[:n], PageInfo: info}, nil
 	})
+}
+
+// globalPageQuery is the statement for a page of relationships that q pins to no entity:
+// each type's id index yields its first matches in id order, and the page is the first of
+// those. The total comes from Neo4j's count store, less the negated relationships (found
+// through an index), unless a date or source filter forces a scan.
+func globalPageQuery(q graph.RelationshipQuery) string {
+	types := compact(typeNames(q.Types))
+	if len(types) == 0 {
+		types = typeNames(graph.RelationTypes)
+	}
+	counted := q.Since == "" && q.Until == "" && q.MinSources == 0
+	var pages, counts []string
+	for _, t := range types {
+		typ, err := relType(graph.RelationType(t))
+		if err != nil {
+			continue // Normalize refused unknown types already
+		}
+		pages = append(pages, "MATCH ()-[r:"+typ+"]->() WHERE r.id > $after AND "+relFilter("r")+
+			" WITH r ORDER BY r.id LIMIT $limit RETURN r")
+		switch {
+		case !counted:
+			counts = append(counts, "MATCH ()-[r:"+typ+"]->() WHERE "+relFilter("r")+" RETURN count(r) AS n")
+		case q.IncludeNegated:
+			counts = append(counts, "MATCH ()-[r:"+typ+"]->() RETURN count(r) AS n")
+		default:
+			counts = append(counts, "MATCH ()-[r:"+typ+"]->() RETURN count(r) AS n",
+				"MATCH ()-[r:"+typ+"]->() WHERE r.negated = true RETURN -count(r) AS n")
+		}
+	}
+	return `
+CALL { CALL { ` + strings.Join(counts, "\n  UNION ALL\n  ") + ` } RETURN sum(n) AS total }
+CALL {
+  CALL { ` + strings.Join(pages, "\n  UNION ALL\n  ") + ` }
+  WITH r ORDER BY r.id LIMIT $limit
+  RETURN collect(` + relMap("r") + `) AS items
+}
+RETURN total, items`
+}
+
+func typeNames(types []graph.RelationType) []string {
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = string(t)
+	}
+	return out
 }
 
 // ScanRelationships implements graph.RelationshipReader, like ScanEntities.

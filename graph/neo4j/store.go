@@ -97,7 +97,8 @@ func schemaStatements() []string {
 		name := strings.ToLower(string(t))
 		stmts = append(stmts,
 			fmt.Sprintf("CREATE CONSTRAINT rel_id_%s IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE", name, t),
-			fmt.Sprintf("CREATE INDEX rel_date_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.dateStart)", name, t))
+			fmt.Sprintf("CREATE INDEX rel_date_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.dateStart)", name, t),
+			fmt.Sprintf("CREATE INDEX rel_negated_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.negated)", name, t))
 	}
 	return stmts
 }
