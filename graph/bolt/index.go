@@ -128,7 +128,9 @@ func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
 }
 
 // mergeSorted merges two sorted lists; an item of b replaces the item of a with its id, and
-// of several items of b with one id only one is kept.
+// of several items of b with one id only one is kept. It finds each item's place in a by
+// binary search and copies the runs of a between them whole, so merging a few items into
+// a long list costs few comparisons.
 func mergeSorted[T any](a, b []T, id func(T) string) []T {
 	out := make([]T, 0, len(a)+len(b))
 	i := 0
@@ -137,11 +139,10 @@ func mergeSorted[T any](a, b []T, id func(T) string) []T {
 			continue
 		}
 		key := id(item)
-		for i < len(a) && id(a[i]) < key {
-			out = append(out, a[i])
-			i++
-		}
-		if i < len(a) && id(a[i]) == key {
+		n, found := slices.BinarySearchFunc(a[i:], key, func(x T, k string) int { return strings.Compare(id(x), k) })
+		out = append(out, a[i:i+n]...)
+		i += n
+		if found {
 			i++
 		}
 		out = append(out, item)

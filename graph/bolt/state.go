@@ -1,6 +1,9 @@
 package bolt
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/dossiergraph/dossier/graph"
 )
 
@@ -51,6 +54,45 @@ func newState(entities, articles, rels int) *state {
 	}
 }
 
+// buildState returns the state holding the records, which must be sorted by id. Appending
+// in id order keeps every index list sorted, so nothing needs sorting but the words.
+func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph.Relationship) *state {
+	s := newState(len(entities), len(articles), len(rels))
+	s.entityIDs = make([]string, len(entities))
+	for i, e := range entities {
+		s.entityIDs[i] = e.ID
+		s.entities[e.ID] = e
+		key := graph.NewSearchKey(e)
+		s.keys[e.ID] = key
+		s.byKind[string(e.Kind)] = append(s.byKind[string(e.Kind)], e.ID)
+		for _, w := range key.Words() {
+			s.words[w] = append(s.words[w], e.ID)
+		}
+	}
+	s.wordList = slices.Sorted(maps.Keys(s.words))
+	s.articleIDs = make([]string, len(articles))
+	for i, a := range articles {
+		s.articleIDs[i] = a.ID
+		s.articles[a.ID] = a
+		s.byOutlet[a.Outlet] = append(s.byOutlet[a.Outlet], a.ID)
+	}
+	s.allRels = rels
+	for _, r := range rels {
+		s.rels[r.ID] = r
+		s.count(r, +1)
+		for _, e := range touchKeys(r) {
+			s.touch[e] = append(s.touch[e], r)
+		}
+		for _, e := range r.About {
+			s.about[e] = append(s.about[e], r.ID)
+		}
+		for _, ev := range r.Evidence {
+			s.citing[ev.Article] = append(s.citing[ev.Article], r.ID)
+		}
+	}
+	return s
+}
+
 // change is a set of writes: a nil value deletes the id.
 type change struct {
 	entities map[string]*graph.Entity
@@ -58,12 +100,11 @@ type change struct {
 	rels     map[string]*graph.Relationship
 }
 
-// newChange returns an empty change with room for the given numbers of records.
-func newChange(entities, articles, rels int) change {
+func newChange() change {
 	return change{
-		entities: make(map[string]*graph.Entity, entities),
-		articles: make(map[string]*graph.Article, articles),
-		rels:     make(map[string]*graph.Relationship, rels),
+		entities: map[string]*graph.Entity{},
+		articles: map[string]*graph.Article{},
+		rels:     map[string]*graph.Relationship{},
 	}
 }
 

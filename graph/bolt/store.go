@@ -113,43 +113,50 @@ func migrate(db *bbolt.DB) error {
 	})
 }
 
-// load reads every record into a new state.
+// load reads every record into a new state. bbolt yields keys in byte order, which is Go's
+// string order, so the records come sorted by id.
 func load(ctx context.Context, db *bbolt.DB) (*state, error) {
-	var c change
+	var (
+		entities []graph.Entity
+		articles []graph.Article
+		rels     []*graph.Relationship
+	)
 	err := db.View(func(tx *bbolt.Tx) error {
-		count := func(name []byte) int { return tx.Bucket(name).Stats().KeyN }
-		c = newChange(count(bucketEntities), count(bucketArticles), count(bucketRelationships))
-		if err := loadBucket(ctx, tx, bucketEntities, c.entities); err != nil {
+		var err error
+		if entities, err = loadBucket[graph.Entity](ctx, tx, bucketEntities); err != nil {
 			return err
 		}
-		if err := loadBucket(ctx, tx, bucketArticles, c.articles); err != nil {
+		if articles, err = loadBucket[graph.Article](ctx, tx, bucketArticles); err != nil {
 			return err
 		}
-		return loadBucket(ctx, tx, bucketRelationships, c.rels)
+		ptrs, err := loadBucket[*graph.Relationship](ctx, tx, bucketRelationships)
+		rels = ptrs
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	st := newState(len(c.entities), len(c.articles), len(c.rels))
-	st.apply(&c)
-	return st, nil
+	return buildState(entities, articles, rels), nil
 }
 
-func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, into map[string]*T) error {
-	n := 0
-	return tx.Bucket(name).ForEach(func(k, v []byte) error {
-		if n++; n%4096 == 0 {
+// loadBucket decodes every value of a bucket, in key order.
+func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte) ([]T, error) {
+	b := tx.Bucket(name)
+	out := make([]T, 0, b.Stats().KeyN)
+	err := b.ForEach(func(k, v []byte) error {
+		if len(out)%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		rec := new(T)
-		if err := json.Unmarshal(v, rec); err != nil {
+		var rec T
+		if err := json.Unmarshal(v, &rec); err != nil {
 			return fmt.Errorf("decode %s %q: %w", name, k, err)
 		}
-		into[string(k)] = rec
+		out = append(out, rec)
 		return nil
 	})
+	return out, err
 }
 
 // errClosed is returned by calls on a closed store.
@@ -179,7 +186,7 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if s.db == nil {
 		return errClosed
 	}
-	t := &tx{st: s.st, change: newChange(0, 0, 0)}
+	t := &tx{st: s.st, change: newChange()}
 	if err := fn(t); err != nil {
 		return err
 	}

@@ -1,0 +1,52 @@
+package bolt
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"testing"
+)
+
+// TestApplySorted checks the sorted-list maintenance against sorting from scratch.
+func TestApplySorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		set := map[string]bool{}
+		var list []string
+		for range r.IntN(60) {
+			id := strconv.Itoa(r.IntN(100))
+			if !set[id] {
+				set[id] = true
+				list = append(list, id)
+			}
+		}
+		slices.Sort(list)
+		c := &listChanges[string]{}
+		for range r.IntN(30) {
+			id := strconv.Itoa(r.IntN(100))
+			if r.IntN(2) == 0 {
+				if !slices.Contains(c.add, id) {
+					c.add = append(c.add, id)
+					set[id] = true
+				}
+				continue
+			}
+			if slices.Contains(c.add, id) {
+				continue
+			}
+			if c.del == nil {
+				c.del = map[string]bool{}
+			}
+			c.del[id] = true
+			delete(set, id)
+		}
+		want := make([]string, 0, len(set))
+		for id := range set {
+			want = append(want, id)
+		}
+		slices.Sort(want)
+		if got := applySorted(slices.Clone(list), c, self); !slices.Equal(got, want) {
+			t.Fatalf("round %d: %q with +%q -%v = %q, want %q", round, list, c.add, c.del, got, want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package bolt
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/graph/synth"
+)
+
+// TestBuildStateMatchesApply checks the bulk build used on Open against the incremental
+// apply used by writes: both must give the same indexes.
+func TestBuildStateMatchesApply(t *testing.T) {
+	b := synth.Generate(9, 300, 1500)
+	// Some writes apply in one change, as a batch would; the rest one by one.
+	incremental := newState(0, 0, 0)
+	c := newChange()
+	for i := range b.Entities {
+		c.entities[b.Entities[i].ID] = &b.Entities[i]
+	}
+	for i := range b.Articles {
+		c.articles[b.Articles[i].ID] = &b.Articles[i]
+	}
+	incremental.apply(&c)
+	for i := range b.Relationships {
+		c := newChange()
+		c.rels[b.Relationships[i].ID] = &b.Relationships[i]
+		incremental.apply(&c)
+	}
+
+	entities, articles := slices.Clone(b.Entities), slices.Clone(b.Articles)
+	slices.SortFunc(entities, func(x, y graph.Entity) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(articles, func(x, y graph.Article) int { return strings.Compare(x.ID, y.ID) })
+	rels := make([]*graph.Relationship, len(b.Relationships))
+	for i := range b.Relationships {
+		rels[i] = &b.Relationships[i]
+	}
+	slices.SortFunc(rels, func(x, y *graph.Relationship) int { return strings.Compare(x.ID, y.ID) })
+	built := buildState(entities, articles, rels)
+
+	if !reflect.DeepEqual(built, incremental) {
+		v1, v2 := reflect.ValueOf(*built), reflect.ValueOf(*incremental)
+		for i := range v1.NumField() {
+			if !reflect.DeepEqual(v1.Field(i).Interface(), v2.Field(i).Interface()) {
+				t.Errorf("field %s differs between build and apply", v1.Type().Field(i).Name)
+			}
+		}
+	}
+
+	// Deleting everything through apply leaves every index empty.
+	del := newChange()
+	for _, e := range b.Entities {
+		del.entities[e.ID] = nil
+	}
+	for _, a := range b.Articles {
+		del.articles[a.ID] = nil
+	}
+	for _, r := range b.Relationships {
+		del.rels[r.ID] = nil
+	}
+	built.apply(&del)
+	for name, n := range map[string]int{
+		"entities": len(built.entities), "entityIDs": len(built.entityIDs), "byKind": len(built.byKind), "words": len(built.words),
+		"wordList": len(built.wordList), "articles": len(built.articles), "byOutlet": len(built.byOutlet), "rels": len(built.rels),
+		"allRels": len(built.allRels), "touch": len(built.touch), "about": len(built.about), "citing": len(built.citing),
+		"negatedTouch": len(built.negatedTouch), "keys": len(built.keys),
+	} {
+		if n != 0 {
+			t.Errorf("%s holds %d items after deleting everything", name, n)
+		}
+	}
+}
