@@ -1,6 +1,11 @@
 package bolt_test
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,6 +31,53 @@ func TestConformance(t *testing.T) {
 
 func TestPersistence(t *testing.T) {
 	graphtest.RunPersistence(t, openIn)
+}
+
+// holdDirEnv tells the test binary, started again as a child, to hold a store open.
+const holdDirEnv = "DOSSIER_BOLT_HOLD_DIR"
+
+func TestSecondProcessFailsFast(t *testing.T) {
+	if dir := os.Getenv(holdDirEnv); dir != "" {
+		s, err := bolt.Open(t.Context(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Println("open")
+		_, _ = io.Copy(io.Discard, os.Stdin) // hold the store until the parent lets go
+		_ = s.Close()
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestSecondProcessFailsFast$")
+	cmd.Env = append(os.Environ(), holdDirEnv+"="+dir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
+	lines := bufio.NewScanner(out)
+	for lines.Scan() && lines.Text() != "open" {
+	}
+
+	start := time.Now()
+	s, err := bolt.Open(t.Context(), dir)
+	if err == nil {
+		_ = s.Close()
+		t.Fatal("opened a store another process holds")
+	}
+	if !strings.Contains(err.Error(), "another dossier process") {
+		t.Errorf("error %q does not say another process holds the store", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the second open took %v to fail", d)
+	}
 }
 
 func TestOpenLockedFailsFast(t *testing.T) {
