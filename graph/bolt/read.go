@@ -89,19 +89,17 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 	if len(words) == 0 {
 		return []graph.Entity{}, nil
 	}
-	type hit struct {
-		e     graph.Entity
-		score int
-	}
-	var hits []hit
+	var best []scored
 	err := s.read(ctx, func(st *state) error {
-		for _, id := range st.searchCandidates(words) {
-			e := st.entities[id]
-			if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
-				continue
-			}
-			if score := st.keys[id].Score(text); score > 0 {
-				hits = append(hits, hit{e, score})
+		for _, list := range st.searchCandidates(words) {
+			for _, id := range list {
+				e := st.entities[id]
+				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
+					continue
+				}
+				if score := st.keys[id].Score(text); score > 0 {
+					best = keepBest(best, scored{e, score}, q.Limit)
+				}
 			}
 		}
 		return nil
@@ -109,20 +107,45 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(hits, func(a, b hit) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.Name, b.e.Name), cmp.Compare(a.e.ID, b.e.ID))
-	})
-	out := make([]graph.Entity, 0, min(len(hits), q.Limit))
-	for _, h := range hits[:min(len(hits), q.Limit)] {
-		out = append(out, cloneEntity(h.e))
+	out := make([]graph.Entity, len(best))
+	for i, h := range best {
+		out[i] = cloneEntity(h.e)
 	}
 	return out, nil
 }
 
-// searchCandidates returns the entities that may match the query words: every match has,
-// for each query word, a word that starts with it, so the entities indexed under words
-// starting with the rarest query word are the only candidates.
-func (st *state) searchCandidates(words []string) []string {
+// scored is a search hit.
+type scored struct {
+	e     graph.Entity
+	score int
+}
+
+// rank orders hits: higher score first, then name, then id.
+func rank(a, b scored) int {
+	return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.Name, b.e.Name), cmp.Compare(a.e.ID, b.e.ID))
+}
+
+// keepBest adds h to best, the sorted top hits, keeping at most limit of them and each
+// entity once (an entity can be a candidate under several words).
+func keepBest(best []scored, h scored, limit int) []scored {
+	if len(best) == limit && rank(h, best[limit-1]) >= 0 {
+		return best
+	}
+	i, found := slices.BinarySearchFunc(best, h, rank)
+	if found {
+		return best // the same entity again: equal rank means equal id
+	}
+	if len(best) == limit {
+		best = best[:limit-1]
+	}
+	return slices.Insert(best, i, h)
+}
+
+// searchCandidates returns the lists of entities that may match the query words: every
+// match has, for each query word, a word that starts with it, so the entities indexed
+// under the words starting with the rarest query word are the only candidates. An entity
+// may be in several of the lists.
+func (st *state) searchCandidates(words []string) [][]string {
 	var best []string
 	bestCount := -1
 	for _, q := range compactIDs(words) {
@@ -136,20 +159,11 @@ func (st *state) searchCandidates(words []string) []string {
 			best, bestCount = st.wordList[lo:hi], count
 		}
 	}
-	if len(best) == 1 {
-		return st.words[best[0]]
+	lists := make([][]string, len(best))
+	for i, w := range best {
+		lists[i] = st.words[w]
 	}
-	seen := make(map[string]bool, bestCount)
-	var ids []string
-	for _, w := range best {
-		for _, id := range st.words[w] {
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-	}
-	return ids
+	return lists
 }
 
 // ScanEntities implements graph.EntityReader. It copies the entities under the read lock
