@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"strings"
 	"testing"
 
 	"go.etcd.io/bbolt"
@@ -61,5 +62,41 @@ func TestFailedCommitLeavesMemory(t *testing.T) {
 	}
 	if found, _ := s.SearchEntities(ctx, graph.SearchQuery{Text: "lost"}); len(found) != 0 {
 		t.Errorf("search finds entities whose commit failed: %v", found)
+	}
+}
+
+// TestOpenRefusesForeignFiles checks that Open names the problem with a file of another
+// schema version or with an undecodable record, instead of serving a partial graph.
+func TestOpenRefusesForeignFiles(t *testing.T) {
+	cases := map[string]struct {
+		bucket, key, value []byte
+		want               string
+	}{
+		"other schema":  {bucketMeta, keySchema, []byte("99"), `schema version is "99"`},
+		"broken record": {bucketEntities, []byte("x"), []byte("{not json"), `decode entities "x"`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			s, err := Open(t.Context(), dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(c.bucket).Put(c.key, c.value) }); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Open(t.Context(), dir); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Open = %v, want an error saying %s", err, c.want)
+			}
+			// The failed Open released the file.
+			if s, err := bbolt.Open(s.path, 0o600, &bbolt.Options{Timeout: lockTimeout}); err != nil {
+				t.Errorf("file still locked after a failed Open: %v", err)
+			} else {
+				_ = s.Close()
+			}
+		})
 	}
 }
