@@ -1,6 +1,9 @@
 package graph
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestPartialDateInterval(t *testing.T) {
 	cases := []struct {
@@ -51,5 +54,22 @@ func TestSlugAndFold(t *testing.T) {
 	}
 	if got := Fold("  Sherwood-Randall, Liz "); got != "sherwood randall liz" {
 		t.Errorf("Fold = %q", got)
+	}
+}
+
+func TestWellFormedIDMatchesPattern(t *testing.T) {
+	pattern := regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	alphabet := []string{"a", "z", "0", "9", ".", "_", "-", "A", " ", "é", "/", "`", "\x00"}
+	var ids []string
+	for _, a := range alphabet {
+		ids = append(ids, a)
+		for _, b := range alphabet {
+			ids = append(ids, a+b, "x"+a+b, a+b+"1")
+		}
+	}
+	for _, id := range append(ids, "", "marcelo-ebrard", "r.2022_03", "}) MATCH (n)") {
+		if got, want := wellFormedID(id), pattern.MatchString(id); got != want {
+			t.Errorf("wellFormedID(%q) = %v, the pattern says %v", id, got, want)
+		}
 	}
 }

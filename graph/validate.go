@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -16,18 +15,31 @@ const (
 	MaxQueryRunes = 200  // search text
 )
 
-var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
-
 // ValidateID checks that id is a well-formed id: lower-case letters, digits, '.', '_' and
 // '-', starting with a letter or digit.
 func ValidateID(what, id string) error {
 	if id == "" {
 		return Errorf(EINVALID, "%s id is empty", what)
 	}
-	if len(id) > MaxIDLen || !idPattern.MatchString(id) {
+	if len(id) > MaxIDLen || !wellFormedID(id) {
 		return Errorf(EINVALID, "%s id %q is invalid: use at most %d of a-z, 0-9, '.', '_', '-'", what, clip(id), MaxIDLen)
 	}
 	return nil
+}
+
+// wellFormedID reports whether id matches ^[a-z0-9][a-z0-9._-]*$. A loop rather than a
+// regexp: stores check ids on every call, and this is several times faster.
+func wellFormedID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+		case i > 0 && (c == '.' || c == '_' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return id != ""
 }
 
 func validText(what, field, s string, limit int) error {
