@@ -33,6 +33,7 @@ type state struct {
 	relsByType    map[graph.RelationType]int
 	negatedByType map[graph.RelationType]int
 	negatedTouch  map[string]int // entity id → negated relationships in its touch list
+	loops         map[string]int // entity id → relationships from it to itself
 }
 
 // newState returns an empty state with room for the given numbers of records.
@@ -51,6 +52,7 @@ func newState(entities, articles, rels int) *state {
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
 		negatedTouch:  map[string]int{},
+		loops:         map[string]int{},
 	}
 }
 
@@ -240,6 +242,11 @@ func touchKeys(r *graph.Relationship) []string {
 // count adds n times r to the counters.
 func (s *state) count(r *graph.Relationship, n int) {
 	s.relsByType[r.Type] += n
+	if r.From == r.To {
+		if s.loops[r.From] += n; s.loops[r.From] == 0 {
+			delete(s.loops, r.From)
+		}
+	}
 	if !r.Negated {
 		return
 	}

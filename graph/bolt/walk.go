@@ -70,17 +70,11 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 			}
 			order = append(order, level...)
 		}
-		var edges []*graph.Relationship
 		sub.Nodes = make([]graph.Entity, 0, len(order))
 		for _, id := range order {
 			sub.Nodes = append(sub.Nodes, cloneEntity(st.entities[id]))
-			for _, r := range st.touch[id] {
-				// Each edge once: from its From's list.
-				if r.From == id && r.To != "" && in[r.To] && match(r) {
-					edges = append(edges, r)
-				}
-			}
 		}
+		edges := st.inducedEdges(order, match)
 		slices.SortFunc(edges, func(a, b *graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
 		sub.Edges = make([]graph.Relationship, len(edges))
 		for i, r := range edges {
@@ -89,6 +83,40 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 		return nil
 	})
 	return sub, err
+}
+
+// inducedEdges returns the matching relationships between two of the nodes (loops
+// included). Each edge is taken from the touch list of whichever of its ends comes first
+// in ascending degree, so the list of the best connected node, often a hub with thousands
+// of relationships, is read only when it has loops.
+func (st *state) inducedEdges(nodes []string, match func(*graph.Relationship) bool) []*graph.Relationship {
+	const (
+		pending = 1 + iota
+		done
+	)
+	mark := make(map[string]int8, len(nodes))
+	for _, id := range nodes {
+		mark[id] = pending
+	}
+	byDegree := slices.Clone(nodes)
+	slices.SortFunc(byDegree, func(a, b string) int { return cmp.Compare(len(st.touch[a]), len(st.touch[b])) })
+	if last := byDegree[len(byDegree)-1]; st.loops[last] == 0 {
+		byDegree = byDegree[:len(byDegree)-1]
+	}
+	var edges []*graph.Relationship
+	for _, id := range byDegree {
+		for _, r := range st.touch[id] {
+			other := r.To
+			if other == id {
+				other = r.From
+			}
+			if r.To != "" && mark[other] == pending && match(r) {
+				edges = append(edges, r)
+			}
+		}
+		mark[id] = done
+	}
+	return edges
 }
 
 // Paths implements graph.RelationshipReader.

@@ -35,6 +35,16 @@ func (s suite) testMerge(t *testing.T) {
 	if loop.From != mexicoGov || loop.To != mexicoGov {
 		t.Errorf("after merge: %v, want both ends on %s", loop, mexicoGov)
 	}
+	// A loop is an edge of the neighbourhood (between the node and itself), never a step.
+	for _, center := range []string{mexicoGov, ebrard} {
+		sub := must(st.Neighborhood(ctx, graph.NeighborhoodQuery{Center: center}))(t)
+		if !slices.Contains(relIDs(sub.Edges), "r-dup-loop") {
+			t.Errorf("neighbourhood of %s: edges %q lack the loop r-dup-loop", center, relIDs(sub.Edges))
+		}
+	}
+	if ps := must(st.Paths(ctx, graph.PathQuery{From: ebrard, To: usGov}))(t); len(ps) != 4 || len(ps[0].Edges) != 2 {
+		t.Errorf("paths from %s to %s after merge: %q, want 4 of 2 hops, no loop", ebrard, usGov, pathEdges(ps))
+	}
 	out := must(st.ListRelationships(ctx, graph.RelationshipQuery{From: mexicoGov}))(t)
 	if !slices.Contains(relIDs(out.Relationships), "r-dup-agreed") {
 		t.Errorf("relationships from the survivor %q lack the moved r-dup-agreed", relIDs(out.Relationships))
