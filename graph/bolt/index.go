@@ -50,17 +50,16 @@ func (d *indexDelta[T]) add(key string, item T) {
 	c.add = append(c.add, item)
 }
 
-// move records that item left the lists of oldKeys and is in those of newKeys. Lists that
-// keep it get the new item when replace is set (the item is a new value), and are left
-// alone otherwise.
-func (d *indexDelta[T]) move(item T, oldKeys, newKeys []string, replace bool) {
+// move records that item left the lists of oldKeys and is in those of newKeys; lists that
+// keep it are left alone.
+func (d *indexDelta[T]) move(item T, oldKeys, newKeys []string) {
 	for _, k := range oldKeys {
 		if !slices.Contains(newKeys, k) {
 			d.remove(k, d.id(item))
 		}
 	}
 	for _, k := range newKeys {
-		if replace || !slices.Contains(oldKeys, k) {
+		if !slices.Contains(oldKeys, k) {
 			d.add(k, item)
 		}
 	}

@@ -267,8 +267,8 @@ func (st *state) articlesOf(entity string) []string {
 	for _, id := range st.byOutlet[entity] {
 		set[id] = true
 	}
-	for _, r := range st.touch[entity] {
-		for _, ev := range r.Evidence {
+	for _, e := range st.touch[entity] {
+		for _, ev := range e.r.Evidence {
 			set[ev.Article] = true
 		}
 	}
@@ -361,27 +361,44 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 // entity's touch list.
 type relList struct {
 	global bool
-	rels   []*graph.Relationship
+	all    []*graph.Relationship // when global
+	edges  []edge
 }
 
-func (l relList) len() int                     { return len(l.rels) }
-func (l relList) at(i int) *graph.Relationship { return l.rels[i] }
-func (l relList) after(cursor string) int      { return after(l.rels, cursor, relID) }
+func (l relList) len() int {
+	if l.global {
+		return len(l.all)
+	}
+	return len(l.edges)
+}
+
+func (l relList) at(i int) *graph.Relationship {
+	if l.global {
+		return l.all[i]
+	}
+	return l.edges[i].r
+}
+
+func (l relList) after(cursor string) int {
+	if l.global {
+		return after(l.all, cursor, relID)
+	}
+	return after(l.edges, cursor, edgeID)
+}
 
 // relCandidates returns a list that holds every match of q: the shortest touch list of the
 // entities q names, or every relationship when it names none.
 func (st *state) relCandidates(q graph.RelationshipQuery) relList {
-	var lists [][]*graph.Relationship
+	var lists [][]edge
 	for _, id := range []string{q.From, q.To, q.Entity} {
 		if id != "" {
 			lists = append(lists, st.touch[id])
 		}
 	}
 	if len(lists) == 0 {
-		return relList{global: true, rels: st.allRels}
+		return relList{global: true, all: st.allRels}
 	}
-	shortest := slices.MinFunc(lists, func(a, b []*graph.Relationship) int { return cmp.Compare(len(a), len(b)) })
-	return relList{rels: shortest}
+	return relList{edges: slices.MinFunc(lists, func(a, b []edge) int { return cmp.Compare(len(a), len(b)) })}
 }
 
 // countMatches counts the relationships of list that match q. Counters answer the common

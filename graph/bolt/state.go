@@ -22,9 +22,13 @@ type state struct {
 
 	byKind   sortedIndex[string] // kind → entity ids
 	byOutlet sortedIndex[string] // outlet id → article ids
+	// Entities also have dense numbers, so that walks mark visited entities in arrays and
+	// edges name their other end without a string. Numbers of deleted entities stay unused.
+	number map[string]int32
+	names  []string // number → entity id, "" once deleted
 	// touch lists, for each entity, the relationships it is From or To of, so that walks
 	// and entity pages read them without a lookup.
-	touch    sortedIndex[*graph.Relationship]
+	touch    sortedIndex[edge]
 	about    sortedIndex[string] // entity id → ids of relationships it is About
 	citing   sortedIndex[string] // article id → ids of relationships citing it
 	words    sortedIndex[string] // folded word of a name or alias → entity ids
@@ -45,7 +49,9 @@ func newState(entities, articles, rels int) *state {
 		rels:          make(map[string]*graph.Relationship, rels),
 		byKind:        sortedIndex[string]{},
 		byOutlet:      sortedIndex[string]{},
-		touch:         make(sortedIndex[*graph.Relationship], entities),
+		number:        make(map[string]int32, entities),
+		names:         make([]string, 0, entities),
+		touch:         make(sortedIndex[edge], entities),
 		about:         sortedIndex[string]{},
 		citing:        sortedIndex[string]{},
 		words:         sortedIndex[string]{},
@@ -56,6 +62,37 @@ func newState(entities, articles, rels int) *state {
 	}
 }
 
+// edge is a relationship in the touch list of one of its ends.
+type edge struct {
+	r       *graph.Relationship
+	other   int32 // number of the other end (of itself for a loop), noEnd without a To
+	negated bool  // r.Negated, read here to spare walks a visit to r
+}
+
+// noEnd is the other end of an edge whose relationship has no To.
+const noEnd = -1
+
+func edgeID(e edge) string { return e.r.ID }
+
+// edgeFrom returns r as an edge in the touch list of entity id.
+func (s *state) edgeFrom(id string, r *graph.Relationship) edge {
+	e := edge{r: r, other: noEnd, negated: r.Negated}
+	switch {
+	case r.To == "":
+	case r.From == id:
+		e.other = s.number[r.To]
+	default:
+		e.other = s.number[r.From]
+	}
+	return e
+}
+
+// addNumber gives a new entity the next number.
+func (s *state) addNumber(id string) {
+	s.number[id] = int32(len(s.names))
+	s.names = append(s.names, id)
+}
+
 // buildState returns the state holding the records, which must be sorted by id. Appending
 // in id order keeps every index list sorted, so nothing needs sorting but the words.
 func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph.Relationship) *state {
@@ -64,6 +101,7 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 	for i, e := range entities {
 		s.entityIDs[i] = e.ID
 		s.entities[e.ID] = e
+		s.addNumber(e.ID)
 		key := graph.NewSearchKey(e)
 		s.keys[e.ID] = key
 		s.byKind[string(e.Kind)] = append(s.byKind[string(e.Kind)], e.ID)
@@ -83,7 +121,7 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 		s.rels[r.ID] = r
 		s.count(r, +1)
 		for _, e := range touchKeys(r) {
-			s.touch[e] = append(s.touch[e], r)
+			s.touch[e] = append(s.touch[e], s.edgeFrom(e, r))
 		}
 		for _, e := range r.About {
 			s.about[e] = append(s.about[e], r.ID)
@@ -152,11 +190,14 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 		switch {
 		case !had && e != nil:
 			created = append(created, id)
+			s.addNumber(id)
 		case had && e == nil:
 			deleted = append(deleted, id)
+			s.names[s.number[id]] = ""
+			delete(s.number, id)
 		}
-		kinds.move(id, oldKind, newKind, false)
-		words.move(id, oldWords, newWords, false)
+		kinds.move(id, oldKind, newKind)
+		words.move(id, oldWords, newWords)
 	}
 	s.entityIDs = applyIDs(s.entityIDs, created, deleted)
 	kinds.applyTo(s.byKind)
@@ -185,7 +226,7 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 		case had && a == nil:
 			deleted = append(deleted, id)
 		}
-		outlets.move(id, oldOutlet, newOutlet, false)
+		outlets.move(id, oldOutlet, newOutlet)
 	}
 	s.articleIDs = applyIDs(s.articleIDs, created, deleted)
 	outlets.applyTo(s.byOutlet)
@@ -193,7 +234,7 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	all := &listChanges[*graph.Relationship]{}
-	touch := newDelta(relID)
+	touch := newDelta(edgeID)
 	about, citing := newDelta(self), newDelta(self)
 	for id, r := range changes {
 		old, had := s.rels[id]
@@ -217,13 +258,16 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 			}
 			all.del[id] = true
 		}
-		if r != nil {
-			touch.move(r, oldEnds, newEnds, true)
-		} else {
-			touch.move(old, oldEnds, nil, true)
+		for _, k := range oldEnds {
+			if !slices.Contains(newEnds, k) {
+				touch.remove(k, id)
+			}
 		}
-		about.move(id, oldAbout, newAbout, false)
-		citing.move(id, oldCited, newCited, false)
+		for _, k := range newEnds {
+			touch.add(k, s.edgeFrom(k, r)) // replaces the old edge, if any
+		}
+		about.move(id, oldAbout, newAbout)
+		citing.move(id, oldCited, newCited)
 	}
 	s.allRels = applySorted(s.allRels, all, relID)
 	touch.applyTo(s.touch)

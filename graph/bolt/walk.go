@@ -9,28 +9,25 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 )
 
-// matcher returns f.Match for stored relationships, with a shortcut for the common
-// filter that only leaves out negated relationships.
-func matcher(f graph.RelationshipFilter) func(*graph.Relationship) bool {
+// matcher returns f.Match for edges; it reads the relationship only when the filter asks
+// more than whether it is negated.
+func matcher(f graph.RelationshipFilter) func(edge) bool {
 	if len(f.Types) == 0 && f.Since == "" && f.Until == "" && f.MinSources == 0 {
-		return func(r *graph.Relationship) bool { return f.IncludeNegated || !r.Negated }
+		return func(e edge) bool { return f.IncludeNegated || !e.negated }
 	}
-	return func(r *graph.Relationship) bool { return f.Match(*r) }
+	return func(e edge) bool { return f.Match(*e.r) }
 }
 
-// steps yields, in id order, the matching relationships that join e to another entity,
-// with that entity. Relationships without a To, and loops, lead nowhere.
-func (st *state) steps(e string, match func(*graph.Relationship) bool) iter.Seq2[*graph.Relationship, string] {
-	return func(yield func(*graph.Relationship, string) bool) {
-		for _, r := range st.touch[e] {
-			if r.To == "" || r.From == r.To || !match(r) {
+// steps yields, in id order, the matching edges that join the entity to another one.
+// Relationships without a To, and loops, lead nowhere.
+func (st *state) steps(id string, match func(edge) bool) iter.Seq[edge] {
+	self := st.number[id]
+	return func(yield func(edge) bool) {
+		for _, e := range st.touch[id] {
+			if e.other == noEnd || e.other == self || !match(e) {
 				continue
 			}
-			next := r.To
-			if next == e {
-				next = r.From
-			}
-			if !yield(r, next) {
+			if !yield(e) {
 				return
 			}
 		}
@@ -48,7 +45,8 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 			return graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
 		}
 		match := matcher(q.RelationshipFilter)
-		in := map[string]bool{q.Center: true}
+		in := make([]bool, len(st.names))
+		in[st.number[q.Center]] = true
 		order := []string{q.Center}
 		level := []string{q.Center}
 		for depth := 1; depth <= q.Depth && len(order) < q.Limit && len(level) > 0; depth++ {
@@ -58,15 +56,15 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 			// The nearest come first, ties by id, up to the limit.
 			near := newSmallest(q.Limit - len(order))
 			for _, id := range level {
-				for _, other := range st.steps(id, match) {
-					if !in[other] {
-						near.offer(other)
+				for e := range st.steps(id, match) {
+					if !in[e.other] {
+						near.offer(st.names[e.other])
 					}
 				}
 			}
 			level = near.sorted()
 			for _, id := range level {
-				in[id] = true
+				in[st.number[id]] = true
 			}
 			order = append(order, level...)
 		}
@@ -89,14 +87,14 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 // included). Each edge is taken from the touch list of whichever of its ends comes first
 // in ascending degree, so the list of the best connected node, often a hub with thousands
 // of relationships, is read only when it has loops.
-func (st *state) inducedEdges(nodes []string, match func(*graph.Relationship) bool) []*graph.Relationship {
+func (st *state) inducedEdges(nodes []string, match func(edge) bool) []*graph.Relationship {
 	const (
 		pending = 1 + iota
 		done
 	)
-	mark := make(map[string]int8, len(nodes))
+	mark := make([]int8, len(st.names))
 	for _, id := range nodes {
-		mark[id] = pending
+		mark[st.number[id]] = pending
 	}
 	byDegree := slices.Clone(nodes)
 	slices.SortFunc(byDegree, func(a, b string) int { return cmp.Compare(len(st.touch[a]), len(st.touch[b])) })
@@ -105,16 +103,12 @@ func (st *state) inducedEdges(nodes []string, match func(*graph.Relationship) bo
 	}
 	var edges []*graph.Relationship
 	for _, id := range byDegree {
-		for _, r := range st.touch[id] {
-			other := r.To
-			if other == id {
-				other = r.From
-			}
-			if r.To != "" && mark[other] == pending && match(r) {
-				edges = append(edges, r)
+		for _, e := range st.touch[id] {
+			if e.other != noEnd && mark[e.other] == pending && match(e) {
+				edges = append(edges, e.r)
 			}
 		}
-		mark[id] = done
+		mark[st.number[id]] = done
 	}
 	return edges
 }
@@ -140,10 +134,10 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 		if err != nil || m == nil {
 			return err
 		}
-		for _, p := range m.walk(st, q, match) {
+		for _, p := range m.walk(st, match) {
 			path := graph.Path{}
-			for _, id := range p.nodes {
-				path.Nodes = append(path.Nodes, cloneEntity(st.entities[id]))
+			for _, n := range p.nodes {
+				path.Nodes = append(path.Nodes, cloneEntity(st.entities[st.names[n]]))
 			}
 			for _, r := range p.edges {
 				path.Edges = append(path.Edges, cloneRelationship(r))
@@ -155,38 +149,39 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 	return paths, err
 }
 
-// meeting is the result of a bidirectional breadth-first search: distances from q.From
-// (up to a) and to q.To (up to b), where a+b is the length of the shortest paths.
+// meeting is the result of a bidirectional breadth-first search: distances from the start
+// (up to a) and to the goal (up to b), where a+b is the length of the shortest paths.
 type meeting struct {
-	fromDist, toDist map[string]int
+	start            int32
+	fromDist, toDist map[int32]int
 	a, b             int
-	levels           [][]string // levels[i]: the entities at distance i from q.From, i ≤ a
+	levels           [][]int32 // levels[i]: the entities at distance i from the start, i ≤ a
 }
 
 // meet searches from both ends, each time widening the smaller frontier, until the two
 // searches touch; it returns nil when no path of at most q.MaxDepth hops exists.
-func (st *state) meet(ctx context.Context, q graph.PathQuery, match func(*graph.Relationship) bool) (*meeting, error) {
-	m := &meeting{fromDist: map[string]int{q.From: 0}, toDist: map[string]int{q.To: 0}, levels: [][]string{{q.From}}}
-	toFrontier := []string{q.To}
+func (st *state) meet(ctx context.Context, q graph.PathQuery, match func(edge) bool) (*meeting, error) {
+	start, goal := st.number[q.From], st.number[q.To]
+	m := &meeting{start: start, fromDist: map[int32]int{start: 0}, toDist: map[int32]int{goal: 0}, levels: [][]int32{{start}}}
+	toFrontier := []int32{goal}
 	for m.a+m.b < q.MaxDepth {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		fromFrontier := m.levels[m.a]
 		forward := len(fromFrontier) <= len(toFrontier)
-		frontier, dist, other := toFrontier, m.toDist, m.fromDist
+		frontier, dist, other, depth := toFrontier, m.toDist, m.fromDist, m.b+1
 		if forward {
-			frontier, dist, other = fromFrontier, m.fromDist, m.toDist
+			frontier, dist, other, depth = fromFrontier, m.fromDist, m.toDist, m.a+1
 		}
-		depth := dist[frontier[0]] + 1
-		var next []string
+		var next []int32
 		met := false
-		for _, id := range frontier {
-			for _, n := range st.steps(id, match) {
-				if _, seen := dist[n]; !seen {
-					dist[n] = depth
-					next = append(next, n)
-					_, hit := other[n]
+		for _, n := range frontier {
+			for e := range st.steps(st.names[n], match) {
+				if _, seen := dist[e.other]; !seen {
+					dist[e.other] = depth
+					next = append(next, e.other)
+					_, hit := other[e.other]
 					met = met || hit
 				}
 			}
@@ -209,26 +204,26 @@ func (st *state) meet(ctx context.Context, q graph.PathQuery, match func(*graph.
 }
 
 type walked struct {
-	nodes []string
+	nodes []int32
 	edges []*graph.Relationship
 }
 
 // walk lists the shortest paths in the order of their edges' ids, at most graph.MaxPaths.
 // Up to distance a it keeps to entities from which the meeting level is reachable; past
-// it, every step toward q.To shortens the distance by one, so no step is wasted.
-func (m *meeting) walk(st *state, q graph.PathQuery, match func(*graph.Relationship) bool) []walked {
+// it, every step toward the goal shortens the distance by one, so no step is wasted.
+func (m *meeting) walk(st *state, match func(edge) bool) []walked {
 	length := m.a + m.b
-	useful := map[string]bool{}
-	for _, id := range m.levels[m.a] {
-		if d, ok := m.toDist[id]; ok && d == m.b {
-			useful[id] = true
+	useful := map[int32]bool{}
+	for _, n := range m.levels[m.a] {
+		if d, ok := m.toDist[n]; ok && d == m.b {
+			useful[n] = true
 		}
 	}
 	for i := m.a - 1; i >= 0; i-- {
-		for _, id := range m.levels[i] {
-			for _, n := range st.steps(id, match) {
-				if d, ok := m.fromDist[n]; ok && d == i+1 && useful[n] {
-					useful[id] = true
+		for _, n := range m.levels[i] {
+			for e := range st.steps(st.names[n], match) {
+				if d, ok := m.fromDist[e.other]; ok && d == i+1 && useful[e.other] {
+					useful[n] = true
 					break
 				}
 			}
@@ -236,8 +231,8 @@ func (m *meeting) walk(st *state, q graph.PathQuery, match func(*graph.Relations
 	}
 	var out []walked
 	var cur walked
-	var visit func(at string)
-	visit = func(at string) {
+	var visit func(at int32)
+	visit = func(at int32) {
 		if len(out) >= graph.MaxPaths {
 			return
 		}
@@ -246,23 +241,23 @@ func (m *meeting) walk(st *state, q graph.PathQuery, match func(*graph.Relations
 			out = append(out, walked{nodes: append(slices.Clone(cur.nodes), at), edges: slices.Clone(cur.edges)})
 			return
 		}
-		for r, n := range st.steps(at, match) {
+		for e := range st.steps(st.names[at], match) {
 			var ok bool
 			if pos < m.a {
-				d, known := m.fromDist[n]
-				ok = known && d == pos+1 && useful[n]
+				d, known := m.fromDist[e.other]
+				ok = known && d == pos+1 && useful[e.other]
 			} else {
-				d, known := m.toDist[n]
+				d, known := m.toDist[e.other]
 				ok = known && d == length-pos-1
 			}
 			if ok {
-				cur.nodes, cur.edges = append(cur.nodes, at), append(cur.edges, r)
-				visit(n)
+				cur.nodes, cur.edges = append(cur.nodes, at), append(cur.edges, e.r)
+				visit(e.other)
 				cur.nodes, cur.edges = cur.nodes[:len(cur.nodes)-1], cur.edges[:len(cur.edges)-1]
 			}
 		}
 	}
-	visit(q.From)
+	visit(m.start)
 	return out
 }
 
@@ -273,12 +268,12 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	}
 	var found []*graph.Relationship
 	err := s.read(ctx, func(st *state) error {
-		list := relList{global: true, rels: st.allRels}
+		list := relList{global: true, all: st.allRels}
 		if q.Entity != "" {
 			if _, ok := st.entities[q.Entity]; !ok {
 				return graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
 			}
-			list = relList{rels: st.touch[q.Entity]}
+			list = relList{edges: st.touch[q.Entity]}
 		}
 		for i := range list.len() {
 			if r := list.at(i); r.Date != "" && q.RelationshipFilter.Match(*r) {

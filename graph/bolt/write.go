@@ -87,8 +87,8 @@ func (s *Store) DeleteEntity(ctx context.Context, id string) error {
 		if n := len(t.st.byOutlet[id]); n > 0 {
 			return graph.Errorf(graph.ECONFLICT, "entity %s published %d articles; delete or move them first (merge it into another outlet)", id, n)
 		}
-		for _, r := range t.st.touch[id] {
-			t.deleteRelationship(r.ID)
+		for _, e := range t.st.touch[id] {
+			t.deleteRelationship(e.r.ID)
 		}
 		for _, rid := range t.st.about[id] {
 			r, ok := t.relationship(rid)
@@ -322,10 +322,10 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 	return res, nil
 }
 
-func relIDsOf(rs []*graph.Relationship) []string {
-	ids := make([]string, len(rs))
-	for i, r := range rs {
-		ids[i] = r.ID
+func relIDsOf(edges []edge) []string {
+	ids := make([]string, len(edges))
+	for i, e := range edges {
+		ids[i] = e.r.ID
 	}
 	return ids
 }
