@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -23,6 +24,12 @@ type Config struct {
 type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
+	// commits keeps reads from overlapping this store's writes. Neo4j's isolation is read
+	// committed, and a commit updates the store before its indexes, so a read racing a
+	// commit can see half of it (a relationship whose entity is not yet found by id). Reads
+	// through one Store therefore see whole commits; writes by other processes are not
+	// covered.
+	commits sync.RWMutex
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -111,6 +118,8 @@ func firstLine(s string) string {
 // read runs work in a managed read transaction, which the driver retries on transient
 // failures; work must therefore have no effect outside the transaction.
 func read[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	s.commits.RLock()
+	defer s.commits.RUnlock()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
 	defer session.Close(ctx)
 	out, err := neo4j.ExecuteRead(ctx, session, work)
@@ -119,6 +128,8 @@ func read[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.
 
 // write runs work in one managed write transaction: all of it commits or none of it does.
 func write[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	s.commits.Lock()
+	defer s.commits.Unlock()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
 	defer session.Close(ctx)
 	out, err := neo4j.ExecuteWrite(ctx, session, work)

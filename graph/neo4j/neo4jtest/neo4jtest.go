@@ -152,14 +152,20 @@ func Wipe(ctx context.Context, cfg neo4j.Config) error {
 	defer d.Close(ctx)
 	session := d.NewSession(ctx, driver.SessionConfig{DatabaseName: cfg.Database})
 	defer session.Close(ctx)
-	// CALL ... IN TRANSACTIONS keeps memory flat on large graphs; it needs an implicit
-	// transaction, hence session.Run.
-	res, err := session.Run(ctx, "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", nil)
-	if err != nil {
-		return fmt.Errorf("wipe: %w", err)
-	}
-	if _, err := res.Consume(ctx); err != nil {
-		return fmt.Errorf("wipe: %w", err)
+	// CALL ... IN TRANSACTIONS keeps memory flat on large graphs (it needs an implicit
+	// transaction, hence session.Run); relationships go first so that deleting a hub does
+	// not drag thousands of them into one inner transaction.
+	for _, stmt := range []string{
+		"MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS",
+		"MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+	} {
+		res, err := session.Run(ctx, stmt, nil)
+		if err != nil {
+			return fmt.Errorf("wipe: %w", err)
+		}
+		if _, err := res.Consume(ctx); err != nil {
+			return fmt.Errorf("wipe: %w", err)
+		}
 	}
 	return nil
 }
