@@ -89,40 +89,41 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 	if len(words) == 0 {
 		return []graph.Entity{}, nil
 	}
-	var best []scored
+	var out []graph.Entity
 	err := s.read(ctx, func(st *state) error {
+		var best []scored
 		for _, list := range st.searchCandidates(words) {
 			for _, id := range list {
-				e := st.entities[id]
-				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
+				entry := st.keys[id]
+				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, entry.kind) {
 					continue
 				}
-				if score := st.keys[id].Score(text); score > 0 {
-					best = keepBest(best, scored{e, score}, q.Limit)
+				if score := entry.key.Score(text); score > 0 {
+					best = keepBest(best, scored{id, entry.name, score}, q.Limit)
 				}
 			}
+		}
+		out = make([]graph.Entity, len(best))
+		for i, h := range best {
+			out[i] = cloneEntity(st.entities[h.id])
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]graph.Entity, len(best))
-	for i, h := range best {
-		out[i] = cloneEntity(h.e)
-	}
 	return out, nil
 }
 
 // scored is a search hit.
 type scored struct {
-	e     graph.Entity
-	score int
+	id, name string
+	score    int
 }
 
 // rank orders hits: higher score first, then name, then id.
 func rank(a, b scored) int {
-	return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.Name, b.e.Name), cmp.Compare(a.e.ID, b.e.ID))
+	return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.name, b.name), cmp.Compare(a.id, b.id))
 }
 
 // keepBest adds h to best, the sorted top hits, keeping at most limit of them and each

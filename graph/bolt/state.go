@@ -13,7 +13,7 @@ import (
 // new value, so lists may point at them. Nothing in state is handed to callers uncopied.
 type state struct {
 	entities map[string]graph.Entity
-	keys     map[string]graph.SearchKey // entity id → folded names
+	keys     map[string]searchEntry // entity id → what search reads
 	articles map[string]graph.Article
 	rels     map[string]*graph.Relationship
 
@@ -44,7 +44,7 @@ type state struct {
 func newState(entities, articles, rels int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
-		keys:          make(map[string]graph.SearchKey, entities),
+		keys:          make(map[string]searchEntry, entities),
 		articles:      make(map[string]graph.Article, articles),
 		rels:          make(map[string]*graph.Relationship, rels),
 		byKind:        sortedIndex[string]{},
@@ -60,6 +60,18 @@ func newState(entities, articles, rels int) *state {
 		negatedTouch:  map[string]int{},
 		loops:         map[string]int{},
 	}
+}
+
+// searchEntry is what search needs of an entity, in one place: its folded names to score
+// it, and its name and kind to rank and filter it.
+type searchEntry struct {
+	key  graph.SearchKey
+	name string
+	kind graph.Kind
+}
+
+func newSearchEntry(e graph.Entity) searchEntry {
+	return searchEntry{key: graph.NewSearchKey(e), name: e.Name, kind: e.Kind}
 }
 
 // edge is a relationship in the touch list of one of its ends.
@@ -102,10 +114,10 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 		s.entityIDs[i] = e.ID
 		s.entities[e.ID] = e
 		s.addNumber(e.ID)
-		key := graph.NewSearchKey(e)
-		s.keys[e.ID] = key
+		entry := newSearchEntry(e)
+		s.keys[e.ID] = entry
 		s.byKind[string(e.Kind)] = append(s.byKind[string(e.Kind)], e.ID)
-		for _, w := range key.Words() {
+		for _, w := range entry.key.Words() {
 			s.words[w] = append(s.words[w], e.ID)
 		}
 	}
@@ -177,12 +189,12 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 		old, had := s.entities[id]
 		var oldKind, newKind, oldWords, newWords []string
 		if had {
-			oldKind, oldWords = []string{string(old.Kind)}, s.keys[id].Words()
+			oldKind, oldWords = []string{string(old.Kind)}, s.keys[id].key.Words()
 		}
 		if e != nil {
-			key := graph.NewSearchKey(*e)
-			newKind, newWords = []string{string(e.Kind)}, key.Words()
-			s.entities[id], s.keys[id] = *e, key
+			entry := newSearchEntry(*e)
+			newKind, newWords = []string{string(e.Kind)}, entry.key.Words()
+			s.entities[id], s.keys[id] = *e, entry
 		} else {
 			delete(s.entities, id)
 			delete(s.keys, id)

@@ -78,7 +78,7 @@ func TestBuildStateMatchesApply(t *testing.T) {
 // their entities in different orders share.
 type stateView struct {
 	Entities      map[string]graph.Entity
-	Keys          map[string]graph.SearchKey
+	Keys          map[string]searchEntry
 	Articles      map[string]graph.Article
 	Rels          map[string]*graph.Relationship
 	EntityIDs     []string
