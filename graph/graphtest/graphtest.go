@@ -1,6 +1,21 @@
 // Package graphtest is the conformance suite of graph.Store: every store runs Run (and
 // RunPersistence when it can be reopened) so that every backend answers alike. The suite
-// builds its own data through the Store interface and compares results by content.
+// builds its own data through the Store interface and compares results by content; lists
+// are compared with nil and empty alike.
+//
+// Besides the semantics documented on graph.Store, the suite pins down what the interface
+// leaves open, so that backends agree:
+//   - malformed ids, kinds, types, dates, page sizes, depths and limits: BAD_INPUT; an id
+//     that is well formed but names nothing: NOT_FOUND (a hostile string where an id goes
+//     may give either);
+//   - a reference to a missing entity or article (From, To, About, evidence, outlet):
+//     NOT_FOUND; an outlet that is not an OUTLET: BAD_INPUT;
+//   - a taken id, deleting an outlet with articles, or turning it (by update or merge)
+//     into another kind: CONFLICT; merging an entity into itself or nothing: BAD_INPUT;
+//   - stores drop repeated About entries and merge repeated evidence by article;
+//   - a loop (From = To, which merges can make) is an edge of a neighbourhood but never a
+//     step of a walk or a path;
+//   - every call gives up with an error on a canceled context, writing nothing.
 package graphtest
 
 import (
