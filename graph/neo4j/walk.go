@@ -73,8 +73,8 @@ OPTIONAL MATCH (a:Entity {id: $from})
 OPTIONAL MATCH (b:Entity {id: $to})
 CALL {
   WITH a, b
+  WITH a, b WHERE $from <> $to
   MATCH p = ALL SHORTEST (a)` + step() + `{1,` + strconv.Itoa(q.MaxDepth) + `}(b)
-  WHERE a <> b
   WITH p ORDER BY [x IN relationships(p) | x.id] LIMIT $maxPaths
   RETURN collect({nodes: [n IN nodes(p) | n {.*}], edges: [x IN relationships(p) | ` + relMap("x") + `]}) AS paths
 }
