@@ -42,10 +42,14 @@ var (
 
 // Store is a graph.Store on a bbolt file. It is safe for concurrent use.
 type Store struct {
-	mu   sync.RWMutex
-	db   *bbolt.DB // nil once closed
-	st   *state
-	path string
+	// writeMu lets one write at a time prepare and commit its change. Preparing only reads
+	// the state, so readers go on meanwhile, and wait only while a committed change is
+	// applied to memory under mu.
+	writeMu sync.Mutex
+	mu      sync.RWMutex
+	db      *bbolt.DB // nil once closed; changes under both locks
+	st      *state
+	path    string
 }
 
 var _ graph.Store = (*Store)(nil)
@@ -81,6 +85,8 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the file. Calls after Close fail.
 func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.db == nil {
@@ -175,14 +181,14 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 	return fn(s.st)
 }
 
-// write runs fn on a new transaction under the write lock and commits what it wrote:
-// first to bbolt, then, once that succeeded, to memory.
+// write runs fn on a new transaction and commits what it wrote: first to bbolt, then, once
+// that succeeded, to memory, under the write lock so that no read sees half of it.
 func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	if s.db == nil {
 		return errClosed
 	}
@@ -204,6 +210,8 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	}); err != nil {
 		return fmt.Errorf("commit to %s: %w", s.path, err)
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.st.apply(&t.change)
 	return nil
 }
