@@ -111,9 +111,9 @@ func TestPanicIsLoggedAndAnswered500(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Engine().GET("/export/:format", func(c *gin.Context) { panic("exporter broke on " + c.Param("format")) })
+	srv.Engine().GET("/test/panic/:format", func(c *gin.Context) { panic("exporter broke on " + c.Param("format")) })
 	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/export/gexf", nil))
+	srv.Handler().ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/test/panic/gexf", nil))
 	var body struct {
 		Errors []struct {
 			Message    string
