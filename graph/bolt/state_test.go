@@ -103,7 +103,7 @@ func viewOf(s *state) stateView {
 		Entities: s.entities, Keys: s.keys, Articles: s.articles, Rels: s.rels,
 		EntityIDs: s.entityIDs, ArticleIDs: s.articleIDs, AllRels: s.allRels,
 		ByKind: s.byKind, ByOutlet: s.byOutlet, About: s.about, Citing: s.citing, Words: s.words, WordList: s.wordList,
-		RelsByType: s.relsByType, NegatedByType: s.negatedByType, NegatedTouch: s.negatedTouch, Loops: s.loops,
+		RelsByType: nonZero(s.relsByType), NegatedByType: nonZero(s.negatedByType), NegatedTouch: s.negatedTouch, Loops: s.loops,
 		Touch: map[string][]string{},
 	}
 	for id, n := range s.number {
@@ -126,4 +126,15 @@ func viewOf(s *state) stateView {
 		}
 	}
 	return v
+}
+
+// nonZero drops the counters that fell back to zero, which a fresh state never holds.
+func nonZero(counts map[graph.RelationType]int) map[graph.RelationType]int {
+	out := map[graph.RelationType]int{}
+	for k, n := range counts {
+		if n != 0 {
+			out[k] = n
+		}
+	}
+	return out
 }
