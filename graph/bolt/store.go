@@ -12,6 +12,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -145,24 +146,38 @@ func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 	return buildState(entities, articles, rels), nil
 }
 
-// loadBucket decodes every value of a bucket, in key order.
+// loadBucket decodes every value of a bucket, in key order, on every CPU: decoding JSON
+// is most of the time Open takes.
 func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte) ([]T, error) {
-	b := tx.Bucket(name)
-	out := make([]T, 0, b.Stats().KeyN)
-	err := b.ForEach(func(k, v []byte) error {
-		if len(out)%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		var rec T
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return fmt.Errorf("decode %s %q: %w", name, k, err)
-		}
-		out = append(out, rec)
+	var keys, values [][]byte // valid while tx is open
+	if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
+		keys, values = append(keys, k), append(values, v)
 		return nil
-	})
-	return out, err
+	}); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	out := make([]T, len(values))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(values)/1024)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	share := (len(values) + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*share, min((w+1)*share, len(values))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				if (i-lo)%4096 == 0 && ctx.Err() != nil {
+					errs[w] = fmt.Errorf("load %s: %w", name, ctx.Err())
+					return
+				}
+				if err := json.Unmarshal(values[i], &out[i]); err != nil {
+					errs[w] = fmt.Errorf("decode %s %q: %w", name, keys[i], err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // errClosed is returned by calls on a closed store.
