@@ -266,7 +266,11 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	var found []*graph.Relationship
+	type dated struct {
+		start string // computed once, not at every comparison
+		r     *graph.Relationship
+	}
+	var out []graph.Relationship
 	err := s.read(ctx, func(st *state) error {
 		list := relList{global: true, all: st.allRels}
 		if q.Entity != "" {
@@ -275,21 +279,23 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 			}
 			list = relList{edges: st.touch[q.Entity]}
 		}
+		var found []dated
 		for i := range list.len() {
 			if r := list.at(i); r.Date != "" && q.RelationshipFilter.Match(*r) {
-				found = append(found, r)
+				found = append(found, dated{r.Date.Start(), r})
 			}
 		}
-		slices.SortFunc(found, func(a, b *graph.Relationship) int {
-			return cmp.Or(cmp.Compare(a.Date.Start(), b.Date.Start()), cmp.Compare(a.ID, b.ID))
-		})
+		slices.SortFunc(found, func(a, b dated) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.r.ID, b.r.ID)) })
+		out = make([]graph.Relationship, len(found))
+		for i, d := range found {
+			out[i] = cloneRelationship(d.r)
+		}
 		return nil
 	})
-	out := make([]graph.Relationship, len(found))
-	for i, r := range found {
-		out[i] = cloneRelationship(r)
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	return out, nil
 }
 
 // smallest keeps the n smallest distinct ids offered to it, in a max-heap, so that picking
