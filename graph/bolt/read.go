@@ -93,13 +93,12 @@ func (s *Store) SearchEntities(ctx context.Context, q graph.SearchQuery) ([]grap
 	err := s.read(ctx, func(st *state) error {
 		var best []scored
 		for _, list := range st.searchCandidates(words) {
-			for _, id := range list {
-				entry := st.keys[id]
+			for _, entry := range list {
 				if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, entry.kind) {
 					continue
 				}
 				if score := entry.key.Score(text); score > 0 {
-					best = keepBest(best, scored{id, entry.name, score}, q.Limit)
+					best = keepBest(best, scored{entry.id, entry.name, score}, q.Limit)
 				}
 			}
 		}
@@ -146,7 +145,7 @@ func keepBest(best []scored, h scored, limit int) []scored {
 // match has, for each query word, a word that starts with it, so the entities indexed
 // under the words starting with the rarest query word are the only candidates. An entity
 // may be in several of the lists.
-func (st *state) searchCandidates(words []string) [][]string {
+func (st *state) searchCandidates(words []string) [][]*searchEntry {
 	var best []string
 	bestCount := -1
 	for _, q := range compactIDs(words) {
@@ -160,7 +159,7 @@ func (st *state) searchCandidates(words []string) [][]string {
 			best, bestCount = st.wordList[lo:hi], count
 		}
 	}
-	lists := make([][]string, len(best))
+	lists := make([][]*searchEntry, len(best))
 	for i, w := range best {
 		lists[i] = st.words[w]
 	}

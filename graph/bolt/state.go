@@ -13,7 +13,7 @@ import (
 // new value, so lists may point at them. Nothing in state is handed to callers uncopied.
 type state struct {
 	entities map[string]graph.Entity
-	keys     map[string]searchEntry // entity id → what search reads
+	keys     map[string]*searchEntry // entity id → what search reads
 	articles map[string]graph.Article
 	rels     map[string]*graph.Relationship
 
@@ -29,10 +29,10 @@ type state struct {
 	// touch lists, for each entity, the relationships it is From or To of, so that walks
 	// and entity pages read them without a lookup.
 	touch    sortedIndex[edge]
-	about    sortedIndex[string] // entity id → ids of relationships it is About
-	citing   sortedIndex[string] // article id → ids of relationships citing it
-	words    sortedIndex[string] // folded word of a name or alias → entity ids
-	wordList []string            // the keys of words, sorted, for prefix search
+	about    sortedIndex[string]       // entity id → ids of relationships it is About
+	citing   sortedIndex[string]       // article id → ids of relationships citing it
+	words    sortedIndex[*searchEntry] // folded word of a name or alias → entities
+	wordList []string                  // the keys of words, sorted, for prefix search
 
 	relsByType    map[graph.RelationType]int
 	negatedByType map[graph.RelationType]int
@@ -44,7 +44,7 @@ type state struct {
 func newState(entities, articles, rels int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
-		keys:          make(map[string]searchEntry, entities),
+		keys:          make(map[string]*searchEntry, entities),
 		articles:      make(map[string]graph.Article, articles),
 		rels:          make(map[string]*graph.Relationship, rels),
 		byKind:        sortedIndex[string]{},
@@ -54,7 +54,7 @@ func newState(entities, articles, rels int) *state {
 		touch:         make(sortedIndex[edge], entities),
 		about:         sortedIndex[string]{},
 		citing:        sortedIndex[string]{},
-		words:         sortedIndex[string]{},
+		words:         sortedIndex[*searchEntry]{},
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
 		negatedTouch:  map[string]int{},
@@ -63,16 +63,18 @@ func newState(entities, articles, rels int) *state {
 }
 
 // searchEntry is what search needs of an entity, in one place: its folded names to score
-// it, and its name and kind to rank and filter it.
+// it, and its name and kind to rank and filter it. Entries are replaced, never changed.
 type searchEntry struct {
-	key  graph.SearchKey
-	name string
-	kind graph.Kind
+	id, name string
+	kind     graph.Kind
+	key      graph.SearchKey
 }
 
-func newSearchEntry(e graph.Entity) searchEntry {
-	return searchEntry{key: graph.NewSearchKey(e), name: e.Name, kind: e.Kind}
+func newSearchEntry(e graph.Entity) *searchEntry {
+	return &searchEntry{id: e.ID, name: e.Name, kind: e.Kind, key: graph.NewSearchKey(e)}
 }
+
+func entryID(e *searchEntry) string { return e.id }
 
 // edge is a relationship in the touch list of one of its ends.
 type edge struct {
@@ -118,7 +120,7 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 		s.keys[e.ID] = entry
 		s.byKind[string(e.Kind)] = append(s.byKind[string(e.Kind)], e.ID)
 		for _, w := range entry.key.Words() {
-			s.words[w] = append(s.words[w], e.ID)
+			s.words[w] = append(s.words[w], entry)
 		}
 	}
 	s.wordList = slices.Sorted(maps.Keys(s.words))
@@ -184,15 +186,16 @@ func applyIDs(list []string, created, deleted []string) []string {
 
 func (s *state) applyEntities(changes map[string]*graph.Entity) {
 	var created, deleted []string
-	kinds, words := newDelta(self), newDelta(self)
+	kinds, words := newDelta(self), newDelta(entryID)
 	for id, e := range changes {
 		old, had := s.entities[id]
 		var oldKind, newKind, oldWords, newWords []string
+		var entry *searchEntry
 		if had {
 			oldKind, oldWords = []string{string(old.Kind)}, s.keys[id].key.Words()
 		}
 		if e != nil {
-			entry := newSearchEntry(*e)
+			entry = newSearchEntry(*e)
 			newKind, newWords = []string{string(e.Kind)}, entry.key.Words()
 			s.entities[id], s.keys[id] = *e, entry
 		} else {
@@ -209,7 +212,14 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 			delete(s.number, id)
 		}
 		kinds.move(id, oldKind, newKind)
-		words.move(id, oldWords, newWords)
+		for _, w := range oldWords {
+			if !slices.Contains(newWords, w) {
+				words.remove(w, id)
+			}
+		}
+		for _, w := range newWords {
+			words.add(w, entry) // replaces the old entry, if any
+		}
 	}
 	s.entityIDs = applyIDs(s.entityIDs, created, deleted)
 	kinds.applyTo(s.byKind)

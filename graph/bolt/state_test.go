@@ -78,7 +78,7 @@ func TestBuildStateMatchesApply(t *testing.T) {
 // their entities in different orders share.
 type stateView struct {
 	Entities      map[string]graph.Entity
-	Keys          map[string]searchEntry
+	Keys          map[string]*searchEntry
 	Articles      map[string]graph.Article
 	Rels          map[string]*graph.Relationship
 	EntityIDs     []string
@@ -89,7 +89,7 @@ type stateView struct {
 	Touch         map[string][]string // "relationship>other end"
 	About         sortedIndex[string]
 	Citing        sortedIndex[string]
-	Words         sortedIndex[string]
+	Words         sortedIndex[*searchEntry]
 	WordList      []string
 	RelsByType    map[graph.RelationType]int
 	NegatedByType map[graph.RelationType]int
