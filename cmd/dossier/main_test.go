@@ -76,7 +76,7 @@ func TestSeedExportImport(t *testing.T) {
 
 	doc := mustRun(t, "export", "--data", data, "--format", "nodelink", "--include-negated")
 	var nl struct {
-		Nodes []struct{ ID string } `json:"nodes"`
+		Nodes []struct{ ID string }  `json:"nodes"`
 		Edges []struct{ Key string } `json:"edges"`
 	}
 	if err := json.Unmarshal([]byte(doc), &nl); err != nil {
