@@ -3,6 +3,7 @@ package graph
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -155,4 +156,27 @@ func NewID(prefix string) string {
 		p = strings.TrimRight(p[:MaxIDLen-13], "-")
 	}
 	return p + "-" + hex.EncodeToString(b[:])
+}
+
+// ValidateMerge checks the ids of a MergeEntities call and returns others without repeats.
+func ValidateMerge(survivor string, others []string) ([]string, error) {
+	if err := ValidateID("survivor", survivor); err != nil {
+		return nil, err
+	}
+	if len(others) == 0 {
+		return nil, Errorf(EINVALID, "merge into %s: no entities to merge", survivor)
+	}
+	var out []string
+	for _, id := range others {
+		if err := ValidateID("merged entity", id); err != nil {
+			return nil, err
+		}
+		if id == survivor {
+			return nil, Errorf(EINVALID, "merge into %s: an entity cannot be merged into itself", survivor)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }

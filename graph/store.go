@@ -202,7 +202,9 @@ type EntityReader interface {
 	ListEntities(ctx context.Context, q EntityQuery) (EntityPage, error)
 	// SearchEntities ranks entities by MatchScore, best first; ties by name then id.
 	SearchEntities(ctx context.Context, q SearchQuery) ([]Entity, error)
-	// ScanEntities calls fn for every entity in id order until fn returns an error.
+	// ScanEntities calls fn for every entity in id order until fn returns an error. Scans
+	// stream: a store may read in chunks, so a scan that runs while others write sees every
+	// item whole but may see writes made after it began.
 	ScanEntities(ctx context.Context, fn func(Entity) error) error
 }
 
@@ -227,7 +229,9 @@ type RelationshipReader interface {
 	// distance, then id.
 	Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph, error)
 	// Paths returns every shortest path of at most MaxDepth hops over matching
-	// relationships, ordered by the ids of their edges, at most MaxPaths of them.
+	// relationships, ordered by the ids of their edges, at most MaxPaths of them. From equal
+	// to To gives one path of that entity alone. A loop (From = To, which a merge can leave)
+	// belongs to a neighbourhood's edges but is never a step of a walk or path.
 	Paths(ctx context.Context, q PathQuery) ([]Path, error)
 	// Timeline returns matching dated relationships ordered by start date, then id.
 	Timeline(ctx context.Context, q TimelineQuery) ([]Relationship, error)
@@ -235,7 +239,9 @@ type RelationshipReader interface {
 }
 
 // Writer changes the graph. Every method validates its input and either applies all of its
-// change or none of it.
+// change or none of it. Errors carry codes (see ErrorCode): BAD_INPUT for malformed input or
+// an outlet that is not an OUTLET, NOT_FOUND for a well-formed id that names nothing,
+// CONFLICT for a taken id, deleting an outlet that published articles, or changing its kind.
 type Writer interface {
 	// CreateEntity adds e; ECONFLICT if the id is taken. An empty id is derived from the name.
 	CreateEntity(ctx context.Context, e Entity) (Entity, error)

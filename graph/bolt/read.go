@@ -169,32 +169,53 @@ func (st *state) searchCandidates(words []string) [][]*searchEntry {
 // ScanEntities implements graph.EntityReader. It copies the entities under the read lock
 // and calls fn without it, so fn may call the store.
 func (s *Store) ScanEntities(ctx context.Context, fn func(graph.Entity) error) error {
-	var all []graph.Entity
-	if err := s.read(ctx, func(st *state) error {
-		all = make([]graph.Entity, len(st.entityIDs))
-		for i, id := range st.entityIDs {
-			all[i] = cloneEntity(st.entities[id])
+	return scanChunks(ctx, s, func(st *state, cursor string) ([]graph.Entity, string) {
+		ids := st.entityIDs[after(st.entityIDs, cursor, func(id string) string { return id }):]
+		ids = ids[:min(len(ids), scanChunk)]
+		chunk := make([]graph.Entity, len(ids))
+		for i, id := range ids {
+			chunk[i] = cloneEntity(st.entities[id])
 		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	return each(ctx, all, fn)
+		return chunk, lastOr(ids, cursor)
+	}, fn)
 }
 
-// each calls fn on every item until fn fails or ctx ends.
-func each[T any](ctx context.Context, items []T, fn func(T) error) error {
-	for i, it := range items {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
+// scanChunk is how many items a scan examines per read lock: enough to amortise the lock,
+// few enough that scanning a large graph holds little memory and never blocks writers long.
+const scanChunk = 1024
+
+// scanChunks calls next under the read lock for the items after cursor, then fn on each of
+// them outside it, until next finds nothing more. next returns the copies and the id of the
+// last item it examined. Items come in id order; each chunk is a consistent read, and a write
+// made during a scan is seen only by the chunks after it.
+func scanChunks[T any](ctx context.Context, s *Store, next func(st *state, cursor string) ([]T, string), fn func(T) error) error {
+	cursor := ""
+	for {
+		var chunk []T
+		var last string
+		if err := s.read(ctx, func(st *state) error {
+			chunk, last = next(st, cursor)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if last == cursor {
+			return nil
+		}
+		cursor = last
+		for _, it := range chunk {
+			if err := fn(it); err != nil {
 				return err
 			}
 		}
-		if err := fn(it); err != nil {
-			return err
-		}
 	}
-	return nil
+}
+
+func lastOr(ids []string, def string) string {
+	if len(ids) == 0 {
+		return def
+	}
+	return ids[len(ids)-1]
 }
 
 // Article implements graph.ArticleReader.
@@ -300,17 +321,15 @@ func intersectSorted(a, b []string) []string {
 
 // ScanArticles implements graph.ArticleReader.
 func (s *Store) ScanArticles(ctx context.Context, fn func(graph.Article) error) error {
-	var all []graph.Article
-	if err := s.read(ctx, func(st *state) error {
-		all = make([]graph.Article, len(st.articleIDs))
-		for i, id := range st.articleIDs {
-			all[i] = cloneArticle(st.articles[id])
+	return scanChunks(ctx, s, func(st *state, cursor string) ([]graph.Article, string) {
+		ids := st.articleIDs[after(st.articleIDs, cursor, func(id string) string { return id }):]
+		ids = ids[:min(len(ids), scanChunk)]
+		chunk := make([]graph.Article, len(ids))
+		for i, id := range ids {
+			chunk[i] = cloneArticle(st.articles[id])
 		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	return each(ctx, all, fn)
+		return chunk, lastOr(ids, cursor)
+	}, fn)
 }
 
 // Relationship implements graph.RelationshipReader.
@@ -444,19 +463,20 @@ func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery
 	if err := q.Normalize(); err != nil {
 		return err
 	}
-	var all []graph.Relationship
-	if err := s.read(ctx, func(st *state) error {
+	return scanChunks(ctx, s, func(st *state, cursor string) ([]graph.Relationship, string) {
 		list := st.relCandidates(q)
-		for i := range list.len() {
-			if r := list.at(i); q.Match(*r) {
-				all = append(all, cloneRelationship(r))
+		var chunk []graph.Relationship
+		last := cursor
+		// A rare match must not keep the lock for the whole list: examining is bounded too.
+		for i, n := list.after(cursor), 0; i < list.len() && len(chunk) < scanChunk && n < 16*scanChunk; i, n = i+1, n+1 {
+			r := list.at(i)
+			last = r.ID
+			if q.Match(*r) {
+				chunk = append(chunk, cloneRelationship(r))
 			}
 		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	return each(ctx, all, fn)
+		return chunk, last
+	}, fn)
 }
 
 // Stats implements graph.RelationshipReader.

@@ -105,23 +105,12 @@ func (s *Store) DeleteEntity(ctx context.Context, id string) error {
 
 // MergeEntities implements graph.Writer.
 func (s *Store) MergeEntities(ctx context.Context, survivor string, others []string) (graph.Entity, error) {
-	if err := graph.ValidateID("survivor", survivor); err != nil {
+	others, err := graph.ValidateMerge(survivor, others)
+	if err != nil {
 		return graph.Entity{}, err
 	}
-	if len(others) == 0 {
-		return graph.Entity{}, graph.Errorf(graph.EINVALID, "merge into %s: no entities to merge", survivor)
-	}
-	for _, id := range others {
-		if err := graph.ValidateID("merged entity", id); err != nil {
-			return graph.Entity{}, err
-		}
-		if id == survivor {
-			return graph.Entity{}, graph.Errorf(graph.EINVALID, "merge into %s: an entity cannot be merged into itself", survivor)
-		}
-	}
-	others = compactIDs(others)
 	var merged graph.Entity
-	err := s.write(ctx, func(t *tx) error {
+	err = s.write(ctx, func(t *tx) error {
 		surv, err := t.requireEntity("merge survivor", survivor)
 		if err != nil {
 			return err

@@ -90,6 +90,7 @@ func (s suite) testPaths(t *testing.T) {
 			[][]string{{rLeads, rExpelled, rDiplomats}}},
 		{"too far for maxDepth", graph.PathQuery{From: amlo, To: russiaGov, MaxDepth: 2, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}}, nil},
 		{"About is not an edge", graph.PathQuery{From: usGov, To: gru}, nil},
+		{"from an entity to itself: the entity alone", graph.PathQuery{From: amlo, To: amlo}, [][]string{{}}},
 		{"date filter reroutes", graph.PathQuery{From: amlo, To: mexicoGov, RelationshipFilter: graph.RelationshipFilter{Since: "2022"}},
 			[][]string{{rAccused, rDenied}, {rAccused, rRequested}, {rAccused, rWarned}}},
 	}

@@ -100,21 +100,10 @@ SET r.about = CASE WHEN size(rest) = 0 THEN null ELSE rest END`, map[string]any{
 
 // MergeEntities implements graph.Writer.
 func (s *Store) MergeEntities(ctx context.Context, survivor string, others []string) (graph.Entity, error) {
-	if err := graph.ValidateID("survivor", survivor); err != nil {
+	others, err := graph.ValidateMerge(survivor, others)
+	if err != nil {
 		return graph.Entity{}, err
 	}
-	if len(others) == 0 {
-		return graph.Entity{}, graph.Errorf(graph.EINVALID, "merge into %s: no entities to merge", survivor)
-	}
-	for _, id := range others {
-		if err := graph.ValidateID("merged entity", id); err != nil {
-			return graph.Entity{}, err
-		}
-		if id == survivor {
-			return graph.Entity{}, graph.Errorf(graph.EINVALID, "merge into %s: an entity cannot be merged into itself", survivor)
-		}
-	}
-	others = compact(others)
 	return write(ctx, s, "merge entities", func(tx neo4j.ManagedTransaction) (graph.Entity, error) {
 		surv, err := requireEntity(ctx, tx, "merge survivor", survivor)
 		if err != nil {
