@@ -164,32 +164,8 @@ func luceneEscape(s string) string {
 // calls fn after it ends, so that a retried transaction cannot call fn twice and fn may use
 // the store.
 func (s *Store) ScanEntities(ctx context.Context, fn func(graph.Entity) error) error {
-	all, err := read(ctx, s, "scan entities", func(tx neo4j.ManagedTransaction) ([]graph.Entity, error) {
-		rec, err := single(ctx, tx, "MATCH (n:Entity) WITH n ORDER BY n.id RETURN collect(n {.*})", nil)
-		if err != nil {
-			return nil, err
-		}
-		return toEntities(rec.Values[0]), nil
-	})
-	if err != nil {
-		return err
-	}
-	return each(ctx, all, fn)
-}
-
-// each calls fn on every item until fn fails or ctx ends.
-func each[T any](ctx context.Context, items []T, fn func(T) error) error {
-	for i, it := range items {
-		if i%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		if err := fn(it); err != nil {
-			return err
-		}
-	}
-	return nil
+	return stream(ctx, s, "scan entities", "MATCH (n:Entity) WITH n ORDER BY n.id RETURN n {.*}", nil,
+		func(v any) error { return fn(toEntity(v)) })
 }
 
 // Article implements graph.ArticleReader.

@@ -11,17 +11,8 @@ import (
 
 // ScanArticles implements graph.ArticleReader, like ScanEntities.
 func (s *Store) ScanArticles(ctx context.Context, fn func(graph.Article) error) error {
-	all, err := read(ctx, s, "scan articles", func(tx neo4j.ManagedTransaction) ([]graph.Article, error) {
-		rec, err := single(ctx, tx, "MATCH (a:Article) WITH a ORDER BY a.id RETURN collect("+articleMap("a")+")", nil)
-		if err != nil {
-			return nil, err
-		}
-		return toArticles(rec.Values[0]), nil
-	})
-	if err != nil {
-		return err
-	}
-	return each(ctx, all, fn)
+	return stream(ctx, s, "scan articles", "MATCH (a:Article) WITH a ORDER BY a.id RETURN "+articleMap("a"), nil,
+		func(v any) error { return fn(toArticle(v)) })
 }
 
 // Relationship implements graph.RelationshipReader.
@@ -168,22 +159,8 @@ func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery
 		return err
 	}
 	match, params := relQuery(q)
-	cypher := match + "\nWITH r ORDER BY r.id RETURN " + relMap("r")
-	all, err := read(ctx, s, "scan relationships", func(tx neo4j.ManagedTransaction) ([]graph.Relationship, error) {
-		res, err := tx.Run(ctx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
-		var out []graph.Relationship
-		for res.Next(ctx) {
-			out = append(out, toRelationship(res.Record().Values[0]))
-		}
-		return out, res.Err()
-	})
-	if err != nil {
-		return err
-	}
-	return each(ctx, all, fn)
+	return stream(ctx, s, "scan relationships", match+"\nWITH r ORDER BY r.id RETURN "+relMap("r"), params,
+		func(v any) error { return fn(toRelationship(v)) })
 }
 
 // Stats implements graph.RelationshipReader.

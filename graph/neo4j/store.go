@@ -126,6 +126,34 @@ func read[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.
 	return out, wrap(what, err)
 }
 
+// stream runs a read query in one explicit read transaction and calls fn on each record's
+// first value as the driver fetches them in batches, so a scan of a large graph holds one
+// batch in memory. It is not retried: fn has seen records by the time a failure shows. It
+// does not hold the store's commit lock, since fn may write (to this store or another) and
+// a scan is documented to possibly see writes made while it runs.
+func stream(ctx context.Context, s *Store, what, cypher string, params map[string]any, fn func(v any) error) error {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
+	defer session.Close(ctx)
+	tx, err := session.BeginTransaction(ctx)
+	if err != nil {
+		return wrap(what, err)
+	}
+	defer tx.Close(ctx)
+	res, err := tx.Run(ctx, cypher, params)
+	if err != nil {
+		return wrap(what, err)
+	}
+	for res.Next(ctx) {
+		if err := fn(res.Record().Values[0]); err != nil {
+			return err
+		}
+	}
+	if err := res.Err(); err != nil {
+		return wrap(what, err)
+	}
+	return wrap(what, tx.Commit(ctx))
+}
+
 // write runs work in one managed write transaction: all of it commits or none of it does.
 func write[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	s.commits.Lock()
