@@ -43,7 +43,7 @@ file; its date anchors relative dates. --gazetteer store resolves names to the s
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
-			x, err := extract.New()
+			x, err := a.extractor()
 			if err != nil {
 				return err
 			}
@@ -120,7 +120,7 @@ win; the title defaults to the file name.`,
 				return err
 			}
 			defer store.Close()
-			x, err := extract.New()
+			x, err := a.extractor()
 			if err != nil {
 				return err
 			}

@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dossiergraph/dossier/extract"
 	"github.com/dossiergraph/dossier/graph"
 )
 
@@ -32,6 +34,7 @@ type app struct {
 	logLevel       string
 	logFormat      string
 	store          storeFlags
+	maxArticle     int
 }
 
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -41,11 +44,23 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		Short:         "Dossier: an entity-relationship graph of who warned, denied and expelled whom",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			// An integer flag's default cannot come from an unchecked environment value.
+			if v, ok := os.LookupEnv("DOSSIER_MAX_ARTICLE_BYTES"); ok && !cmd.Flags().Changed("max-article-bytes") {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return fmt.Errorf("DOSSIER_MAX_ARTICLE_BYTES=%q is not a whole number of bytes", v)
+				}
+				a.maxArticle = n
+			}
+			return nil
+		},
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.logLevel, "log-level", envOr("DOSSIER_LOG_LEVEL", "info"), "log level: debug, info, warn, error (DOSSIER_LOG_LEVEL)")
 	pf.StringVar(&a.logFormat, "log-format", envOr("DOSSIER_LOG_FORMAT", "text"), "log format: text or json (DOSSIER_LOG_FORMAT)")
 	a.store.register(pf)
+	pf.IntVar(&a.maxArticle, "max-article-bytes", extract.DefaultMaxBytes, "largest article text that extract, ingest and ingestArticle accept (DOSSIER_MAX_ARTICLE_BYTES)")
 
 	root.AddCommand(
 		a.serveCommand(),
@@ -81,6 +96,14 @@ func (a *app) logger() (*slog.Logger, error) {
 func printBatchResult(w io.Writer, what string, res graph.BatchResult) {
 	fmt.Fprintf(w, "%s: entities %d created, %d updated; articles %d created, %d updated; relationships %d created, %d updated\n",
 		what, res.EntitiesCreated, res.EntitiesUpdated, res.ArticlesCreated, res.ArticlesUpdated, res.RelationshipsCreated, res.RelationshipsUpdated)
+}
+
+// extractor builds the offline extractor with the configured size limit.
+func (a *app) extractor() (*extract.Extractor, error) {
+	if a.maxArticle <= 0 {
+		return nil, fmt.Errorf("--max-article-bytes must be positive, got %d", a.maxArticle)
+	}
+	return extract.NewWithOptions(extract.Options{MaxBytes: a.maxArticle})
 }
 
 // envOr returns the environment variable's value, or def when it is unset or empty.

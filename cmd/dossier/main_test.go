@@ -211,3 +211,19 @@ func TestCopyBoltToNeo4jAndBack(t *testing.T) {
 		t.Errorf("the round trip holds %+v, the original %+v", again, want)
 	}
 }
+
+func TestArticleSizeLimit(t *testing.T) {
+	data := t.TempDir()
+	file := filepath.Join(t.TempDir(), "long.txt")
+	if err := os.WriteFile(file, []byte(strings.Repeat("Mexico warned Russia. ", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := run(t, "extract", "--gazetteer", "none", "--max-article-bytes", "1000", "--data", data, file)
+	if err == nil || !strings.Contains(err.Error(), "1000") {
+		t.Errorf("a text over --max-article-bytes must be refused naming the limit: %v", err)
+	}
+	t.Setenv("DOSSIER_MAX_ARTICLE_BYTES", "lots")
+	if _, _, err := run(t, "extract", "--gazetteer", "none", file); err == nil || !strings.Contains(err.Error(), "DOSSIER_MAX_ARTICLE_BYTES") {
+		t.Errorf("a malformed DOSSIER_MAX_ARTICLE_BYTES must be named: %v", err)
+	}
+}

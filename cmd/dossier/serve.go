@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dossiergraph/dossier/extract"
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/ingest"
 	"github.com/dossiergraph/dossier/resolvers"
@@ -54,7 +53,7 @@ start and kept in <data>/write-token (mode 0600).`,
 				writeToken = token
 				log.Info("write token", "file", path, "created", created)
 			}
-			x, err := extract.New()
+			x, err := a.extractor()
 			if err != nil {
 				return err
 			}
