@@ -49,11 +49,7 @@ file; its date anchors relative dates. --gazetteer store resolves names to the s
 			}
 			var gaz extract.Gazetteer
 			if gazetteer == "store" {
-				log, err := a.logger()
-				if err != nil {
-					return err
-				}
-				store, err := a.store.open(ctx, a.store.backend, log)
+				store, err := a.openStore(ctx)
 				if err != nil {
 					return err
 				}
@@ -111,11 +107,7 @@ win; the title defaults to the file name.`,
 			if err != nil {
 				return err
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			store, err := a.store.open(ctx, a.store.backend, log)
+			store, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -47,11 +47,7 @@ JSON lines). Filters as in the neighborhood query: --center and --depth select a
 			if err != nil {
 				return err
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			store, err := a.store.open(ctx, a.store.backend, log)
+			store, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
@@ -95,11 +91,7 @@ loader checks (kinds, types, dates, every id resolving) and applied in one atomi
 			if err != nil {
 				return err
 			}
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
-			store, err := a.store.open(ctx, a.store.backend, log)
+			store, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}

@@ -20,18 +20,15 @@ Loading is idempotent: entities and articles are replaced by id, relationships m
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
 			name, data := "seed.yaml", seed.Default()
 			if file != "" {
+				var err error
 				if data, err = os.ReadFile(file); err != nil {
 					return fmt.Errorf("read seed: %w", err)
 				}
 				name = filepath.Base(file)
 			}
-			store, err := a.store.open(ctx, a.store.backend, log)
+			store, err := a.openStore(ctx)
 			if err != nil {
 				return err
 			}
@@ -54,12 +51,8 @@ func (a *app) migrateCommand() *cobra.Command {
 		Short: "Create the store's constraints and indexes (idempotent; serve does it too)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			log, err := a.logger()
-			if err != nil {
-				return err
-			}
 			// Opening a store migrates it: bolt creates its buckets, Neo4j its constraints and indexes.
-			store, err := a.store.open(cmd.Context(), a.store.backend, log)
+			store, err := a.openStore(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -54,3 +54,12 @@ func (f *storeFlags) open(ctx context.Context, backend string, log *slog.Logger)
 	}
 	return nil, fmt.Errorf("unknown store %q: want %s or %s", backend, backendBolt, backendNeo4j)
 }
+
+// openStore opens the store the global flags select, logging as they say.
+func (a *app) openStore(ctx context.Context) (graph.Store, error) {
+	log, err := a.logger()
+	if err != nil {
+		return nil, err
+	}
+	return a.store.open(ctx, a.store.backend, log)
+}
