@@ -207,29 +207,12 @@ func toRelationship(v any) graph.Relationship {
 	return r
 }
 
-func toEntities(v any) []graph.Entity {
+// toList converts a Cypher list with one of the converters above.
+func toList[T any](v any, convert func(any) T) []T {
 	list, _ := v.([]any)
-	out := make([]graph.Entity, len(list))
+	out := make([]T, len(list))
 	for i, x := range list {
-		out[i] = toEntity(x)
-	}
-	return out
-}
-
-func toArticles(v any) []graph.Article {
-	list, _ := v.([]any)
-	out := make([]graph.Article, len(list))
-	for i, x := range list {
-		out[i] = toArticle(x)
-	}
-	return out
-}
-
-func toRelationships(v any) []graph.Relationship {
-	list, _ := v.([]any)
-	out := make([]graph.Relationship, len(list))
-	for i, x := range list {
-		out[i] = toRelationship(x)
+		out[i] = convert(x)
 	}
 	return out
 }

@@ -71,7 +71,7 @@ RETURN total, items`
 		if err != nil {
 			return graph.EntityPage{}, err
 		}
-		items := toEntities(rec.Values[1])
+		items := toList(rec.Values[1], toEntity)
 		info, n := pageInfo(rec.Values[0], len(items), p, func(i int) string { return items[i].ID })
 		return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
 	})
@@ -243,7 +243,7 @@ RETURN total, items`
 		if err != nil {
 			return graph.ArticlePage{}, err
 		}
-		items := toArticles(rec.Values[1])
+		items := toList(rec.Values[1], toArticle)
 		info, n := pageInfo(rec.Values[0], len(items), p, func(i int) string { return items[i].ID })
 		return graph.ArticlePage{Articles: items[:n], PageInfo: info}, nil
 	})

@@ -101,7 +101,7 @@ RETURN total, items`
 		if err != nil {
 			return graph.RelationshipPage{}, err
 		}
-		items := toRelationships(rec.Values[1])
+		items := toList(rec.Values[1], toRelationship)
 		info, n := pageInfo(rec.Values[0], len(items), q.Page, func(i int) string { return items[i].ID })
 		return graph.RelationshipPage{Relationships: items[:n], PageInfo: info}, nil
 	})

@@ -53,7 +53,7 @@ RETURN c IS NOT NULL AS exists, [n IN nodes | n {.*}] AS nodes, dists, edges`
 		if exists, _ := rec.Values[0].(bool); !exists {
 			return graph.Subgraph{}, graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
 		}
-		return graph.Subgraph{Nodes: toEntities(rec.Values[1]), Edges: toRelationships(rec.Values[3])}, nil
+		return graph.Subgraph{Nodes: toList(rec.Values[1], toEntity), Edges: toList(rec.Values[3], toRelationship)}, nil
 	})
 	if err != nil {
 		return graph.Subgraph{}, err
@@ -98,7 +98,7 @@ RETURN a {.*} AS from, b {.*} AS to, paths`
 		paths := make([]graph.Path, len(list))
 		for i, v := range list {
 			m := v.(map[string]any)
-			paths[i] = graph.Path{Nodes: toEntities(m["nodes"]), Edges: toRelationships(m["edges"])}
+			paths[i] = graph.Path{Nodes: toList(m["nodes"], toEntity), Edges: toList(m["edges"], toRelationship)}
 		}
 		return paths, nil
 	})
@@ -136,6 +136,6 @@ RETURN e IS NOT NULL AS exists, rels`
 		if exists, _ := rec.Values[0].(bool); !exists {
 			return nil, graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
 		}
-		return toRelationships(rec.Values[1]), nil
+		return toList(rec.Values[1], toRelationship), nil
 	})
 }
