@@ -294,3 +294,27 @@ func TestStoreGazetteer(t *testing.T) {
 		t.Errorf("want AMLO's denial resolved to the store id, got %+v", res.Relationships)
 	}
 }
+
+// A leader's government is the government, titled or not; the leader alone is the person.
+func TestLeaderGovernment(t *testing.T) {
+	seeded, err := seed.Parse("seed.yaml", seed.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaz := NewGazetteer(seeded.Entities)
+	x := newTestExtractor(t)
+	for text, want := range map[string]string{
+		"American officials warned Claudia Sheinbaum's government about Russian spies.":           "mexico",
+		"American officials warned President Claudia Sheinbaum's government about Russian spies.": "mexico",
+		"American officials warned President Sheinbaum's administration about Russian spies.":     "mexico",
+		"American officials warned President Sheinbaum about Russian spies.":                      "claudia-sheinbaum",
+	} {
+		res, err := x.Extract(context.Background(), Document{Text: text}, gaz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Relationships) != 1 || res.Relationships[0].To == nil || *res.Relationships[0].To != want {
+			t.Errorf("%q: want one WARNED to %s, got %+v", text, want, res.Relationships)
+		}
+	}
+}

@@ -295,6 +295,12 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 			j++
 		}
 		if core && j < i+run {
+			// "President Claudia Sheinbaum's government" is the government, as without the title.
+			if n, ent, _ := d.lookupLongest(toks, j); n > 0 && j+n == i+run {
+				if g := d.leaderGovernment(s, j, n, ent); g > 0 {
+					return (j - i) + g
+				}
+			}
 			return (j - i) + d.personAt(s, j, i+run, true)
 		}
 		if core {
