@@ -1,8 +1,11 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,7 +28,11 @@ func (s *Server) exportGraph(c *gin.Context) {
 			if err != nil && w.n > 0 {
 				// The status line is gone; cutting the connection tells the client the file is
 				// incomplete, where a clean end would pass a truncated graph off as whole.
-				s.log.ErrorContext(ctx, "export failed mid-stream", "format", string(f), "bytes", w.n, "err", err)
+				if clientGone(ctx, err) {
+					s.log.InfoContext(ctx, "export ended by the client", "format", string(f), "bytes", w.n)
+				} else {
+					s.log.ErrorContext(ctx, "export failed mid-stream", "format", string(f), "bytes", w.n, "err", err)
+				}
 				panic(http.ErrAbortHandler)
 			}
 		}
@@ -40,6 +47,11 @@ func (s *Server) exportGraph(c *gin.Context) {
 		c.Writer.Header().Del("Content-Disposition")
 		WriteError(c, exportStatus(code), code, graph.ErrorMessage(err))
 	}
+}
+
+// clientGone tells a client that hung up from a failing export.
+func clientGone(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 func exportStatus(code string) int {
