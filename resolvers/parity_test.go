@@ -24,7 +24,7 @@ var seedQueries = map[string]string{
 	"search": `{ a: search(text: "lopez obrador") { id } b: search(text: "AMLO") { id }
 		c: search(text: "russian", first: 20) { id } d: search(text: "ministry", kinds: [AGENCY]) { id } }`,
 	"neighbourhood of Mexico": `{ neighborhood(id: "mexico", depth: 2, includeNegated: true) { nodes { id } edges { id } } }`,
-	"timeline": `{ timeline(types: [WARNED, DENIED, EXPELLED], since: "2022", until: "2024") { id date } }`,
+	"timeline":                `{ timeline(types: [WARNED, DENIED, EXPELLED], since: "2022", until: "2024") { id date } }`,
 	"entity with pages": `{ entity(id: "mexico") { name aliases
 		relationships(direction: OUT, first: 5, includeNegated: true) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } }
 		articles(first: 3) { totalCount edges { node { id title outlet { id } } } } } }`,
