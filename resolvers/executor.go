@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 
 	"github.com/graphql-go/graphql"
@@ -155,6 +156,12 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 			return doc, nil
 		}
 	}
+	// Validation time grows steeply with nesting, and the depth rule runs inside it: deep
+	// brackets are refused from the text alone, before parsing.
+	if depth := bracketDepth(query); depth > maxBracketDepth {
+		return nil, &graphql.Result{Errors: errorResult(CodeQueryTooDeep,
+			fmt.Sprintf("query nests brackets %d deep, more than the limit of %d", depth, maxBracketDepth))}
+	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})})
 	if err != nil {
 		return nil, &graphql.Result{Errors: errorResult(CodeParseFailed, err.Error())}
@@ -249,4 +256,48 @@ func (c *documentCache) put(query string, doc *ast.Document) {
 		c.order.Remove(oldest)
 		delete(c.byKey, oldest.Value.(*cacheEntry).query)
 	}
+}
+
+// maxBracketDepth bounds how deeply {, [ and ( may nest in a query's text: far above any
+// real query (selections are limited to MaxDepth anyway), far below what makes graphql-go's
+// validation slow.
+const maxBracketDepth = 64
+
+// bracketDepth returns the deepest nesting of brackets in a GraphQL text, outside strings
+// and comments, stopping early once past maxBracketDepth.
+func bracketDepth(q string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; c {
+		case '#':
+			for i < len(q) && q[i] != '\n' {
+				i++
+			}
+		case '"':
+			if strings.HasPrefix(q[i:], `"""`) {
+				end := strings.Index(q[i+3:], `"""`)
+				if end < 0 {
+					return deepest
+				}
+				i += 3 + end + 2
+				continue
+			}
+			for i++; i < len(q) && q[i] != '"' && q[i] != '\n'; i++ {
+				if q[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[', '(':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if deepest > maxBracketDepth {
+					return deepest
+				}
+			}
+		case '}', ']', ')':
+			depth--
+		}
+	}
+	return deepest
 }

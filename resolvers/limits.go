@@ -87,8 +87,8 @@ func (w *walker) depth(set *ast.SelectionSet, level int) int {
 
 // Cost estimates for fields that return lists without a size argument.
 const (
-	assumedListLength = 10  // aliases, about, evidence, outlets, nodes and edges of a path
-	assumedTimeline   = 100 // timeline has no page size; most entities' timelines are shorter
+	assumedListLength = 10   // aliases, about, evidence, outlets, nodes and edges of a path
+	assumedTimeline   = 2000 // timeline has no page size: cost it as a large graph's
 )
 
 // complexity estimates what executing op costs: every field costs 1, and the cost of a

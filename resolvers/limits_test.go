@@ -261,3 +261,15 @@ func TestConcurrentExecute(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Deep brackets are refused from the text before graphql-go's validation, whose time grows
+// steeply with nesting; brackets in strings and comments do not count.
+func TestDeepBracketsRefusedBeforeParsing(t *testing.T) {
+	e := newTestExecutor(t, storyStore(t), Options{})
+	deep := `{ search(text: ` + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + `) { id } }`
+	wantCode(t, e, Request{Query: deep}, CodeQueryTooDeep, "64")
+	quoted := `# ` + strings.Repeat("{", 100) + "\n" + `{ search(text: "` + strings.Repeat("{[(", 30) + `") { id } }`
+	if r := do(t, e, Request{Query: quoted}); len(r.Errors) > 0 {
+		t.Errorf("brackets in strings and comments must not count: %+v", r.Errors)
+	}
+}
