@@ -2,6 +2,7 @@ package graph
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +72,28 @@ func TestWellFormedIDMatchesPattern(t *testing.T) {
 		if got, want := wellFormedID(id), pattern.MatchString(id); got != want {
 			t.Errorf("wellFormedID(%q) = %v, the pattern says %v", id, got, want)
 		}
+	}
+}
+
+func TestSlugIsAlwaysAValidID(t *testing.T) {
+	for name, want := range map[string]string{
+		"Radosław Sikorski":    "radoslaw-sikorski",
+		"Gazeta Wyborcza Łódź": "gazeta-wyborcza-lodz",
+		"Straße":               "strasse",
+		"Sherwood-Randall":     "sherwood-randall",
+	} {
+		if got := Slug(name); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", name, got, want)
+		}
+	}
+	long := strings.Repeat("Lavrov ", 40)
+	for _, name := range []string{"Сергей Лавров", "Лавров", "王毅", "Sergei Лавров", long} {
+		id := Slug(name)
+		if err := ValidateID("entity", id); err != nil {
+			t.Errorf("Slug(%q) = %q: %v", name, id, err)
+		}
+	}
+	if Slug("Сергей Лавров") == Slug("Мария Захарова") {
+		t.Error("names in other scripts must not share an id")
 	}
 }

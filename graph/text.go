@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"unicode"
@@ -47,10 +49,51 @@ func isASCII(s string) bool {
 	return true
 }
 
-// Slug turns a name into a readable id: "Andrés Manuel López Obrador" →
-// "andres-manuel-lopez-obrador".
+// Slug turns a name into a readable, valid id: "Andrés Manuel López Obrador" →
+// "andres-manuel-lopez-obrador". Latin letters that accents do not explain are spelled out
+// (ł → l, ß → ss); letters of other scripts cannot be, so a name that had any gets a short
+// hash of itself appended ("Сергей Лавров" → "e-…"), which keeps distinct names distinct.
+// The result is at most MaxIDLen bytes and passes ValidateID for any name with a letter or
+// digit.
 func Slug(name string) string {
-	return strings.ReplaceAll(Fold(name), " ", "-")
+	folded := Fold(name)
+	var b strings.Builder
+	lost := false
+	for _, r := range folded {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		case latinSpelling[r] != "":
+			b.WriteString(latinSpelling[r])
+		default:
+			lost = true
+		}
+	}
+	slug := strings.Trim(b.String(), "-")
+	for strings.Contains(slug, "--") {
+		slug = strings.ReplaceAll(slug, "--", "-")
+	}
+	if !lost && len(slug) <= MaxIDLen {
+		return slug
+	}
+	sum := sha256.Sum256([]byte(folded))
+	suffix := hex.EncodeToString(sum[:4])
+	if slug == "" {
+		return "e-" + suffix
+	}
+	if len(slug) > MaxIDLen-len(suffix)-1 {
+		slug = strings.TrimRight(slug[:MaxIDLen-len(suffix)-1], "-")
+	}
+	return slug + "-" + suffix
+}
+
+// latinSpelling spells in ASCII the lower-case Latin letters that are not a base letter plus
+// combining accents, and so survive Fold.
+var latinSpelling = map[rune]string{
+	'ł': "l", 'ø': "o", 'ß': "ss", 'đ': "d", 'ð': "d", 'þ': "th", 'æ': "ae", 'œ': "oe",
+	'ı': "i", 'ħ': "h", 'ŀ': "l", 'ŧ': "t", 'ŋ': "n", 'ĸ': "k",
 }
 
 // Search scores, highest first. A store ranks by MatchScore so that every backend returns
