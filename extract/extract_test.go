@@ -318,3 +318,22 @@ func TestLeaderGovernment(t *testing.T) {
 		}
 	}
 }
+
+// New actors get valid ids whatever letters their names use.
+func TestNewEntityIDsAreValid(t *testing.T) {
+	x := newTestExtractor(t)
+	res := extractText(t, x, "Foreign Minister Radosław Sikorski warned Russia. Minister Sergei Lavrov denied it. Gen. Þór Ægisson warned Moscow.", "")
+	if len(res.Entities) == 0 {
+		t.Fatal("no entities")
+	}
+	var sikorski bool
+	for _, e := range res.Entities {
+		if err := graph.ValidateID("entity", e.ID); err != nil {
+			t.Errorf("%s: %v", e.Name, err)
+		}
+		sikorski = sikorski || e.ID == "radoslaw-sikorski"
+	}
+	if !sikorski {
+		t.Errorf("want radoslaw-sikorski among %+v", res.Entities)
+	}
+}

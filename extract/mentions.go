@@ -599,10 +599,10 @@ func textBetween(s *sentence, start, end int) string {
 // already named it.
 func (d *docState) addNew(s *sentence, lo, hi int, kind graph.Kind, name string) {
 	name = strings.TrimSuffix(strings.TrimSuffix(name, "'s"), "’s")
-	id := strings.ReplaceAll(d.fold(name), " ", "-")
-	if id == "" || len(id) > graph.MaxIDLen {
+	if d.fold(name) == "" {
 		return
 	}
+	id := graph.Slug(name)
 	if e, ok := d.lookup(d.key(name)); ok {
 		d.addMention(s, lo, hi, e, true, d.inStore(e))
 		return
