@@ -47,9 +47,9 @@ func (f *storeFlags) open(ctx context.Context, backend string, log *slog.Logger)
 	case backendNeo4j:
 		s, err := neo4j.Open(ctx, f.neo4j)
 		if err != nil {
-			return nil, fmt.Errorf("open Neo4j store at %s as %s: %w", f.neo4j.URI, f.neo4j.Username, err)
+			return nil, fmt.Errorf("open Neo4j store: %w", err)
 		}
-		log.Info("store open", "store", backendNeo4j, "uri", f.neo4j.URI, "database", f.neo4j.Database)
+		log.Info("store open", "store", backendNeo4j, "uri", neo4j.RedactURI(f.neo4j.URI), "database", f.neo4j.Database)
 		return s, nil
 	}
 	return nil, fmt.Errorf("unknown store %q: want %s or %s", backend, backendBolt, backendNeo4j)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -24,6 +25,9 @@ type Config struct {
 type Store struct {
 	driver   neo4j.DriverWithContext
 	database string
+	// bookmarks chains every session of this store causally, so that on a cluster a read
+	// routed to a follower still sees the writes this store has acknowledged.
+	bookmarks neo4j.BookmarkManager
 	// commits keeps reads from overlapping this store's writes. Neo4j's isolation is read
 	// committed, and a commit updates the store before its indexes, so a read racing a
 	// commit can see half of it (a relationship whose entity is not yet found by id). Reads
@@ -45,24 +49,34 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Username != "" {
 		auth = neo4j.BasicAuth(cfg.Username, cfg.Password, "")
 	}
+	where := RedactURI(cfg.URI)
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, auth)
 	if err != nil {
-		return nil, fmt.Errorf("neo4j: invalid URI %q: %w", cfg.URI, err)
+		return nil, fmt.Errorf("neo4j: invalid URI %q: %w", where, err)
 	}
 	if err := driver.VerifyConnectivity(ctx); err != nil {
 		_ = driver.Close(ctx) // the connectivity error is the one worth reporting
 		var n4jErr *neo4j.Neo4jError
 		if errors.As(err, &n4jErr) && n4jErr.HasSecurityCode() {
-			return nil, fmt.Errorf("neo4j: %s refused the credentials of user %q: %w", cfg.URI, cfg.Username, err)
+			return nil, fmt.Errorf("neo4j: %s refused the credentials of user %q: %w", where, cfg.Username, err)
 		}
-		return nil, fmt.Errorf("neo4j: cannot reach %s: %w", cfg.URI, err)
+		return nil, fmt.Errorf("neo4j: cannot reach %s: %w", where, err)
 	}
-	s := &Store{driver: driver, database: cfg.Database}
+	s := &Store{driver: driver, database: cfg.Database, bookmarks: neo4j.NewBookmarkManager(neo4j.BookmarkManagerConfig{})}
 	if err := s.Migrate(ctx); err != nil {
 		_ = driver.Close(ctx)
 		return nil, err
 	}
 	return s, nil
+}
+
+// RedactURI returns uri with any password in it hidden, for error messages and logs.
+func RedactURI(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "(unparsable URI)"
+	}
+	return u.Redacted()
 }
 
 // Close releases the driver's connections.
@@ -78,12 +92,13 @@ func (s *Store) Close() error {
 func (s *Store) Migrate(ctx context.Context) error {
 	for _, stmt := range schemaStatements() {
 		if _, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
-			neo4j.ExecuteQueryWithDatabase(s.database), neo4j.ExecuteQueryWithWritersRouting()); err != nil {
+			neo4j.ExecuteQueryWithDatabase(s.database), neo4j.ExecuteQueryWithWritersRouting(),
+			neo4j.ExecuteQueryWithBookmarkManager(s.bookmarks)); err != nil {
 			return fmt.Errorf("neo4j: migrate: %s: %w", firstLine(stmt), err)
 		}
 	}
 	if _, err := neo4j.ExecuteQuery(ctx, s.driver, "CALL db.awaitIndexes(300)", nil, neo4j.EagerResultTransformer,
-		neo4j.ExecuteQueryWithDatabase(s.database)); err != nil {
+		neo4j.ExecuteQueryWithDatabase(s.database), neo4j.ExecuteQueryWithBookmarkManager(s.bookmarks)); err != nil {
 		return fmt.Errorf("neo4j: migrate: wait for indexes: %w", err)
 	}
 	return nil
@@ -120,7 +135,7 @@ func firstLine(s string) string {
 func read[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	s.commits.RLock()
 	defer s.commits.RUnlock()
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead, BookmarkManager: s.bookmarks})
 	defer session.Close(ctx)
 	out, err := neo4j.ExecuteRead(ctx, session, work)
 	return out, wrap(what, err)
@@ -132,7 +147,7 @@ func read[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.
 // does not hold the store's commit lock, since fn may write (to this store or another) and
 // a scan is documented to possibly see writes made while it runs.
 func stream(ctx context.Context, s *Store, what, cypher string, params map[string]any, fn func(v any) error) error {
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead, BookmarkManager: s.bookmarks})
 	defer session.Close(ctx)
 	tx, err := session.BeginTransaction(ctx)
 	if err != nil {
@@ -158,7 +173,7 @@ func stream(ctx context.Context, s *Store, what, cypher string, params map[strin
 func write[T any](ctx context.Context, s *Store, what string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
 	s.commits.Lock()
 	defer s.commits.Unlock()
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite})
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeWrite, BookmarkManager: s.bookmarks})
 	defer session.Close(ctx)
 	out, err := neo4j.ExecuteWrite(ctx, session, work)
 	return out, wrap(what, err)

@@ -259,3 +259,10 @@ func articleIDs(as []graph.Article) []string {
 	}
 	return out
 }
+
+func TestOpenErrorsHideURIPasswords(t *testing.T) {
+	_, err := neo4j.Open(t.Context(), neo4j.Config{URI: "bolt://user:s3cret-pw@127.0.0.1:1", Username: "neo4j", Password: "x"})
+	if err == nil || strings.Contains(err.Error(), "s3cret-pw") || !strings.Contains(err.Error(), "127.0.0.1:1") {
+		t.Errorf("an unreachable server must be named without the password in its URI: %v", err)
+	}
+}
