@@ -97,3 +97,13 @@ func TestSlugIsAlwaysAValidID(t *testing.T) {
 		t.Error("names in other scripts must not share an id")
 	}
 }
+
+func TestMatchScoreIgnoresWordOrder(t *testing.T) {
+	e := Entity{ID: "x", Name: "Carlson Carlos"}
+	if MatchScore("carl carlson", e) == 0 || MatchScore("carlson carl", e) == 0 {
+		t.Error("every query word prefixing a distinct name word must match, in any order")
+	}
+	if MatchScore("carl carl carl", e) != 0 {
+		t.Error("three query words cannot share two name words")
+	}
+}

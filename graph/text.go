@@ -193,24 +193,38 @@ func wordsPrefix(query, name []string) bool {
 	if len(query) > len(name) {
 		return false
 	}
-	var buf [16]bool // most names have fewer words: no allocation
-	var used []bool
-	if len(name) <= len(buf) {
-		used = buf[:len(name)]
-	} else {
-		used = make([]bool, len(name))
-	}
 	for _, q := range query {
-		found := false
-		for i, w := range name {
-			if !used[i] && strings.HasPrefix(w, q) {
-				used[i], found = true, true
-				break
-			}
+		if !slices.ContainsFunc(name, func(w string) bool { return strings.HasPrefix(w, q) }) {
+			return false // the common case when searching: no allocation
 		}
-		if !found {
+	}
+	// A bipartite matching (augmenting paths), not a greedy pass: "carl carlson" must find
+	// "Carlson Carlos" although "carl" also prefixes "carlson".
+	owner := make([]int, len(name)) // owner[i] is the query word matched to name word i, or -1
+	for i := range owner {
+		owner[i] = -1
+	}
+	seen := make([]bool, len(name))
+	for q := range query {
+		clear(seen)
+		if !augment(q, query, name, owner, seen) {
 			return false
 		}
 	}
 	return true
+}
+
+// augment finds a name word for query word q, moving earlier matches where needed.
+func augment(q int, query, name []string, owner []int, seen []bool) bool {
+	for i, w := range name {
+		if seen[i] || !strings.HasPrefix(w, query[q]) {
+			continue
+		}
+		seen[i] = true
+		if owner[i] < 0 || augment(owner[i], query, name, owner, seen) {
+			owner[i] = q
+			return true
+		}
+	}
+	return false
 }
