@@ -4,30 +4,18 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/graph/graphtest"
 	"github.com/dossiergraph/dossier/graph/synth"
 )
-
-// benchSize reads a graph size from the environment, else def (or def/10 under -short).
-func benchSize(env string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(env)); err == nil && n > 0 {
-		return n
-	}
-	if testing.Short() {
-		return def / 10
-	}
-	return def
-}
 
 // BenchmarkExport writes the whole synthetic graph, and the two-hop neighbourhood of its
 // biggest hub, in every format. Size: DOSSIER_BENCH_ENTITIES and
@@ -37,7 +25,7 @@ func benchSize(env string, def int) int {
 func BenchmarkExport(b *testing.B) {
 	ctx := context.Background()
 	s := openStore(b)
-	cfg := synth.Config{Seed: 1, Entities: benchSize("DOSSIER_BENCH_ENTITIES", 100_000), Relationships: benchSize("DOSSIER_BENCH_RELATIONSHIPS", 500_000)}
+	cfg := graphtest.BenchConfig(b)
 	start := time.Now()
 	info, err := synth.Load(ctx, s, cfg)
 	if err != nil {
@@ -49,7 +37,7 @@ func BenchmarkExport(b *testing.B) {
 		"hub2":   {Center: info.Hubs[0], Depth: 2, Limit: graph.MaxNodeLimit, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
 		"warned": {RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{graph.Warned}}},
 	}
-	// The store's own scans, for comparison: the embedded store copies what it scans.
+	// The store's own scans, for comparison: what the export adds on top of them.
 	b.Run("whole/scan-only", func(b *testing.B) {
 		run := func() {
 			err := errors.Join(s.ScanEntities(ctx, func(graph.Entity) error { return nil }),

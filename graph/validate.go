@@ -268,3 +268,45 @@ func clip(s string) string {
 	}
 	return ""
 }
+
+// Canonical returns e as stores keep it: an empty alias list is nil, so that every store
+// returns the same shape for the same entity.
+func (e Entity) Canonical() Entity {
+	e.Aliases = nilIfEmpty(e.Aliases)
+	return e
+}
+
+// Canonical returns a as stores keep it: an empty author list is nil.
+func (a Article) Canonical() Article {
+	a.Authors = nilIfEmpty(a.Authors)
+	return a
+}
+
+// Canonical returns r as stores keep it: evidence merged by article, About without
+// repeats, empty lists nil. SourceCount is the store's to compute.
+func (r Relationship) Canonical() Relationship {
+	r.Evidence = MergeEvidence(nil, r.Evidence)
+	if len(r.Evidence) == 0 {
+		r.Evidence = nil
+	}
+	r.About = nilIfEmpty(Dedupe(r.About))
+	return r
+}
+
+// Dedupe returns s without repeats, keeping the first of each, in a new slice.
+func Dedupe[T comparable](s []T) []T {
+	var out []T
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return slices.Clone(s)
+}

@@ -3,7 +3,6 @@ package bolt_test
 import (
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,11 +18,7 @@ import (
 // to reopen the file, and the process's memory. DOSSIER_BENCH_DIR keeps the store in that
 // directory and reuses it on later runs.
 func BenchmarkStore(b *testing.B) {
-	entities, rels := 100_000, 500_000
-	if testing.Short() {
-		entities, rels = 10_000, 50_000
-	}
-	cfg := synth.Config{Seed: 1, Entities: envInt(b, "DOSSIER_BENCH_ENTITIES", entities), Relationships: envInt(b, "DOSSIER_BENCH_RELATIONSHIPS", rels)}
+	cfg := graphtest.BenchConfig(b)
 	ctx, dir := b.Context(), os.Getenv("DOSSIER_BENCH_DIR")
 	if dir == "" {
 		dir = b.TempDir()
@@ -74,18 +69,6 @@ func BenchmarkStore(b *testing.B) {
 		fi.Size()>>20, mem.HeapInuse>>20, rss())
 
 	graphtest.RunBenchmarks(b, s, info)
-}
-
-func envInt(b *testing.B, name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		b.Fatalf("%s=%q: want a non-negative number", name, v)
-	}
-	return n
 }
 
 // rss reads the resident and peak memory of the process from /proc, where there is one.

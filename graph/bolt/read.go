@@ -148,7 +148,7 @@ func keepBest(best []scored, h scored, limit int) []scored {
 func (st *state) searchCandidates(words []string) [][]*searchEntry {
 	var best []string
 	bestCount := -1
-	for _, q := range compactIDs(words) {
+	for _, q := range graph.Dedupe(words) {
 		lo := sort.SearchStrings(st.wordList, q)
 		hi, count := lo, 0
 		for hi < len(st.wordList) && strings.HasPrefix(st.wordList[hi], q) {
@@ -449,7 +449,7 @@ func (st *state) countByType(types []graph.RelationType, withNegated bool) int {
 		types = graph.RelationTypes
 	}
 	n := 0
-	for _, t := range compactIDs(types) {
+	for _, t := range graph.Dedupe(types) {
 		n += st.relsByType[t]
 		if !withNegated {
 			n -= st.negatedByType[t]

@@ -48,8 +48,8 @@ func (t *tx) relationship(id string) (graph.Relationship, bool) {
 	return *r, true
 }
 
-func (t *tx) putEntity(e graph.Entity)             { e = normalizeEntity(e); t.entities[e.ID] = &e }
-func (t *tx) putArticle(a graph.Article)           { a = normalizeArticle(a); t.articles[a.ID] = &a }
+func (t *tx) putEntity(e graph.Entity)             { e = e.Canonical(); t.entities[e.ID] = &e }
+func (t *tx) putArticle(a graph.Article)           { a = a.Canonical(); t.articles[a.ID] = &a }
 func (t *tx) putRelationship(r graph.Relationship) { t.rels[r.ID] = &r }
 func (t *tx) deleteEntity(id string)               { t.entities[id] = nil }
 func (t *tx) deleteRelationship(id string)         { t.rels[id] = nil }
@@ -101,10 +101,9 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 			return r, graph.Errorf(graph.ENOTFOUND, "%s: evidence article %q does not exist", what, ev.Article)
 		}
 	}
-	r.Evidence = graph.MergeEvidence(nil, r.Evidence)
-	r.About = compactIDs(r.About)
+	r = r.Canonical()
 	r.SourceCount = graph.CountSources(r.Evidence, t.outletOf)
-	return normalizeRelationship(r), nil
+	return r, nil
 }
 
 // recountSources recomputes the source count of every committed relationship citing one
@@ -128,36 +127,6 @@ func (t *tx) recountSources(articles []string) {
 			}
 		}
 	}
-}
-
-// compactIDs drops repeated ids, keeping the first of each.
-func compactIDs[T comparable](ids []T) []T {
-	var out []T
-	for _, id := range ids {
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// Empty lists are stored as nil so that every read returns the same shape.
-func normalizeEntity(e graph.Entity) graph.Entity {
-	e.Aliases = nilIfEmpty(e.Aliases)
-	return e
-}
-
-func normalizeArticle(a graph.Article) graph.Article {
-	a.Authors = nilIfEmpty(a.Authors)
-	return a
-}
-
-func normalizeRelationship(r graph.Relationship) graph.Relationship {
-	r.About = nilIfEmpty(r.About)
-	if len(r.Evidence) == 0 {
-		r.Evidence = nil
-	}
-	return r
 }
 
 func nilIfEmpty(s []string) []string {

@@ -11,7 +11,7 @@ import (
 // CreateEntity implements graph.Writer.
 func (s *Store) CreateEntity(ctx context.Context, e graph.Entity) (graph.Entity, error) {
 	if e.ID == "" {
-		e.ID = slugID(e.Name)
+		e.ID = graph.Slug(e.Name)
 	}
 	if err := e.Validate(); err != nil {
 		return graph.Entity{}, err
@@ -26,16 +26,7 @@ func (s *Store) CreateEntity(ctx context.Context, e graph.Entity) (graph.Entity,
 	if err != nil {
 		return graph.Entity{}, err
 	}
-	return normalizeEntity(e), nil
-}
-
-// slugID derives an entity id from a name, cut to the maximum id length.
-func slugID(name string) string {
-	id := graph.Slug(name)
-	if len(id) > graph.MaxIDLen {
-		id = strings.TrimRight(id[:graph.MaxIDLen], "-")
-	}
-	return id
+	return e.Canonical(), nil
 }
 
 // UpdateEntity implements graph.Writer.
@@ -57,7 +48,7 @@ func (s *Store) UpdateEntity(ctx context.Context, id string, p graph.EntityPatch
 			return err
 		}
 		t.putEntity(updated)
-		updated = normalizeEntity(updated)
+		updated = updated.Canonical()
 		return nil
 	})
 	if err != nil {
@@ -151,14 +142,14 @@ func (s *Store) MergeEntities(ctx context.Context, survivor string, others []str
 				for i, a := range r.About {
 					about[i] = moveTo(a)
 				}
-				r.About = nilIfEmpty(compactIDs(about))
+				r.About = nilIfEmpty(graph.Dedupe(about))
 				t.putRelationship(r)
 			}
 			t.deleteEntity(id)
 		}
 		t.putEntity(surv)
 		t.recountSources(movedArticles)
-		merged = normalizeEntity(surv)
+		merged = surv.Canonical()
 		return nil
 	})
 	if err != nil {
@@ -182,7 +173,7 @@ func (s *Store) CreateArticle(ctx context.Context, a graph.Article) (graph.Artic
 	if err != nil {
 		return graph.Article{}, err
 	}
-	return normalizeArticle(a), nil
+	return a.Canonical(), nil
 }
 
 // CreateRelationship implements graph.Writer.

@@ -1,11 +1,37 @@
 package graphtest
 
 import (
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/graph/synth"
 )
+
+// BenchConfig is the synthetic graph every benchmark over a large store uses: 100k entities
+// and 500k relationships, a tenth under -short, unless DOSSIER_BENCH_ENTITIES or
+// DOSSIER_BENCH_RELATIONSHIPS say otherwise.
+func BenchConfig(tb testing.TB) synth.Config {
+	entities, rels := 100_000, 500_000
+	if testing.Short() {
+		entities, rels = 10_000, 50_000
+	}
+	return synth.Config{Seed: 1, Entities: benchEnv(tb, "DOSSIER_BENCH_ENTITIES", entities),
+		Relationships: benchEnv(tb, "DOSSIER_BENCH_RELATIONSHIPS", rels)}
+}
+
+func benchEnv(tb testing.TB, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		tb.Fatalf("%s=%q: want a non-negative number", name, v)
+	}
+	return n
+}
 
 // RunBenchmarks measures the reads the API serves most, on a store holding the synthetic
 // graph that g describes (see synth.Load). Every backend runs the same benchmarks.

@@ -112,7 +112,7 @@ RETURN total, items`
 // those. The total comes from Neo4j's count store, less the negated relationships (found
 // through an index), unless a date or source filter forces a scan.
 func globalPageQuery(q graph.RelationshipQuery) string {
-	types := compact(typeNames(q.Types))
+	types := graph.Dedupe(typeNames(q.Types))
 	if len(types) == 0 {
 		types = typeNames(graph.RelationTypes)
 	}

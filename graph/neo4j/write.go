@@ -14,12 +14,12 @@ import (
 // CreateEntity implements graph.Writer.
 func (s *Store) CreateEntity(ctx context.Context, e graph.Entity) (graph.Entity, error) {
 	if e.ID == "" {
-		e.ID = slugID(e.Name)
+		e.ID = graph.Slug(e.Name)
 	}
 	if err := e.Validate(); err != nil {
 		return graph.Entity{}, err
 	}
-	e = normalizeEntity(e)
+	e = e.Canonical()
 	return write(ctx, s, "create entity", func(tx neo4j.ManagedTransaction) (graph.Entity, error) {
 		existing, err := entityStates(ctx, tx, []string{e.ID})
 		if err != nil {
@@ -32,15 +32,6 @@ func (s *Store) CreateEntity(ctx context.Context, e graph.Entity) (graph.Entity,
 	})
 }
 
-// slugID derives an entity id from a name, cut to the maximum id length.
-func slugID(name string) string {
-	id := graph.Slug(name)
-	if len(id) > graph.MaxIDLen {
-		id = strings.TrimRight(id[:graph.MaxIDLen], "-")
-	}
-	return id
-}
-
 // UpdateEntity implements graph.Writer.
 func (s *Store) UpdateEntity(ctx context.Context, id string, p graph.EntityPatch) (graph.Entity, error) {
 	if err := graph.ValidateID("entity", id); err != nil {
@@ -51,7 +42,7 @@ func (s *Store) UpdateEntity(ctx context.Context, id string, p graph.EntityPatch
 		if err != nil {
 			return graph.Entity{}, err
 		}
-		updated := normalizeEntity(p.Apply(old.Entity))
+		updated := p.Apply(old.Entity).Canonical()
 		if err := updated.Validate(); err != nil {
 			return graph.Entity{}, err
 		}
@@ -126,7 +117,7 @@ func (s *Store) MergeEntities(ctx context.Context, survivor string, others []str
 		}
 		merged := surv.Entity
 		merged.Aliases = graph.MergeAliases(merged, gone...)
-		merged = normalizeEntity(merged)
+		merged = merged.Canonical()
 		if err := merged.Validate(); err != nil {
 			return graph.Entity{}, err
 		}
@@ -173,7 +164,7 @@ RETURN `+relMap("r")+` AS rel`, map[string]any{"others": others})
 			for i, a := range r.About {
 				about[i] = moveTo(a)
 			}
-			r.About = nilIfNone(compact(about))
+			r.About = nilIfNone(graph.Dedupe(about))
 			changed[r.ID] = r
 		}
 		if err := putRelationships(ctx, tx, mapValues(changed)); err != nil {
@@ -194,7 +185,7 @@ func (s *Store) CreateArticle(ctx context.Context, a graph.Article) (graph.Artic
 	if err := a.Validate(); err != nil {
 		return graph.Article{}, err
 	}
-	a = normalizeArticle(a)
+	a = a.Canonical()
 	return write(ctx, s, "create article", func(tx neo4j.ManagedTransaction) (graph.Article, error) {
 		if err := checkOutlets(ctx, tx, []graph.Article{a}); err != nil {
 			return graph.Article{}, err
@@ -324,7 +315,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 				res.EntitiesCreated++
 				states[e.ID] = entityState{Entity: e}
 			}
-			entities[e.ID] = normalizeEntity(e)
+			entities[e.ID] = e.Canonical()
 		}
 		if err := putEntities(ctx, tx, mapValues(entities)); err != nil {
 			return res, err
@@ -353,7 +344,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 				res.ArticlesCreated++
 			}
 			outlets[a.ID] = a.Outlet
-			articles[a.ID] = normalizeArticle(a)
+			articles[a.ID] = a.Canonical()
 		}
 		if err := putArticles(ctx, tx, mapValues(articles)); err != nil {
 			return res, err
@@ -574,12 +565,8 @@ func (rf refs) finish(r graph.Relationship) (graph.Relationship, error) {
 			return r, graph.Errorf(graph.ENOTFOUND, "%s: evidence article %q does not exist", what, ev.Article)
 		}
 	}
-	r.Evidence = graph.MergeEvidence(nil, r.Evidence)
-	r.About = nilIfNone(compact(r.About))
+	r = r.Canonical()
 	r.SourceCount = graph.CountSources(r.Evidence, func(a string) string { return rf.outlets[a] })
-	if len(r.Evidence) == 0 {
-		r.Evidence = nil
-	}
 	return r, nil
 }
 
@@ -686,33 +673,11 @@ SET r.sourceCount = sources`, map[string]any{"articles": articles})
 	return nil
 }
 
-// Empty lists are stored as nil so that every read returns the same shape.
-func normalizeEntity(e graph.Entity) graph.Entity {
-	e.Aliases = nilIfNone(e.Aliases)
-	return e
-}
-
-func normalizeArticle(a graph.Article) graph.Article {
-	a.Authors = nilIfNone(a.Authors)
-	return a
-}
-
 func nilIfNone(s []string) []string {
 	if len(s) == 0 {
 		return nil
 	}
 	return slices.Clone(s)
-}
-
-// compact drops repeated ids, keeping the first of each.
-func compact(ids []string) []string {
-	var out []string
-	for _, id := range ids {
-		if !slices.Contains(out, id) {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 func mapValues[T any](m map[string]T) []T {
