@@ -175,7 +175,7 @@ func writeCSVZip(ctx context.Context, w io.Writer, sel *selection) error {
 // WriteCSVDir writes the CSV export selected by q into dir as nodes.csv, edges.csv and
 // unattached.csv. Files are written under temporary names and renamed at the end, so a
 // failed export leaves no partial files.
-func WriteCSVDir(ctx context.Context, dir string, s graph.Store, q Query) error {
+func WriteCSVDir(ctx context.Context, dir string, s Source, q Query) error {
 	sel, err := selectGraph(ctx, s, q)
 	if err != nil {
 		return err

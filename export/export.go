@@ -23,6 +23,12 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 )
 
+// Source is what an export reads: the records, and neighbourhoods for a centred export.
+type Source interface {
+	graph.Reader
+	graph.Walker
+}
+
 // Format names an export format.
 type Format string
 
@@ -106,7 +112,7 @@ func (q Query) restricted() bool {
 // selection is what an export holds, read back from the store as each format needs it.
 // Whole-graph exports stream from the store's scans; only id sets are kept in memory.
 type selection struct {
-	store  graph.Store
+	store  Source
 	filter graph.RelationshipFilter
 	// sub holds the neighbourhood of a centred export; nil for whole-graph exports.
 	sub *graph.Subgraph
@@ -118,7 +124,7 @@ type selection struct {
 
 // selectGraph validates q and works out which entities, articles and relationships the
 // export holds.
-func selectGraph(ctx context.Context, s graph.Store, q Query) (*selection, error) {
+func selectGraph(ctx context.Context, s Source, q Query) (*selection, error) {
 	if err := q.RelationshipFilter.Validate(); err != nil {
 		return nil, err
 	}
@@ -300,7 +306,7 @@ const chunkSize = 1000
 // and the outlets' names; with ends, also the entities at either end. Outlet names are
 // cached for the whole export (outlets are few); the rest is read a chunk at a time.
 type sources struct {
-	store      graph.Store
+	store      Source
 	withEnds   bool
 	outletName map[string]string // outlet id → name, for every outlet met so far
 	outletOf   map[string]string // article id → outlet id, for the current chunk
@@ -308,7 +314,7 @@ type sources struct {
 	ends       map[string]graph.Entity
 }
 
-func newSources(s graph.Store, withEnds bool) *sources {
+func newSources(s Source, withEnds bool) *sources {
 	return &sources{store: s, withEnds: withEnds, outletName: map[string]string{}}
 }
 
@@ -418,7 +424,7 @@ func (src *sources) outlets(r graph.Relationship) (ids, names []string) {
 
 // Write streams the export of s selected by q to w in format f. Errors from bad queries
 // are EINVALID or ENOTFOUND, returned before anything is written.
-func Write(ctx context.Context, w io.Writer, s graph.Store, f Format, q Query) error {
+func Write(ctx context.Context, w io.Writer, s Source, f Format, q Query) error {
 	if _, err := ParseFormat(string(f)); err != nil {
 		return err
 	}

@@ -19,6 +19,14 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 )
 
+// Target is what an import writes to: Apply, and the look-ups that check the references
+// an import makes into the store.
+type Target interface {
+	graph.Applier
+	EntitiesByID(ctx context.Context, ids []string) (map[string]graph.Entity, error)
+	ArticlesByID(ctx context.Context, ids []string) (map[string]graph.Article, error)
+}
+
 // MaxImportBytes bounds what Import reads, so that a hostile upload cannot exhaust memory:
 // an import is applied as one atomic batch and so is held whole.
 const MaxImportBytes = 512 << 20
@@ -27,7 +35,7 @@ const MaxImportBytes = 512 << 20
 // like the seed loader does (known kinds and types, valid fields, every id it names present
 // in the import or the store) and applies it to s atomically. Errors name the record at
 // fault and are EINVALID.
-func Import(ctx context.Context, s graph.Store, f Format, r io.Reader) (graph.BatchResult, error) {
+func Import(ctx context.Context, s Target, f Format, r io.Reader) (graph.BatchResult, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return graph.BatchResult{}, fmt.Errorf("import %s: read: %w", f, err)
@@ -52,7 +60,7 @@ func Import(ctx context.Context, s graph.Store, f Format, r io.Reader) (graph.Ba
 
 // ImportCSVDir reads nodes.csv, edges.csv and, if present, unattached.csv from dir, as
 // WriteCSVDir writes them, and applies them like Import.
-func ImportCSVDir(ctx context.Context, s graph.Store, dir string) (graph.BatchResult, error) {
+func ImportCSVDir(ctx context.Context, s Target, dir string) (graph.BatchResult, error) {
 	files := map[string][]byte{}
 	for _, name := range []string{nodesFile, edgesFile, unattachedFile} {
 		data, err := os.ReadFile(filepath.Join(dir, name))
@@ -98,7 +106,7 @@ func badInput(at string, err error) error {
 }
 
 // apply validates b against itself and s, then applies it.
-func (b *batch) apply(ctx context.Context, s graph.Store) (graph.BatchResult, error) {
+func (b *batch) apply(ctx context.Context, s Target) (graph.BatchResult, error) {
 	if err := b.validate(ctx, s); err != nil {
 		return graph.BatchResult{}, err
 	}
@@ -109,12 +117,16 @@ func (b *batch) apply(ctx context.Context, s graph.Store) (graph.BatchResult, er
 	return res, nil
 }
 
-func (b *batch) validate(ctx context.Context, s graph.Store) error {
+func (b *batch) validate(ctx context.Context, s Target) error {
+	if err := b.Batch.Validate(); err != nil {
+		if ie, ok := errors.AsType[*graph.ItemError](err); ok {
+			at := map[graph.Record][]string{graph.EntityRecord: b.entityAt, graph.ArticleRecord: b.articleAt, graph.RelationshipRecord: b.relationshipAt}
+			return badInput(at[ie.Record][ie.Index], ie.Err)
+		}
+		return err
+	}
 	kinds := map[string]graph.Kind{}
 	for i, e := range b.Entities {
-		if err := e.Validate(); err != nil {
-			return badInput(b.entityAt[i], err)
-		}
 		if _, dup := kinds[e.ID]; dup {
 			return graph.Errorf(graph.EINVALID, "%s: entity %s appears twice", b.entityAt[i], e.ID)
 		}
@@ -123,9 +135,6 @@ func (b *batch) validate(ctx context.Context, s graph.Store) error {
 	articles := map[string]bool{}
 	var outside []string // ids the batch names but does not hold
 	for i, a := range b.Articles {
-		if err := a.Validate(); err != nil {
-			return badInput(b.articleAt[i], err)
-		}
 		if articles[a.ID] {
 			return graph.Errorf(graph.EINVALID, "%s: article %s appears twice", b.articleAt[i], a.ID)
 		}
@@ -137,9 +146,6 @@ func (b *batch) validate(ctx context.Context, s graph.Store) error {
 	seen := map[string]bool{}
 	var outsideArticles []string
 	for i, r := range b.Relationships {
-		if err := r.Validate(); err != nil {
-			return badInput(b.relationshipAt[i], err)
-		}
 		if seen[r.ID] {
 			return graph.Errorf(graph.EINVALID, "%s: relationship %s appears twice", b.relationshipAt[i], r.ID)
 		}

@@ -12,12 +12,12 @@ import (
 func (f RelationshipFilter) Validate() error {
 	for _, t := range f.Types {
 		if !t.Valid() {
-			return Errorf(EINVALID, "unknown relation type %q", clip(string(t)))
+			return Errorf(EINVALID, "unknown relation type %q", Clip(string(t)))
 		}
 	}
 	for _, d := range []PartialDate{f.Since, f.Until} {
 		if !d.Valid() {
-			return Errorf(EINVALID, "invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", clip(string(d)))
+			return Errorf(EINVALID, "invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", Clip(string(d)))
 		}
 	}
 	if f.MinSources < 0 {
@@ -43,7 +43,7 @@ func (q *RelationshipQuery) Normalize() error {
 		q.Direction = Both
 	case Out, In, Both:
 	default:
-		return Errorf(EINVALID, "unknown direction %q", clip(string(q.Direction)))
+		return Errorf(EINVALID, "unknown direction %q", Clip(string(q.Direction)))
 	}
 	p, err := NormalizePage(q.Page)
 	q.Page = p
@@ -135,7 +135,7 @@ func (q *SearchQuery) Normalize() error {
 	}
 	for _, k := range q.Kinds {
 		if !k.Valid() {
-			return Errorf(EINVALID, "unknown entity kind %q", clip(string(k)))
+			return Errorf(EINVALID, "unknown entity kind %q", Clip(string(k)))
 		}
 	}
 	if q.Limit == 0 {

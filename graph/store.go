@@ -1,6 +1,9 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // Limits shared by every store, so that both backends answer alike.
 const (
@@ -175,54 +178,59 @@ type EntityPatch struct {
 	Role        *string
 }
 
-// Batch is a set of upserts applied atomically by Store.Apply: all of it or nothing.
-// Entities and articles are created or replaced by id. A relationship is created, or, when
-// its id exists, its fields are replaced and its evidence is merged by article (a new
-// excerpt for the same article wins), so applying the same batch twice changes nothing.
-// References may point into the batch or into the store.
-type Batch struct {
-	Entities      []Entity
-	Articles      []Article
-	Relationships []Relationship
-}
-
-// BatchResult counts what Apply did.
-type BatchResult struct {
-	EntitiesCreated, EntitiesUpdated           int
-	ArticlesCreated, ArticlesUpdated           int
-	RelationshipsCreated, RelationshipsUpdated int
-}
-
 // EntityReader reads entities.
 type EntityReader interface {
 	// Entity returns the entity with the id, or an ENOTFOUND error.
 	Entity(ctx context.Context, id string) (Entity, error)
-	// EntitiesByID returns the entities among ids that exist, keyed by id.
+	// EntitiesByID returns the entities among ids that exist, keyed by id; missing ids are
+	// left out, not an error.
 	EntitiesByID(ctx context.Context, ids []string) (map[string]Entity, error)
+	// ListEntities pages through the entities of q.Kind ("" = all) in id order. An unknown
+	// kind or a bad page is EINVALID.
 	ListEntities(ctx context.Context, q EntityQuery) (EntityPage, error)
-	// SearchEntities ranks entities by MatchScore, best first; ties by name then id.
-	SearchEntities(ctx context.Context, q SearchQuery) ([]Entity, error)
 	// ScanEntities calls fn for every entity in id order until fn returns an error. Scans
 	// stream: a store may read in chunks, so a scan that runs while others write sees every
 	// item whole but may see writes made after it began.
 	ScanEntities(ctx context.Context, fn func(Entity) error) error
 }
 
+// Searcher finds entities by name.
+type Searcher interface {
+	// SearchEntities ranks entities whose name or aliases match q.Text by MatchScore, best
+	// first; ties by name then id. q is checked with q.Normalize.
+	SearchEntities(ctx context.Context, q SearchQuery) ([]Entity, error)
+}
+
 // ArticleReader reads articles.
 type ArticleReader interface {
+	// Article returns the article with the id, or an ENOTFOUND error.
 	Article(ctx context.Context, id string) (Article, error)
+	// ArticlesByID returns the articles among ids that exist, keyed by id.
 	ArticlesByID(ctx context.Context, ids []string) (map[string]Article, error)
+	// ListArticles pages through the articles matching q in id order. An outlet or entity
+	// that names nothing gives an empty page, not an error.
 	ListArticles(ctx context.Context, q ArticleQuery) (ArticlePage, error)
+	// ScanArticles calls fn for every article in id order, streaming like ScanEntities.
 	ScanArticles(ctx context.Context, fn func(Article) error) error
 }
 
-// RelationshipReader reads relationships and walks the graph they form. Walks treat
-// relationships as undirected, skip those without a To, and never follow About.
+// RelationshipReader reads relationships.
 type RelationshipReader interface {
+	// Relationship returns the relationship with the id, or an ENOTFOUND error.
 	Relationship(ctx context.Context, id string) (Relationship, error)
+	// ListRelationships pages through the relationships matching q (see RelationshipFilter
+	// and RelationshipQuery) in id order; q is checked with q.Normalize. An entity that
+	// names nothing gives an empty page.
 	ListRelationships(ctx context.Context, q RelationshipQuery) (RelationshipPage, error)
-	// ScanRelationships calls fn for every matching relationship in id order.
+	// ScanRelationships calls fn for every relationship matching q in id order, q.Page
+	// ignored, streaming like ScanEntities.
 	ScanRelationships(ctx context.Context, q RelationshipQuery, fn func(Relationship) error) error
+}
+
+// Walker walks the graph that relationships form. Each method checks its query with the
+// query's Normalize and answers ENOTFOUND when an entity it starts from does not exist, so
+// callers need not look the entities up first.
+type Walker interface {
 	// Neighborhood returns the entities within Depth hops of Center over matching
 	// relationships (the nearest first, ties by id, at most Limit of them) and every
 	// matching relationship between two of them, ordered by id. Nodes are ordered by
@@ -230,48 +238,90 @@ type RelationshipReader interface {
 	Neighborhood(ctx context.Context, q NeighborhoodQuery) (Subgraph, error)
 	// Paths returns every shortest path of at most MaxDepth hops over matching
 	// relationships, ordered by the ids of their edges, at most MaxPaths of them. From equal
-	// to To gives one path of that entity alone. A loop (From = To, which a merge can leave)
-	// belongs to a neighbourhood's edges but is never a step of a walk or path.
+	// to To gives one path of that entity alone.
 	Paths(ctx context.Context, q PathQuery) ([]Path, error)
 	// Timeline returns matching dated relationships ordered by start date, then id.
 	Timeline(ctx context.Context, q TimelineQuery) ([]Relationship, error)
+}
+
+// Counter counts what a store holds.
+type Counter interface {
 	Stats(ctx context.Context) (Stats, error)
 }
 
-// Writer changes the graph. Every method validates its input and either applies all of its
-// change or none of it. Errors carry codes (see ErrorCode): BAD_INPUT for malformed input or
-// an outlet that is not an OUTLET, NOT_FOUND for a well-formed id that names nothing,
-// CONFLICT for a taken id, deleting an outlet that published articles, or changing its kind.
-type Writer interface {
-	// CreateEntity adds e; ECONFLICT if the id is taken. An empty id is derived from the name.
-	CreateEntity(ctx context.Context, e Entity) (Entity, error)
-	UpdateEntity(ctx context.Context, id string, p EntityPatch) (Entity, error)
-	// DeleteEntity removes the entity and every relationship it is From or To of, and drops
-	// it from other relationships' About. An outlet that published articles cannot be deleted
-	// (ECONFLICT).
-	DeleteEntity(ctx context.Context, id string) error
-	// MergeEntities folds the others into the survivor: their names and aliases become the
-	// survivor's aliases, and every reference to them (From, To, About, Outlet) moves to it.
-	MergeEntities(ctx context.Context, survivor string, others []string) (Entity, error)
-	// CreateArticle adds a; its outlet must exist and be an OUTLET.
-	CreateArticle(ctx context.Context, a Article) (Article, error)
-	// CreateRelationship adds r; its ends and evidence articles must exist. An empty id is
-	// generated.
-	CreateRelationship(ctx context.Context, r Relationship) (Relationship, error)
-	// AddEvidence adds ev to the relationship, replacing the excerpt of an existing
-	// evidence from the same article.
-	AddEvidence(ctx context.Context, relationship string, ev Evidence) (Relationship, error)
-	DeleteRelationship(ctx context.Context, id string) error
-	// Apply applies b atomically; see Batch.
-	Apply(ctx context.Context, b Batch) (BatchResult, error)
-}
-
-// Store is a Dossier graph. Implementations are safe for concurrent use, and every read
-// sees a consistent state.
-type Store interface {
+// Reader reads records: what an export or the source of a copy needs.
+type Reader interface {
 	EntityReader
 	ArticleReader
 	RelationshipReader
-	Writer
-	Close() error
+}
+
+// Querier is every read the API serves: a read-only deployment needs no more.
+type Querier interface {
+	Reader
+	Searcher
+	Walker
+	Counter
+}
+
+// Applier is the one write a backend implements.
+type Applier interface {
+	// Apply applies b in one transaction of the backend: all of it or, on any error,
+	// nothing. The backend must:
+	//   - validate every item with its Validate method (or Batch.Validate) and refuse the
+	//     batch with that EINVALID error;
+	//   - check b.Require against the state before the batch, with Precondition.Check;
+	//   - apply the puts, merges and deletions in the order Batch documents, with the
+	//     reference rules documented there (ENOTFOUND for a reference to nothing, EINVALID
+	//     for an outlet that is not an OUTLET, ECONFLICT for what would leave an outlet's
+	//     articles without an outlet);
+	//   - keep SourceCount (distinct outlets of the evidence articles) right for every
+	//     relationship the batch touches, including those whose articles changed outlet;
+	//   - with b.Return, fill the result's Stored.
+	// b.Change describes the write (who, which operation); a backend that keeps a change log
+	// persists it here, in the same transaction: Apply is the only place every write passes.
+	Apply(ctx context.Context, b Batch) (BatchResult, error)
+}
+
+// Store is what a Dossier graph backend implements: 18 methods, the readers above (16),
+// Apply, and Close. Every single change (create, update, merge, delete, add evidence) is
+// written once, in Writer, on top of Apply; a backend writes none of them. Optional
+// capabilities (Pinger) are found by type assertion, and a backend that lacks one gets a
+// default. graph/graphtest is the conformance suite every backend runs.
+//
+// Rules that hold for every method:
+//   - Implementations are safe for concurrent use, and every read sees a consistent state:
+//     whole writes, never half of one.
+//   - Every call gives up with an error on a canceled context, writing nothing.
+//   - Input is validated once, by the method that receives it: malformed ids, kinds, types,
+//     dates, page sizes, depths and limits are BAD_INPUT (EINVALID). The queries' Normalize
+//     methods (graph/query.go), NormalizePage and Batch.Validate do it, so backends call
+//     them rather than check by hand, and callers do not check ahead of a store.
+//   - A well-formed id that names nothing is NOT_FOUND (ENOTFOUND) where a method reads
+//     one record or starts from one entity; a hostile string where an id goes may give
+//     either BAD_INPUT or NOT_FOUND. Error messages quote input through Clip.
+//   - Records come back as Canonical makes them (no repeated About entries, evidence merged
+//     by article); lists are returned with nil and empty alike.
+//   - Walks (Neighborhood, Paths) treat relationships as undirected, skip those without a
+//     To, and never follow About. A loop (From = To, which a merge can leave) is an edge of
+//     a neighbourhood but never a step of a walk or path.
+type Store interface {
+	Querier
+	Applier
+	io.Closer
+}
+
+// Pinger is an optional capability of a Store: a cheap check that the backend answers,
+// for health checks. Stores without it are checked with a one-item read.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Ping checks that s answers: with its Ping when it has one, else with a one-item read.
+func Ping(ctx context.Context, s EntityReader) error {
+	if p, ok := s.(Pinger); ok {
+		return p.Ping(ctx)
+	}
+	_, err := s.ListEntities(ctx, EntityQuery{Page: Page{First: 1}})
+	return err
 }

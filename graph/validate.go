@@ -22,7 +22,7 @@ func ValidateID(what, id string) error {
 		return Errorf(EINVALID, "%s id is empty", what)
 	}
 	if len(id) > MaxIDLen || !wellFormedID(id) {
-		return Errorf(EINVALID, "%s id %q is invalid: use at most %d of a-z, 0-9, '.', '_', '-'", what, clip(id), MaxIDLen)
+		return Errorf(EINVALID, "%s id %q is invalid: use at most %d of a-z, 0-9, '.', '_', '-'", what, Clip(id), MaxIDLen)
 	}
 	return nil
 }
@@ -77,7 +77,7 @@ func (e Entity) Validate() error {
 	}
 	what := "entity " + e.ID
 	if !e.Kind.Valid() {
-		return Errorf(EINVALID, "%s: unknown kind %q", what, clip(string(e.Kind)))
+		return Errorf(EINVALID, "%s: unknown kind %q", what, Clip(string(e.Kind)))
 	}
 	if strings.TrimSpace(e.Name) == "" {
 		return Errorf(EINVALID, "%s: name is empty", what)
@@ -112,7 +112,7 @@ func (a Article) Validate() error {
 		return err
 	}
 	if !a.Published.Valid() {
-		return Errorf(EINVALID, "%s: invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", what, clip(string(a.Published)))
+		return Errorf(EINVALID, "%s: invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", what, Clip(string(a.Published)))
 	}
 	return validList(what, "authors", a.Authors, MaxNameLen)
 }
@@ -124,7 +124,7 @@ func (r Relationship) Validate() error {
 	}
 	what := "relationship " + r.ID
 	if !r.Type.Valid() {
-		return Errorf(EINVALID, "%s: unknown type %q", what, clip(string(r.Type)))
+		return Errorf(EINVALID, "%s: unknown type %q", what, Clip(string(r.Type)))
 	}
 	if err := ValidateID(what+": from", r.From); err != nil {
 		return err
@@ -143,7 +143,7 @@ func (r Relationship) Validate() error {
 		}
 	}
 	if !r.Date.Valid() {
-		return Errorf(EINVALID, "%s: invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", what, clip(string(r.Date)))
+		return Errorf(EINVALID, "%s: invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", what, Clip(string(r.Date)))
 	}
 	for field, v := range map[string]string{"dateText": r.DateText, "summary": r.Summary, "quantity": r.Quantity} {
 		if err := validText(what, field, v, MaxTextLen); err != nil {
@@ -256,17 +256,22 @@ func NormalizePage(p Page) (Page, error) {
 	return p, nil
 }
 
-// clip shortens hostile or huge values before they go into error messages.
-func clip(s string) string {
-	if len(s) <= 64 {
+// Clip shortens a hostile or huge value before it is quoted in an error message: at most
+// 64 characters, with "…" when it was cut. Every layer uses it, so the same bad input gets
+// the same message wherever it is refused.
+func Clip(s string) string {
+	const limit = 64
+	if utf8.RuneCountInString(s) <= limit {
 		return s
 	}
-	for i := 64; i > 0; i-- {
-		if utf8.RuneStart(s[i]) {
+	n := 0
+	for i := range s {
+		if n == limit {
 			return s[:i] + "…"
 		}
+		n++
 	}
-	return ""
+	return s
 }
 
 // Canonical returns e as stores keep it: an empty alias list is nil, so that every store

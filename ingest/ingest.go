@@ -40,14 +40,22 @@ type Summary struct {
 	Batch                                           graph.Batch
 }
 
+// Store is what ingestion needs of a store: it reads what the store knows of the article's
+// actors and relations, and applies what is new.
+type Store interface {
+	graph.Reader
+	graph.Searcher
+	graph.Applier
+}
+
 // Ingester extracts from articles and writes the result to a store.
 type Ingester struct {
 	x     *extract.Extractor
-	store graph.Store
+	store Store
 }
 
 // New returns an Ingester writing to s.
-func New(x *extract.Extractor, s graph.Store) *Ingester {
+func New(x *extract.Extractor, s Store) *Ingester {
 	return &Ingester{x: x, store: s}
 }
 

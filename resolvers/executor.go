@@ -73,8 +73,9 @@ type Executor struct {
 	cache    *documentCache // nil when disabled
 }
 
-// New builds the executable schema from schema.graphql over store.
-func New(store graph.Store, opts Options) (*Executor, error) {
+// New builds the executable schema from schema.graphql over store. Mutations need a store
+// that is also a graph.Applier; over any other they answer MUTATION_NOT_ALLOWED.
+func New(store graph.Querier, opts Options) (*Executor, error) {
 	if store == nil {
 		return nil, fmt.Errorf("resolvers: no store")
 	}
@@ -91,6 +92,9 @@ func New(store graph.Store, opts Options) (*Executor, error) {
 		opts.CacheSize = DefaultCacheSize
 	}
 	r := &resolver{store: store, ingester: opts.Ingester, log: opts.Logger}
+	if w, ok := store.(graph.WriterStore); ok {
+		r.writer = graph.NewWriter(w)
+	}
 	fields := r.fieldResolvers()
 	maps.Copy(fields, r.ingestResolvers())
 	schema, err := buildSchema(dossier.Schema, map[string]*graphql.Scalar{"PartialDate": newPartialDate()}, fields)
@@ -211,7 +215,7 @@ func operationMissing(name string) string {
 	if name == "" {
 		return "the document holds several operations: give operationName"
 	}
-	return fmt.Sprintf("the document has no operation named %q", clip(name))
+	return fmt.Sprintf("the document has no operation named %q", graph.Clip(name))
 }
 
 // documentCache is a bounded LRU of validated documents by query text. A cached document

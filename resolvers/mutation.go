@@ -8,36 +8,36 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 )
 
-// mutationResolvers write through the store, whose Writer validates every input and applies
-// all of a change or none of it. Each successful write empties the request's loaders, since
+// mutationResolvers write through graph.Writer, which validates every input and applies all
+// of a change or none of it. Each successful write empties the request's loaders, since
 // later mutations of the same request may read what it changed.
 func (r *resolver) mutationResolvers() map[string]graphql.FieldResolveFn {
 	return map[string]graphql.FieldResolveFn{
 		"createEntity": r.write(func(p graphql.ResolveParams) (any, error) {
-			return r.store.CreateEntity(p.Context, entityInput(argInput(p, "input")))
+			return r.writer.CreateEntity(p.Context, entityInput(argInput(p, "input")))
 		}),
 		"updateEntity": r.write(func(p graphql.ResolveParams) (any, error) {
-			return r.store.UpdateEntity(p.Context, argString(p.Args, "id"), entityPatch(argInput(p, "input")))
+			return r.writer.UpdateEntity(p.Context, argString(p.Args, "id"), entityPatch(argInput(p, "input")))
 		}),
 		"mergeEntities": r.write(func(p graphql.ResolveParams) (any, error) {
-			return r.store.MergeEntities(p.Context, argString(p.Args, "survivor"), argStrings(p.Args, "others"))
+			return r.writer.MergeEntities(p.Context, argString(p.Args, "survivor"), argStrings(p.Args, "others"))
 		}),
 		"deleteEntity": r.write(func(p graphql.ResolveParams) (any, error) {
 			id := argString(p.Args, "id")
-			return id, r.store.DeleteEntity(p.Context, id)
+			return id, r.writer.DeleteEntity(p.Context, id)
 		}),
 		"createArticle": r.write(func(p graphql.ResolveParams) (any, error) {
-			return r.store.CreateArticle(p.Context, articleInput(argInput(p, "input")))
+			return r.writer.CreateArticle(p.Context, articleInput(argInput(p, "input")))
 		}),
 		"createRelationship": r.write(func(p graphql.ResolveParams) (any, error) {
-			return r.store.CreateRelationship(p.Context, relationshipInput(argInput(p, "input")))
+			return r.writer.CreateRelationship(p.Context, relationshipInput(argInput(p, "input")))
 		}),
 		"addEvidence": r.write(func(p graphql.ResolveParams) (any, error) {
-			return r.store.AddEvidence(p.Context, argString(p.Args, "relationship"), evidenceInput(argInput(p, "evidence")))
+			return r.writer.AddEvidence(p.Context, argString(p.Args, "relationship"), evidenceInput(argInput(p, "evidence")))
 		}),
 		"deleteRelationship": r.write(func(p graphql.ResolveParams) (any, error) {
 			id := argString(p.Args, "id")
-			return id, r.store.DeleteRelationship(p.Context, id)
+			return id, r.writer.DeleteRelationship(p.Context, id)
 		}),
 		"ingestArticle": r.write(r.ingestArticle),
 	}
@@ -46,6 +46,9 @@ func (r *resolver) mutationResolvers() map[string]graphql.FieldResolveFn {
 // write wraps a mutation: errors become public errors, success empties the loaders.
 func (r *resolver) write(do func(p graphql.ResolveParams) (any, error)) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) {
+		if r.writer == nil {
+			return nil, &Error{Code: CodeMutationNotAllowed, Message: "this server's store is read-only"}
+		}
 		v, err := do(p)
 		if err != nil {
 			return nil, r.fail(p.Context, fmt.Errorf("%s: %w", p.Info.FieldName, err))

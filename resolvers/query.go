@@ -56,9 +56,6 @@ func (r *resolver) entities(p graphql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
-	if page, err = graph.NormalizePage(page); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
 	res, err := r.store.ListEntities(p.Context, graph.EntityQuery{Kind: graph.Kind(argString(p.Args, "kind")), Page: page})
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list entities: %w", err))
@@ -68,9 +65,6 @@ func (r *resolver) entities(p graphql.ResolveParams) (any, error) {
 
 func (r *resolver) search(p graphql.ResolveParams) (any, error) {
 	q := graph.SearchQuery{Text: argString(p.Args, "text"), Kinds: argKinds(p.Args, "kinds"), Limit: argInt(p.Args, "first")}
-	if err := q.Normalize(); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
 	found, err := r.store.SearchEntities(p.Context, q)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("search %q: %w", q.Text, err))
@@ -100,15 +94,16 @@ func (r *resolver) relationships(p graphql.ResolveParams) (any, error) {
 		To:                 argString(p.Args, "to"),
 		Page:               page,
 	}
-	if err := q.Normalize(); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
-	if err := r.requireEntities(p.Context, map[string]string{"from": q.From, "to": q.To}); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
 	res, err := r.store.ListRelationships(p.Context, q)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list relationships: %w", err))
+	}
+	// A list answers an end that names nothing with no items; the API says NOT_FOUND, which
+	// only an empty page needs looking up.
+	if len(res.Relationships) == 0 {
+		if err := r.requireEntities(p.Context, map[string]string{"from": q.From, "to": q.To}); err != nil {
+			return nil, r.fail(p.Context, err)
+		}
 	}
 	return newConnection(res.Relationships, relID, res.PageInfo), nil
 }
@@ -119,12 +114,6 @@ func (r *resolver) neighborhood(p graphql.ResolveParams) (any, error) {
 		Depth:              argInt(p.Args, "depth"),
 		Limit:              argInt(p.Args, "limit"),
 		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated")},
-	}
-	if err := q.Normalize(); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
-	if err := r.requireEntities(p.Context, map[string]string{"id": q.Center}); err != nil {
-		return nil, r.fail(p.Context, err)
 	}
 	g, err := r.store.Neighborhood(p.Context, q)
 	if err != nil {
@@ -140,12 +129,6 @@ func (r *resolver) paths(p graphql.ResolveParams) (any, error) {
 		MaxDepth:           argInt(p.Args, "maxDepth"),
 		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args)},
 	}
-	if err := q.Normalize(); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
-	if err := r.requireEntities(p.Context, map[string]string{"from": q.From, "to": q.To}); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
 	paths, err := r.store.Paths(p.Context, q)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("paths from %s to %s: %w", q.From, q.To, err))
@@ -155,12 +138,6 @@ func (r *resolver) paths(p graphql.ResolveParams) (any, error) {
 
 func (r *resolver) timeline(p graphql.ResolveParams) (any, error) {
 	q := graph.TimelineQuery{Entity: argString(p.Args, "entity"), RelationshipFilter: filter(p.Args)}
-	if err := q.Normalize(); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
-	if err := r.requireEntities(p.Context, map[string]string{"entity": q.Entity}); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
 	rels, err := r.store.Timeline(p.Context, q)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("timeline: %w", err))
@@ -173,21 +150,15 @@ func (r *resolver) articles(p graphql.ResolveParams) (any, error) {
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
-	if page, err = graph.NormalizePage(page); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
 	outlet := argString(p.Args, "outlet")
-	if outlet != "" {
-		if err := graph.ValidateID("outlet", outlet); err != nil {
-			return nil, r.fail(p.Context, err)
-		}
-		if err := r.requireEntities(p.Context, map[string]string{"outlet": outlet}); err != nil {
-			return nil, r.fail(p.Context, err)
-		}
-	}
 	res, err := r.store.ListArticles(p.Context, graph.ArticleQuery{Outlet: outlet, Page: page})
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list articles: %w", err))
+	}
+	if len(res.Articles) == 0 { // as for relationships: NOT_FOUND for an outlet that names nothing
+		if err := r.requireEntities(p.Context, map[string]string{"outlet": outlet}); err != nil {
+			return nil, r.fail(p.Context, err)
+		}
 	}
 	return newConnection(res.Articles, articleID, res.PageInfo), nil
 }

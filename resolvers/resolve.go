@@ -15,7 +15,8 @@ import (
 
 // resolver holds what every field resolver needs; per-request state lives in the context.
 type resolver struct {
-	store    graph.Store
+	store    graph.Querier
+	writer   *graph.Writer    // nil when the store cannot be written
 	ingester *ingest.Ingester // nil: ingestArticle answers that ingestion is off
 	log      *slog.Logger
 }
@@ -375,9 +376,6 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 		Direction:          graph.Direction(argString(p.Args, "direction")),
 		Page:               page,
 	}
-	if err := q.Normalize(); err != nil {
-		return nil, r.fail(p.Context, err)
-	}
 	res, err := r.store.ListRelationships(p.Context, q)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list relationships of %s: %w", e.ID, err))
@@ -388,9 +386,6 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any, error) {
 	page, err := argPage(p.Args)
 	if err != nil {
-		return nil, r.fail(p.Context, err)
-	}
-	if page, err = graph.NormalizePage(page); err != nil {
 		return nil, r.fail(p.Context, err)
 	}
 	res, err := r.store.ListArticles(p.Context, graph.ArticleQuery{Entity: e.ID, Page: page})

@@ -66,17 +66,7 @@ func decodeCursor(c string) (string, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(c)
 	id, ok := strings.CutPrefix(string(raw), cursorPrefix)
 	if err != nil || !ok || graph.ValidateID("cursor", id) != nil {
-		return "", graph.Errorf(graph.EINVALID, "malformed cursor %q: pass the endCursor of a previous page", clip(c))
+		return "", graph.Errorf(graph.EINVALID, "malformed cursor %q: pass the endCursor of a previous page", graph.Clip(c))
 	}
 	return id, nil
-}
-
-// clip shortens values echoed in error messages.
-func clip(s string) string {
-	const limit = 64
-	r := []rune(s)
-	if len(r) <= limit {
-		return s
-	}
-	return string(r[:limit]) + "…"
 }

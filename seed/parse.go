@@ -270,21 +270,13 @@ func describe(n *yaml.Node) string {
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
 		case "!!str":
-			return strconv.Quote(clip(n.Value))
+			return strconv.Quote(graph.Clip(n.Value))
 		case "!!null":
 			return "nothing"
 		}
-		return fmt.Sprintf("%s %s (quote it to make it a string)", strings.TrimPrefix(n.ShortTag(), "!!"), clip(n.Value))
+		return fmt.Sprintf("%s %s (quote it to make it a string)", strings.TrimPrefix(n.ShortTag(), "!!"), graph.Clip(n.Value))
 	}
 	return "an unexpected node"
-}
-
-// clip keeps huge or hostile values out of messages.
-func clip(s string) string {
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:60]) + "…"
-	}
-	return s
 }
 
 // items walks a list of mappings.
@@ -396,7 +388,7 @@ func header(n *yaml.Node, kind string, index int) (id, what string) {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k, v := n.Content[i], n.Content[i+1]; k.Value == "id" && v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" && v.Value != "" {
-			return v.Value, fmt.Sprintf("%s %q", kind, clip(v.Value))
+			return v.Value, fmt.Sprintf("%s %q", kind, graph.Clip(v.Value))
 		}
 	}
 	return "", what
@@ -443,7 +435,7 @@ func (p *parser) entity(n *yaml.Node, index int) graph.Entity {
 		if kind == "" {
 			p.addf(n.Line, "%s: kind is required (one of %s)", what, joinKinds())
 		} else if !e.Kind.Valid() {
-			p.addf(lineOf(n, "kind"), "%s: unknown kind %q (want one of %s)", what, clip(kind), joinKinds())
+			p.addf(lineOf(n, "kind"), "%s: unknown kind %q (want one of %s)", what, graph.Clip(kind), joinKinds())
 		}
 		if strings.TrimSpace(e.Name) == "" {
 			p.addf(n.Line, "%s: name is required", what)
@@ -542,7 +534,7 @@ func (p *parser) relationship(n *yaml.Node, index int) graph.Relationship {
 		case typ == "":
 			p.addf(n.Line, "%s: type is required (one of %s)", what, joinTypes())
 		case !r.Type.Valid():
-			p.addf(lineOf(n, "type"), "%s: unknown type %q (want one of %s)", what, clip(typ), joinTypes())
+			p.addf(lineOf(n, "type"), "%s: unknown type %q (want one of %s)", what, graph.Clip(typ), joinTypes())
 		}
 		if r.From == "" {
 			p.addf(n.Line, "%s: from is required", what)

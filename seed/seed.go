@@ -26,7 +26,7 @@ func Default() []byte { return bytes.Clone(embedded) }
 // Load parses data (named name in errors) and applies it to s as one atomic batch. Loading
 // the same data again creates nothing: entities and articles are replaced by id, and
 // relationships are updated in place with their evidence merged by article.
-func Load(ctx context.Context, s graph.Store, name string, data []byte) (graph.BatchResult, error) {
+func Load(ctx context.Context, s graph.Applier, name string, data []byte) (graph.BatchResult, error) {
 	batch, err := Parse(name, data)
 	if err != nil {
 		return graph.BatchResult{}, err

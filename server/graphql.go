@@ -22,13 +22,11 @@ import (
 )
 
 // Error codes of the errors the HTTP layer answers itself; the executor's own codes
-// (graph's, UNAUTHENTICATED, MUTATION_NOT_ALLOWED, ...) pass through unchanged.
+// (graph's and resolvers') pass through unchanged.
 const (
 	codeBadRequest       = "BAD_REQUEST"
 	codeTooLarge         = "PAYLOAD_TOO_LARGE"
 	codeUnsupportedMedia = "UNSUPPORTED_MEDIA_TYPE"
-	codeUnauthenticated  = "UNAUTHENTICATED"
-	codeMutationNotAllow = "MUTATION_NOT_ALLOWED"
 )
 
 const jsonContentType = "application/json; charset=utf-8"
@@ -90,11 +88,11 @@ func (s *Server) readPost(c *gin.Context) (resolvers.Request, error) {
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return resolvers.Request{}, &requestError{http.StatusUnsupportedMediaType, codeUnsupportedMedia,
-			fmt.Sprintf("charset %q is not supported: send UTF-8", clip(cs))}
+			fmt.Sprintf("charset %q is not supported: send UTF-8", graph.Clip(cs))}
 	}
 	if mediaType != "application/json" && mediaType != "application/graphql" {
 		return resolvers.Request{}, &requestError{http.StatusUnsupportedMediaType, codeUnsupportedMedia,
-			fmt.Sprintf("Content-Type %q is not supported: send application/json", clip(mediaType))}
+			fmt.Sprintf("Content-Type %q is not supported: send application/json", graph.Clip(mediaType))}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	if err != nil {
@@ -142,7 +140,7 @@ func jsonError(what string, err error) error {
 		case "variables", "extensions":
 			return badRequest("%s: %s must be an object", what, te.Field)
 		}
-		return badRequest("%s: %s has the wrong type", what, clip(te.Field))
+		return badRequest("%s: %s has the wrong type", what, graph.Clip(te.Field))
 	}
 	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
 		return badRequest("%s at byte %d: %v", what, se.Offset, se)
@@ -163,10 +161,10 @@ func readGet(rawQuery string) (resolvers.Request, error) {
 	var req graphQLRequest
 	for name, vs := range values {
 		if len(vs) > 1 {
-			return resolvers.Request{}, badRequest("parameter %q is given %d times", clip(name), len(vs))
+			return resolvers.Request{}, badRequest("parameter %q is given %d times", graph.Clip(name), len(vs))
 		}
 		if !utf8.ValidString(vs[0]) {
-			return resolvers.Request{}, badRequest("parameter %q is not valid UTF-8", clip(name))
+			return resolvers.Request{}, badRequest("parameter %q is not valid UTF-8", graph.Clip(name))
 		}
 		switch name {
 		case "query":
@@ -235,9 +233,9 @@ func statusFor(res *graphql.Result) int {
 		internalOnly = internalOnly && code == graph.EINTERNAL && len(e.Locations) == 0
 	}
 	switch {
-	case codes[codeMutationNotAllow]:
+	case codes[resolvers.CodeMutationNotAllowed]:
 		return http.StatusMethodNotAllowed
-	case codes[codeUnauthenticated]:
+	case codes[resolvers.CodeUnauthenticated]:
 		return http.StatusUnauthorized
 	case executed:
 		return http.StatusOK
@@ -301,18 +299,4 @@ func (s *Server) writeJSON(c *gin.Context, status int, v any) {
 		return
 	}
 	c.Data(status, jsonContentType, body)
-}
-
-// clip shortens client-supplied values quoted in error messages.
-func clip(s string) string {
-	const limit = 64
-	if len(s) <= limit {
-		return s
-	}
-	for i := limit; i > 0; i-- {
-		if utf8.RuneStart(s[i]) {
-			return s[:i] + "…"
-		}
-	}
-	return ""
 }

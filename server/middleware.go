@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/dossiergraph/dossier/graph"
 )
 
 // recoverPanics turns a panic in a handler into a logged error and a 500 JSON answer, so
@@ -29,7 +31,7 @@ func (s *Server) recoverPanics(c *gin.Context) {
 			c.Abort() // the answer is already on its way; nothing sane can be added
 			return
 		}
-		WriteError(c, http.StatusInternalServerError, "INTERNAL", "internal error")
+		WriteError(c, http.StatusInternalServerError, graph.EINTERNAL, "internal error")
 		c.Abort()
 	}()
 	c.Next()

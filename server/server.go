@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/dossiergraph/dossier/export"
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/resolvers"
 )
@@ -43,7 +44,7 @@ type Config struct {
 
 // Server serves Dossier over HTTP.
 type Server struct {
-	store  graph.Store
+	store  export.Source // what the server reads itself: exports and health checks
 	exec   *resolvers.Executor
 	cfg    Config
 	log    *slog.Logger
@@ -58,7 +59,7 @@ type Server struct {
 
 // New builds a Server over store, answering GraphQL requests with exec. It does not listen
 // yet; see ListenAndServe.
-func New(store graph.Store, exec *resolvers.Executor, cfg Config) (*Server, error) {
+func New(store export.Source, exec *resolvers.Executor, cfg Config) (*Server, error) {
 	if store == nil {
 		return nil, errors.New("server: store is nil")
 	}
@@ -124,11 +125,11 @@ func (s *Server) routes() *gin.Engine {
 	// Logging is outermost so that it also logs the 500 of a recovered panic.
 	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
 	e.NoRoute(func(c *gin.Context) {
-		WriteError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+clip(c.Request.URL.Path))
+		WriteError(c, http.StatusNotFound, graph.ENOTFOUND, "no such path: "+graph.Clip(c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
 		WriteError(c, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
-			clip(c.Request.Method)+" is not allowed on "+clip(c.Request.URL.Path))
+			graph.Clip(c.Request.Method)+" is not allowed on "+graph.Clip(c.Request.URL.Path))
 	})
 	e.POST("/graphql", s.postGraphQL)
 	e.GET("/graphql", s.getGraphQL)

@@ -51,9 +51,22 @@ replaced; evidence is merged. The copy ends with a count check of both stores.`,
 	return cmd
 }
 
+// copySource and copyTarget are what a copy needs of each store: scans and counts from
+// one, Apply and counts on the other.
+type (
+	copySource interface {
+		graph.Reader
+		graph.Counter
+	}
+	copyTarget interface {
+		graph.Applier
+		graph.Counter
+	}
+)
+
 // copyGraph copies src into dst in batches, entities first so that every batch's references
 // resolve, and fails unless dst then holds at least what src holds.
-func copyGraph(ctx context.Context, src, dst graph.Store, progress io.Writer) error {
+func copyGraph(ctx context.Context, src copySource, dst copyTarget, progress io.Writer) error {
 	want, err := src.Stats(ctx)
 	if err != nil {
 		return fmt.Errorf("count source: %w", err)

@@ -85,7 +85,10 @@ start and kept in <data>/write-token (mode 0600).`,
 }
 
 // seedIfEmpty loads the built-in seed story into a store that holds no entities yet.
-func seedIfEmpty(ctx context.Context, s graph.Store) error {
+func seedIfEmpty(ctx context.Context, s interface {
+	graph.Counter
+	graph.Applier
+}) error {
 	st, err := s.Stats(ctx)
 	if err != nil {
 		return fmt.Errorf("read store stats: %w", err)

@@ -17,7 +17,7 @@ func TestFailedCommitLeavesMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateEntity(ctx, graph.Entity{ID: "kept", Kind: graph.Outlet, Name: "Kept"}); err != nil {
+	if _, err := graph.NewWriter(s).CreateEntity(ctx, graph.Entity{ID: "kept", Kind: graph.Outlet, Name: "Kept"}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := s.Stats(ctx)
@@ -36,13 +36,13 @@ func TestFailedCommitLeavesMemory(t *testing.T) {
 
 	name := "Renamed"
 	writes := map[string]error{}
-	_, writes["CreateEntity"] = s.CreateEntity(ctx, graph.Entity{ID: "lost", Kind: graph.Person, Name: "Lost"})
-	_, writes["UpdateEntity"] = s.UpdateEntity(ctx, "kept", graph.EntityPatch{Name: &name})
+	_, writes["CreateEntity"] = graph.NewWriter(s).CreateEntity(ctx, graph.Entity{ID: "lost", Kind: graph.Person, Name: "Lost"})
+	_, writes["UpdateEntity"] = graph.NewWriter(s).UpdateEntity(ctx, "kept", graph.EntityPatch{Name: &name})
 	_, writes["Apply"] = s.Apply(ctx, graph.Batch{
 		Entities: []graph.Entity{{ID: "lost-too", Kind: graph.Person, Name: "Lost too"}},
 		Articles: []graph.Article{{ID: "lost-article", Title: "Lost", Outlet: "kept"}},
 	})
-	writes["DeleteEntity"] = s.DeleteEntity(ctx, "kept")
+	writes["DeleteEntity"] = graph.NewWriter(s).DeleteEntity(ctx, "kept")
 	for op, err := range writes {
 		if err == nil {
 			t.Errorf("%s succeeded on a read-only file", op)

@@ -67,26 +67,26 @@ func TestIndexesStayConsistent(t *testing.T) {
 		switch r.IntN(10) {
 		case 0:
 			op = "create entity"
-			_, err = s.CreateEntity(ctx, graph.Entity{ID: fmt.Sprintf("n%d", i), Kind: graph.Kinds[r.IntN(len(graph.Kinds))], Name: fmt.Sprintf("New %d", i), Aliases: []string{pick(entities)}})
+			_, err = graph.NewWriter(s).CreateEntity(ctx, graph.Entity{ID: fmt.Sprintf("n%d", i), Kind: graph.Kinds[r.IntN(len(graph.Kinds))], Name: fmt.Sprintf("New %d", i), Aliases: []string{pick(entities)}})
 		case 1:
 			op = "update entity"
 			name := fmt.Sprintf("Renamed %d", i)
-			_, err = s.UpdateEntity(ctx, pick(entities), graph.EntityPatch{Name: &name})
+			_, err = graph.NewWriter(s).UpdateEntity(ctx, pick(entities), graph.EntityPatch{Name: &name})
 		case 2:
 			op = "delete entity"
-			err = s.DeleteEntity(ctx, pick(entities))
+			err = graph.NewWriter(s).DeleteEntity(ctx, pick(entities))
 		case 3:
 			op = "merge"
-			_, err = s.MergeEntities(ctx, pick(entities), []string{pick(entities), pick(entities)})
+			_, err = graph.NewWriter(s).MergeEntities(ctx, pick(entities), []string{pick(entities), pick(entities)})
 		case 4:
 			op = "create relationship"
-			_, err = s.CreateRelationship(ctx, randomRel(fmt.Sprintf("x%d", i)))
+			_, err = graph.NewWriter(s).CreateRelationship(ctx, randomRel(fmt.Sprintf("x%d", i)))
 		case 5:
 			op = "add evidence"
-			_, err = s.AddEvidence(ctx, pick(rels), graph.Evidence{Article: pick(articles)})
+			_, err = graph.NewWriter(s).AddEvidence(ctx, pick(rels), graph.Evidence{Article: pick(articles)})
 		case 6:
 			op = "delete relationship"
-			err = s.DeleteRelationship(ctx, pick(rels))
+			err = graph.NewWriter(s).DeleteRelationship(ctx, pick(rels))
 		case 7:
 			op = "upsert relationships"
 			_, err = s.Apply(ctx, graph.Batch{Relationships: []graph.Relationship{randomRel(pick(rels)), randomRel(pick(rels))}})
@@ -97,7 +97,7 @@ func TestIndexesStayConsistent(t *testing.T) {
 			_, err = s.Apply(ctx, graph.Batch{Articles: []graph.Article{a}})
 		default:
 			op = "create article"
-			_, err = s.CreateArticle(ctx, graph.Article{ID: fmt.Sprintf("a%d", i), Title: "T", Outlet: pick(outlets)})
+			_, err = graph.NewWriter(s).CreateArticle(ctx, graph.Article{ID: fmt.Sprintf("a%d", i), Title: "T", Outlet: pick(outlets)})
 		}
 		if err == nil {
 			succeeded[op]++

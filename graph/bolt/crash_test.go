@@ -70,12 +70,12 @@ func writeUntilKilled(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	for _, e := range []graph.Entity{{ID: "a", Kind: graph.Person, Name: "A"}, {ID: "b", Kind: graph.Person, Name: "B"}} {
-		if _, err := s.CreateEntity(ctx, e); err != nil {
+		if _, err := graph.NewWriter(s).CreateEntity(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i := range 100000 {
-		r, err := s.CreateRelationship(ctx, graph.Relationship{ID: fmt.Sprintf("r%06d", i), Type: graph.Warned, From: "a", To: "b"})
+		r, err := graph.NewWriter(s).CreateRelationship(ctx, graph.Relationship{ID: fmt.Sprintf("r%06d", i), Type: graph.Warned, From: "a", To: "b"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,7 +44,7 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]grap
 // ListEntities implements graph.EntityReader.
 func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.EntityPage, error) {
 	if q.Kind != "" && !q.Kind.Valid() {
-		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", clipped(string(q.Kind)))
+		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", graph.Clip(string(q.Kind)))
 	}
 	p, err := graph.NormalizePage(q.Page)
 	if err != nil {
@@ -516,13 +516,4 @@ func cloneRelationship(stored *graph.Relationship) graph.Relationship {
 	r.About = slices.Clone(r.About)
 	r.Evidence = slices.Clone(r.Evidence)
 	return r
-}
-
-// clipped shortens a hostile value before it goes into an error message.
-func clipped(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:min(len(r), 64)]) + "…"
 }

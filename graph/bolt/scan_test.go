@@ -83,7 +83,7 @@ func TestScanCallbackMayWrite(t *testing.T) {
 		}
 		if !wrote {
 			wrote = true
-			_, err := s.CreateEntity(ctx, graph.Entity{ID: "zzz-written-during-scan", Kind: graph.Group, Name: "Late"})
+			_, err := graph.NewWriter(s).CreateEntity(ctx, graph.Entity{ID: "zzz-written-during-scan", Kind: graph.Group, Name: "Late"})
 			return err
 		}
 		return nil

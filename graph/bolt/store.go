@@ -53,7 +53,15 @@ type Store struct {
 	path    string
 }
 
-var _ graph.Store = (*Store)(nil)
+var (
+	_ graph.Store  = (*Store)(nil)
+	_ graph.Pinger = (*Store)(nil)
+)
+
+// Ping implements graph.Pinger: the store is open.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read(ctx, func(*state) error { return nil })
+}
 
 // Open opens (creating if needed) the store in dir, in the file dir/dossier.db, and loads
 // it into memory. It fails within about a second if another process has the store open.

@@ -108,7 +108,7 @@ func TestClosedStoreFails(t *testing.T) {
 	if _, err := s.Entity(t.Context(), "x"); err == nil {
 		t.Error("read after Close succeeded")
 	}
-	if _, err := s.CreateEntity(t.Context(), graph.Entity{ID: "x", Kind: graph.Person, Name: "X"}); err == nil {
+	if _, err := graph.NewWriter(s).CreateEntity(t.Context(), graph.Entity{ID: "x", Kind: graph.Person, Name: "X"}); err == nil {
 		t.Error("write after Close succeeded")
 	}
 	if err := s.Close(); err != nil {

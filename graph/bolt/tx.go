@@ -1,10 +1,6 @@
 package bolt
 
-import (
-	"slices"
-
-	"github.com/dossiergraph/dossier/graph"
-)
+import "github.com/dossiergraph/dossier/graph"
 
 // tx is a write in progress: reads see the committed state with the tx's own writes on top.
 type tx struct {
@@ -64,32 +60,26 @@ func (t *tx) outletOf(article string) string {
 func (t *tx) requireEntity(what, id string) (graph.Entity, error) {
 	e, ok := t.entity(id)
 	if !ok {
-		return e, graph.Errorf(graph.ENOTFOUND, "%s: entity %q does not exist", what, id)
+		return e, graph.ErrMissing(what, "entity", id)
 	}
 	return e, nil
 }
 
-// checkArticle checks a's fields and that its outlet is an existing OUTLET.
-func (t *tx) checkArticle(a graph.Article) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
+// checkOutlet checks that a's outlet is an existing OUTLET.
+func (t *tx) checkOutlet(a graph.Article) error {
 	outlet, err := t.requireEntity("article "+a.ID+": outlet", a.Outlet)
 	if err != nil {
 		return err
 	}
 	if outlet.Kind != graph.Outlet {
-		return graph.Errorf(graph.EINVALID, "article %s: outlet %q is a %s, not an %s", a.ID, a.Outlet, outlet.Kind, graph.Outlet)
+		return graph.ErrOutletKind(a.ID, outlet)
 	}
 	return nil
 }
 
-// finishRelationship checks r's fields and references and returns it as stored: evidence
-// merged by article, About without repeats, SourceCount computed.
+// finishRelationship checks r's references and returns it as stored: evidence merged by
+// article, About without repeats, SourceCount computed.
 func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error) {
-	if err := r.Validate(); err != nil {
-		return r, err
-	}
 	what := "relationship " + r.ID
 	for _, id := range r.Ends() {
 		if _, err := t.requireEntity(what, id); err != nil {
@@ -98,7 +88,7 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 	}
 	for _, ev := range r.Evidence {
 		if _, ok := t.article(ev.Article); !ok {
-			return r, graph.Errorf(graph.ENOTFOUND, "%s: evidence article %q does not exist", what, ev.Article)
+			return r, graph.ErrMissing(what, "evidence article", ev.Article)
 		}
 	}
 	r = r.Canonical()
@@ -127,11 +117,4 @@ func (t *tx) recountSources(articles []string) {
 			}
 		}
 	}
-}
-
-func nilIfEmpty(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return slices.Clone(s)
 }

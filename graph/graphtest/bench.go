@@ -35,7 +35,7 @@ func benchEnv(tb testing.TB, name string, def int) int {
 
 // RunBenchmarks measures the reads the API serves most, on a store holding the synthetic
 // graph that g describes (see synth.Load). Every backend runs the same benchmarks.
-func RunBenchmarks(b *testing.B, s graph.Store, g synth.Info) {
+func RunBenchmarks(b *testing.B, s graph.Querier, g synth.Info) {
 	if len(g.Sample) == 0 || len(g.SearchTerms) == 0 || len(g.RelationshipIDs) == 0 {
 		b.Fatal("the synthetic graph info has no samples")
 	}

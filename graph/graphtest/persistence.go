@@ -13,7 +13,7 @@ import (
 func RunPersistence(t *testing.T, open func(t *testing.T, dir string) graph.Store) {
 	dir := t.TempDir()
 	ctx := t.Context()
-	st := open(t, dir)
+	st := withWriter(open(t, dir))
 	must(st.Apply(ctx, Fixture()))(t)
 	hostile := graph.Entity{ID: "hostile", Kind: graph.Group, Name: hostileStrings[2], Aliases: hostileStrings[:2]}
 	must(st.CreateEntity(ctx, hostile))(t)
@@ -27,7 +27,7 @@ func RunPersistence(t *testing.T, open func(t *testing.T, dir string) graph.Stor
 		t.Fatalf("close: %v", err)
 	}
 
-	st = open(t, dir)
+	st = withWriter(open(t, dir))
 	t.Cleanup(func() { _ = st.Close() })
 	after := snapshot(t, st)
 	if !after.equal(before) {

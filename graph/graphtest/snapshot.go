@@ -15,7 +15,7 @@ type state struct {
 	relationships map[string]graph.Relationship
 }
 
-func snapshot(t *testing.T, st graph.Store) state {
+func snapshot(t *testing.T, st graph.Querier) state {
 	t.Helper()
 	ctx := t.Context()
 	s := state{map[string]graph.Entity{}, map[string]graph.Article{}, map[string]graph.Relationship{}}

@@ -72,8 +72,8 @@ func filterParams(f graph.RelationshipFilter, p map[string]any) map[string]any {
 	p["fTypes"] = types
 	p["fNegated"] = f.IncludeNegated
 	p["fMinSources"] = f.MinSources
-	p["fSince"] = nilIfEmpty(f.Since.Start())
-	p["fUntil"] = nilIfEmpty(f.Until.End())
+	p["fSince"] = stringOrNull(f.Since.Start())
+	p["fUntil"] = stringOrNull(f.Until.End())
 	return p
 }
 
@@ -106,10 +106,10 @@ func entityProps(e graph.Entity) map[string]any {
 		"id":          e.ID,
 		"kind":        string(e.Kind),
 		"name":        e.Name,
-		"aliases":     listOrNil(e.Aliases),
-		"description": nilIfEmpty(e.Description),
-		"country":     nilIfEmpty(e.Country),
-		"role":        nilIfEmpty(e.Role),
+		"aliases":     listOrNull(e.Aliases),
+		"description": stringOrNull(e.Description),
+		"country":     stringOrNull(e.Country),
+		"role":        stringOrNull(e.Role),
 		"search":      searchText(e),
 	}
 }
@@ -128,9 +128,9 @@ func articleProps(a graph.Article) map[string]any {
 	return map[string]any{
 		"id":        a.ID,
 		"title":     a.Title,
-		"url":       nilIfEmpty(a.URL),
-		"published": nilIfEmpty(string(a.Published)),
-		"authors":   listOrNil(a.Authors),
+		"url":       stringOrNull(a.URL),
+		"published": stringOrNull(string(a.Published)),
+		"authors":   listOrNull(a.Authors),
 	}
 }
 
@@ -143,16 +143,16 @@ func relProps(r graph.Relationship) map[string]any {
 	return map[string]any{
 		"id":               r.ID,
 		"negated":          r.Negated,
-		"date":             nilIfEmpty(string(r.Date)),
-		"dateStart":        nilIfEmpty(r.Date.Start()),
-		"dateEnd":          nilIfEmpty(r.Date.End()),
-		"dateText":         nilIfEmpty(r.DateText),
-		"summary":          nilIfEmpty(r.Summary),
-		"quantity":         nilIfEmpty(r.Quantity),
+		"date":             stringOrNull(string(r.Date)),
+		"dateStart":        stringOrNull(r.Date.Start()),
+		"dateEnd":          stringOrNull(r.Date.End()),
+		"dateText":         stringOrNull(r.DateText),
+		"summary":          stringOrNull(r.Summary),
+		"quantity":         stringOrNull(r.Quantity),
 		"sourceCount":      r.SourceCount,
-		"about":            listOrNil(r.About),
-		"evidenceArticles": listOrNil(articles),
-		"evidenceExcerpts": listOrNil(excerpts),
+		"about":            listOrNull(r.About),
+		"evidenceArticles": listOrNull(articles),
+		"evidenceExcerpts": listOrNull(excerpts),
 	}
 }
 
@@ -239,14 +239,16 @@ func integer(m map[string]any, key string) int {
 	return int(n)
 }
 
-func nilIfEmpty(s string) any {
+// stringOrNull and listOrNull leave empty values out of the stored properties (a null
+// property is no property).
+func stringOrNull(s string) any {
 	if s == "" {
 		return nil
 	}
 	return s
 }
 
-func listOrNil(list []string) any {
+func listOrNull(list []string) any {
 	if len(list) == 0 {
 		return nil
 	}

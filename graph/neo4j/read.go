@@ -51,7 +51,7 @@ func entitiesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string
 // ListEntities implements graph.EntityReader.
 func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.EntityPage, error) {
 	if q.Kind != "" && !q.Kind.Valid() {
-		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", clip(string(q.Kind)))
+		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", graph.Clip(string(q.Kind)))
 	}
 	p, err := graph.NormalizePage(q.Page)
 	if err != nil {
@@ -65,7 +65,7 @@ CALL {
   RETURN collect(n {.*}) AS items
 }
 RETURN total, items`
-	params := map[string]any{"kind": nilIfEmpty(string(q.Kind)), "after": nilIfEmpty(p.After), "limit": p.First + 1}
+	params := map[string]any{"kind": stringOrNull(string(q.Kind)), "after": stringOrNull(p.After), "limit": p.First + 1}
 	return read(ctx, s, "list entities", func(tx neo4j.ManagedTransaction) (graph.EntityPage, error) {
 		rec, err := single(ctx, tx, cypher, params)
 		if err != nil {
@@ -228,8 +228,8 @@ CALL {
 }
 RETURN total, items`
 	params := map[string]any{
-		"outlet": nilIfEmpty(q.Outlet), "entity": nilIfEmpty(q.Entity), "cited": []string{},
-		"after": nilIfEmpty(p.After), "limit": p.First + 1,
+		"outlet": stringOrNull(q.Outlet), "entity": stringOrNull(q.Entity), "cited": []string{},
+		"after": stringOrNull(p.After), "limit": p.First + 1,
 	}
 	return read(ctx, s, "list articles", func(tx neo4j.ManagedTransaction) (graph.ArticlePage, error) {
 		if q.Entity != "" {

@@ -71,7 +71,7 @@ func relQuery(q graph.RelationshipQuery) (string, map[string]any) {
 WHERE ($from IS NULL OR startNode(r).id = $from) AND ($to IS NULL OR endNode(r).id = $to)
   AND ` + relFilter("r")
 	params := filterParams(q.RelationshipFilter, map[string]any{
-		"entity": nilIfEmpty(q.Entity), "from": nilIfEmpty(q.From), "to": nilIfEmpty(q.To),
+		"entity": stringOrNull(q.Entity), "from": stringOrNull(q.From), "to": stringOrNull(q.To),
 	})
 	return where, params
 }
@@ -82,7 +82,7 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 		return graph.RelationshipPage{}, err
 	}
 	match, params := relQuery(q)
-	params["after"] = nilIfEmpty(q.Page.After)
+	params["after"] = stringOrNull(q.Page.After)
 	params["limit"] = q.Page.First + 1
 	cypher := globalPageQuery(q)
 	if q.Entity != "" || q.From != "" || q.To != "" {
@@ -196,13 +196,4 @@ RETURN kinds, articles, types`
 		}
 		return st, nil
 	})
-}
-
-// clip shortens hostile or huge values before they go into error messages.
-func clip(s string) string {
-	r := []rune(s)
-	if len(r) <= 64 {
-		return s
-	}
-	return string(r[:64]) + "…"
 }

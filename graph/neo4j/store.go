@@ -36,7 +36,18 @@ type Store struct {
 	commits sync.RWMutex
 }
 
-var _ graph.Store = (*Store)(nil)
+var (
+	_ graph.Store  = (*Store)(nil)
+	_ graph.Pinger = (*Store)(nil)
+)
+
+// Ping implements graph.Pinger: the server answers on a connection.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return fmt.Errorf("neo4j: ping: %w", err)
+	}
+	return nil
+}
 
 // Open connects to Neo4j, checks that it answers with the given credentials, and runs
 // Migrate. It fails with a clear error, never a panic, when the server is unreachable or

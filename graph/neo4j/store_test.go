@@ -170,7 +170,7 @@ func TestHostileInput(t *testing.T) {
 		"}) MATCH (n) DETACH DELETE n //", "` MATCH (n) DETACH DELETE n //", "x\" OR 1=1 --",
 	}
 	for i, h := range hostile {
-		e, err := s.CreateEntity(ctx, graph.Entity{Kind: graph.Person, Name: fmt.Sprintf("Agent %d %s", i, h), Aliases: []string{h + " alias"}, Description: h})
+		e, err := graph.NewWriter(s).CreateEntity(ctx, graph.Entity{Kind: graph.Person, Name: fmt.Sprintf("Agent %d %s", i, h), Aliases: []string{h + " alias"}, Description: h})
 		if err != nil {
 			t.Fatalf("CreateEntity(%q): %v", h, err)
 		}
@@ -188,7 +188,7 @@ func TestHostileInput(t *testing.T) {
 		if _, err := s.ListRelationships(ctx, graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{graph.RelationType(h)}}}); graph.ErrorCode(err) != graph.EINVALID {
 			t.Errorf("ListRelationships(type %q) error = %v, want %s", h, err, graph.EINVALID)
 		}
-		if _, err := s.CreateRelationship(ctx, graph.Relationship{Type: graph.RelationType(h), From: "us", To: "mx"}); graph.ErrorCode(err) != graph.EINVALID {
+		if _, err := graph.NewWriter(s).CreateRelationship(ctx, graph.Relationship{Type: graph.RelationType(h), From: "us", To: "mx"}); graph.ErrorCode(err) != graph.EINVALID {
 			t.Errorf("CreateRelationship(type %q) error = %v, want %s", h, err, graph.EINVALID)
 		}
 	}

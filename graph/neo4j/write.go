@@ -4,325 +4,185 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/dossiergraph/dossier/graph"
 )
 
-// CreateEntity implements graph.Writer.
-func (s *Store) CreateEntity(ctx context.Context, e graph.Entity) (graph.Entity, error) {
-	if e.ID == "" {
-		e.ID = graph.Slug(e.Name)
-	}
-	if err := e.Validate(); err != nil {
-		return graph.Entity{}, err
-	}
-	e = e.Canonical()
-	return write(ctx, s, "create entity", func(tx neo4j.ManagedTransaction) (graph.Entity, error) {
-		existing, err := entityStates(ctx, tx, []string{e.ID})
-		if err != nil {
-			return graph.Entity{}, err
-		}
-		if _, ok := existing[e.ID]; ok {
-			return graph.Entity{}, graph.Errorf(graph.ECONFLICT, "entity %q already exists", e.ID)
-		}
-		return e, putEntities(ctx, tx, []graph.Entity{e})
-	})
-}
-
-// UpdateEntity implements graph.Writer.
-func (s *Store) UpdateEntity(ctx context.Context, id string, p graph.EntityPatch) (graph.Entity, error) {
-	if err := graph.ValidateID("entity", id); err != nil {
-		return graph.Entity{}, err
-	}
-	return write(ctx, s, "update entity", func(tx neo4j.ManagedTransaction) (graph.Entity, error) {
-		old, err := requireEntity(ctx, tx, "update", id)
-		if err != nil {
-			return graph.Entity{}, err
-		}
-		updated := p.Apply(old.Entity).Canonical()
-		if err := updated.Validate(); err != nil {
-			return graph.Entity{}, err
-		}
-		if err := checkKindChange(old, updated.Kind); err != nil {
-			return graph.Entity{}, err
-		}
-		return updated, putEntities(ctx, tx, []graph.Entity{updated})
-	})
-}
-
-// DeleteEntity implements graph.Writer.
-func (s *Store) DeleteEntity(ctx context.Context, id string) error {
-	if err := graph.ValidateID("entity", id); err != nil {
-		return err
-	}
-	_, err := write(ctx, s, "delete entity", func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		old, err := requireEntity(ctx, tx, "delete", id)
-		if err != nil {
-			return struct{}{}, err
-		}
-		if old.published > 0 {
-			return struct{}{}, graph.Errorf(graph.ECONFLICT, "entity %s published %d articles; delete or move them first (merge it into another outlet)", id, old.published)
-		}
-		recs, err := run(ctx, tx, "MATCH (:Entity {id: $id})-[r:"+anyRelType()+"]-() RETURN DISTINCT r.id", map[string]any{"id": id})
-		if err != nil {
-			return struct{}{}, err
-		}
-		touching := make([]string, len(recs))
-		for i, rec := range recs {
-			touching[i], _ = rec.Values[0].(string)
-		}
-		if err := deleteRelationships(ctx, tx, touching); err != nil {
-			return struct{}{}, err
-		}
-		if _, err := run(ctx, tx, `
-MATCH (:Entity)-[r:`+anyRelType()+`]->() WHERE $id IN r.about
-WITH r, [x IN r.about WHERE x <> $id] AS rest
-SET r.about = CASE WHEN size(rest) = 0 THEN null ELSE rest END`, map[string]any{"id": id}); err != nil {
-			return struct{}{}, err
-		}
-		_, err = run(ctx, tx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id})
-		return struct{}{}, err
-	})
-	return err
-}
-
-// MergeEntities implements graph.Writer.
-func (s *Store) MergeEntities(ctx context.Context, survivor string, others []string) (graph.Entity, error) {
-	others, err := graph.ValidateMerge(survivor, others)
-	if err != nil {
-		return graph.Entity{}, err
-	}
-	return write(ctx, s, "merge entities", func(tx neo4j.ManagedTransaction) (graph.Entity, error) {
-		surv, err := requireEntity(ctx, tx, "merge survivor", survivor)
-		if err != nil {
-			return graph.Entity{}, err
-		}
-		states, err := entityStates(ctx, tx, others)
-		if err != nil {
-			return graph.Entity{}, err
-		}
-		gone := make([]graph.Entity, len(others))
-		for i, id := range others {
-			st, ok := states[id]
-			if !ok {
-				return graph.Entity{}, graph.Errorf(graph.ENOTFOUND, "merge: entity %q does not exist", id)
-			}
-			if err := checkKindChange(st, surv.Kind); err != nil {
-				return graph.Entity{}, err
-			}
-			gone[i] = st.Entity
-		}
-		merged := surv.Entity
-		merged.Aliases = graph.MergeAliases(merged, gone...)
-		merged = merged.Canonical()
-		if err := merged.Validate(); err != nil {
-			return graph.Entity{}, err
-		}
-		// Articles move by their PUBLISHED edge; their relationships' source counts follow.
-		recs, err := run(ctx, tx, `
-MATCH (o:Entity)-[p:PUBLISHED]->(a:Article) WHERE o.id IN $others
-MATCH (s:Entity {id: $survivor})
-CREATE (s)-[:PUBLISHED]->(a)
-DELETE p
-RETURN a.id`, map[string]any{"others": others, "survivor": survivor})
-		if err != nil {
-			return graph.Entity{}, err
-		}
-		moved := make([]string, len(recs))
-		for i, rec := range recs {
-			moved[i], _ = rec.Values[0].(string)
-		}
-		// Relationships cannot change ends in Neo4j: the ones touching the others are
-		// written anew, and About lists are rewritten.
-		rels, err := run(ctx, tx, `
-MATCH (e:Entity)-[r:`+anyRelType()+`]-() WHERE e.id IN $others
-RETURN `+relMap("r")+` AS rel
-UNION
-MATCH (:Entity)-[r:`+anyRelType()+`]->() WHERE any(x IN r.about WHERE x IN $others)
-RETURN `+relMap("r")+` AS rel`, map[string]any{"others": others})
-		if err != nil {
-			return graph.Entity{}, err
-		}
-		isGone := map[string]bool{}
-		for _, id := range others {
-			isGone[id] = true
-		}
-		moveTo := func(id string) string {
-			if isGone[id] {
-				return survivor
-			}
-			return id
-		}
-		changed := map[string]graph.Relationship{}
-		for _, rec := range rels {
-			r := toRelationship(rec.Values[0])
-			r.From, r.To = moveTo(r.From), moveTo(r.To)
-			about := make([]string, len(r.About))
-			for i, a := range r.About {
-				about[i] = moveTo(a)
-			}
-			r.About = nilIfNone(graph.Dedupe(about))
-			changed[r.ID] = r
-		}
-		if err := putRelationships(ctx, tx, mapValues(changed)); err != nil {
-			return graph.Entity{}, err
-		}
-		if _, err := run(ctx, tx, "MATCH (n:Entity) WHERE n.id IN $others DETACH DELETE n", map[string]any{"others": others}); err != nil {
-			return graph.Entity{}, err
-		}
-		if err := putEntities(ctx, tx, []graph.Entity{merged}); err != nil {
-			return graph.Entity{}, err
-		}
-		return merged, recountSources(ctx, tx, moved)
-	})
-}
-
-// CreateArticle implements graph.Writer.
-func (s *Store) CreateArticle(ctx context.Context, a graph.Article) (graph.Article, error) {
-	if err := a.Validate(); err != nil {
-		return graph.Article{}, err
-	}
-	a = a.Canonical()
-	return write(ctx, s, "create article", func(tx neo4j.ManagedTransaction) (graph.Article, error) {
-		if err := checkOutlets(ctx, tx, []graph.Article{a}); err != nil {
-			return graph.Article{}, err
-		}
-		outlets, err := articleOutlets(ctx, tx, []string{a.ID})
-		if err != nil {
-			return graph.Article{}, err
-		}
-		if _, ok := outlets[a.ID]; ok {
-			return graph.Article{}, graph.Errorf(graph.ECONFLICT, "article %q already exists", a.ID)
-		}
-		return a, putArticles(ctx, tx, []graph.Article{a})
-	})
-}
-
-// CreateRelationship implements graph.Writer.
-func (s *Store) CreateRelationship(ctx context.Context, r graph.Relationship) (graph.Relationship, error) {
-	if r.ID == "" {
-		r.ID = graph.NewID(strings.ToLower(string(r.Type)))
-	}
-	if err := r.Validate(); err != nil {
-		return graph.Relationship{}, err
-	}
-	return write(ctx, s, "create relationship", func(tx neo4j.ManagedTransaction) (graph.Relationship, error) {
-		refs, err := lookupRefs(ctx, tx, []graph.Relationship{r})
-		if err != nil {
-			return graph.Relationship{}, err
-		}
-		if r, err = refs.finish(r); err != nil {
-			return graph.Relationship{}, err
-		}
-		existing, err := relationshipsByID(ctx, tx, []string{r.ID})
-		if err != nil {
-			return graph.Relationship{}, err
-		}
-		if _, ok := existing[r.ID]; ok {
-			return graph.Relationship{}, graph.Errorf(graph.ECONFLICT, "relationship %q already exists", r.ID)
-		}
-		return r, createRelationships(ctx, tx, []graph.Relationship{r})
-	})
-}
-
-// AddEvidence implements graph.Writer.
-func (s *Store) AddEvidence(ctx context.Context, relationship string, ev graph.Evidence) (graph.Relationship, error) {
-	if err := graph.ValidateID("relationship", relationship); err != nil {
-		return graph.Relationship{}, err
-	}
-	if err := ev.Validate("relationship " + relationship); err != nil {
-		return graph.Relationship{}, err
-	}
-	return write(ctx, s, "add evidence", func(tx neo4j.ManagedTransaction) (graph.Relationship, error) {
-		existing, err := relationshipsByID(ctx, tx, []string{relationship})
-		if err != nil {
-			return graph.Relationship{}, err
-		}
-		r, ok := existing[relationship]
-		if !ok {
-			return graph.Relationship{}, graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", relationship)
-		}
-		r.Evidence = graph.MergeEvidence(r.Evidence, []graph.Evidence{ev})
-		refs, err := lookupRefs(ctx, tx, []graph.Relationship{r})
-		if err != nil {
-			return graph.Relationship{}, err
-		}
-		if r, err = refs.finish(r); err != nil {
-			return graph.Relationship{}, err
-		}
-		return r, putRelationships(ctx, tx, []graph.Relationship{r})
-	})
-}
-
-// DeleteRelationship implements graph.Writer.
-func (s *Store) DeleteRelationship(ctx context.Context, id string) error {
-	if err := graph.ValidateID("relationship", id); err != nil {
-		return err
-	}
-	_, err := write(ctx, s, "delete relationship", func(tx neo4j.ManagedTransaction) (struct{}, error) {
-		existing, err := relationshipsByID(ctx, tx, []string{id})
-		if err != nil {
-			return struct{}{}, err
-		}
-		if _, ok := existing[id]; !ok {
-			return struct{}{}, graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
-		}
-		return struct{}{}, deleteRelationships(ctx, tx, []string{id})
-	})
-	return err
-}
-
-// Apply implements graph.Writer in one write transaction. Items are applied in batch order
+// Apply implements graph.Applier in one write transaction. Items are applied in batch order
 // (a later item with the same id replaces or, for relationships, merges into an earlier
 // one); the statements themselves are batched with UNWIND.
 func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, error) {
-	for _, e := range b.Entities {
-		if err := e.Validate(); err != nil {
-			return graph.BatchResult{}, err
-		}
-	}
-	for _, a := range b.Articles {
-		if err := a.Validate(); err != nil {
-			return graph.BatchResult{}, err
-		}
-	}
-	for _, r := range b.Relationships {
-		if err := r.Validate(); err != nil {
-			return graph.BatchResult{}, err
-		}
+	if err := b.Validate(); err != nil {
+		return graph.BatchResult{}, err
 	}
 	return write(ctx, s, "apply batch", func(tx neo4j.ManagedTransaction) (graph.BatchResult, error) {
 		var res graph.BatchResult
+		if err := require(ctx, tx, b.Require); err != nil {
+			return res, err
+		}
+		stored, err := upsert(ctx, tx, b, &res)
+		if err != nil {
+			return res, err
+		}
+		for _, m := range b.Merges {
+			merged, err := merge(ctx, tx, m)
+			if err != nil {
+				return res, err
+			}
+			stored.entities[merged.ID] = merged
+		}
+		if len(b.DeleteRelationships) > 0 {
+			existing, err := relationshipsByID(ctx, tx, b.DeleteRelationships)
+			if err != nil {
+				return res, err
+			}
+			for _, id := range b.DeleteRelationships {
+				if _, ok := existing[id]; !ok {
+					return res, graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
+				}
+			}
+			if err := deleteRelationships(ctx, tx, graph.Dedupe(b.DeleteRelationships)); err != nil {
+				return res, err
+			}
+			res.RelationshipsDeleted += len(existing)
+		}
+		for _, id := range b.DeleteEntities {
+			if err := deleteEntity(ctx, tx, id); err != nil {
+				return res, err
+			}
+			res.EntitiesDeleted++
+		}
+		if b.Return {
+			stored.fill(b, &res)
+		}
+		return res, nil
+	})
+}
+
+// require checks preconditions, reading each kind of record once.
+func require(ctx context.Context, tx neo4j.ManagedTransaction, conds []graph.Precondition) error {
+	if len(conds) == 0 {
+		return nil
+	}
+	ids := map[graph.Record][]string{}
+	for _, p := range conds {
+		ids[p.Record] = append(ids[p.Record], p.ID)
+	}
+	current := map[graph.Record]map[string]any{}
+	if len(ids[graph.EntityRecord]) > 0 {
+		states, err := entityStates(ctx, tx, ids[graph.EntityRecord])
+		if err != nil {
+			return err
+		}
+		current[graph.EntityRecord] = map[string]any{}
+		for id, st := range states {
+			current[graph.EntityRecord][id] = st.Entity
+		}
+	}
+	if len(ids[graph.ArticleRecord]) > 0 {
+		recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), map[string]any{"ids": ids[graph.ArticleRecord]})
+		if err != nil {
+			return err
+		}
+		current[graph.ArticleRecord] = map[string]any{}
+		for _, rec := range recs {
+			a := toArticle(rec.Values[0])
+			current[graph.ArticleRecord][a.ID] = a
+		}
+	}
+	if len(ids[graph.RelationshipRecord]) > 0 {
+		rels, err := relationshipsByID(ctx, tx, ids[graph.RelationshipRecord])
+		if err != nil {
+			return err
+		}
+		current[graph.RelationshipRecord] = map[string]any{}
+		for id, r := range rels {
+			current[graph.RelationshipRecord][id] = r
+		}
+	}
+	for _, p := range conds {
+		rec, ok := current[p.Record][p.ID]
+		if err := p.Check(ok, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// written holds the records a batch wrote, as stored, by id.
+type written struct {
+	entities map[string]graph.Entity
+	articles map[string]graph.Article
+	rels     map[string]graph.Relationship
+}
+
+// fill puts the records b wrote into res, one per id in the order b first names them.
+func (w written) fill(b graph.Batch, res *graph.BatchResult) {
+	res.Stored = &graph.Stored{}
+	seen := map[string]bool{}
+	once := func(key string) bool {
+		if seen[key] {
+			return false
+		}
+		seen[key] = true
+		return true
+	}
+	for _, e := range b.Entities {
+		if once("e:" + e.ID) {
+			res.Stored.Entities = append(res.Stored.Entities, w.entities[e.ID])
+		}
+	}
+	for _, m := range b.Merges {
+		if once("e:" + m.Survivor) {
+			res.Stored.Entities = append(res.Stored.Entities, w.entities[m.Survivor])
+		}
+	}
+	for _, a := range b.Articles {
+		if once("a:" + a.ID) {
+			res.Stored.Articles = append(res.Stored.Articles, w.articles[a.ID])
+		}
+	}
+	for _, r := range b.Relationships {
+		if once("r:" + r.ID) {
+			res.Stored.Relationships = append(res.Stored.Relationships, w.rels[r.ID])
+		}
+	}
+}
+
+// upsert writes the batch's entities, articles and relationships.
+func upsert(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch, res *graph.BatchResult) (written, error) {
+	out := written{entities: map[string]graph.Entity{}, articles: map[string]graph.Article{}, rels: map[string]graph.Relationship{}}
+	if len(b.Entities) > 0 {
 		entityIDs := make([]string, len(b.Entities))
 		for i, e := range b.Entities {
 			entityIDs[i] = e.ID
 		}
 		states, err := entityStates(ctx, tx, entityIDs)
 		if err != nil {
-			return res, err
+			return out, err
 		}
-		entities := map[string]graph.Entity{}
 		for _, e := range b.Entities {
 			if old, ok := states[e.ID]; ok {
-				if err := checkKindChange(old, e.Kind); err != nil {
-					return res, err
+				if err := graph.CheckKindChange(old.Entity, old.published, e.Kind); err != nil {
+					return out, err
 				}
 				res.EntitiesUpdated++
 			} else {
 				res.EntitiesCreated++
-				states[e.ID] = entityState{Entity: e}
 			}
-			entities[e.ID] = e.Canonical()
+			out.entities[e.ID] = e.Canonical()
 		}
-		if err := putEntities(ctx, tx, mapValues(entities)); err != nil {
-			return res, err
+		if err := putEntities(ctx, tx, mapValues(out.entities)); err != nil {
+			return out, err
 		}
+	}
 
+	var outletChanged []string
+	if len(b.Articles) > 0 {
 		if err := checkOutlets(ctx, tx, b.Articles); err != nil {
-			return res, err
+			return out, err
 		}
 		articleIDs := make([]string, len(b.Articles))
 		for i, a := range b.Articles {
@@ -330,10 +190,8 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		}
 		outlets, err := articleOutlets(ctx, tx, articleIDs)
 		if err != nil {
-			return res, err
+			return out, err
 		}
-		articles := map[string]graph.Article{}
-		var outletChanged []string
 		for _, a := range b.Articles {
 			if old, ok := outlets[a.ID]; ok {
 				res.ArticlesUpdated++
@@ -344,43 +202,157 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 				res.ArticlesCreated++
 			}
 			outlets[a.ID] = a.Outlet
-			articles[a.ID] = a.Canonical()
+			out.articles[a.ID] = a.Canonical()
 		}
-		if err := putArticles(ctx, tx, mapValues(articles)); err != nil {
-			return res, err
+		if err := putArticles(ctx, tx, mapValues(out.articles)); err != nil {
+			return out, err
 		}
+	}
 
+	if len(b.Relationships) > 0 {
 		relIDs := make([]string, len(b.Relationships))
 		for i, r := range b.Relationships {
 			relIDs[i] = r.ID
 		}
 		rels, err := relationshipsByID(ctx, tx, relIDs)
 		if err != nil {
-			return res, err
+			return out, err
+		}
+		replaced := make([]string, 0, len(rels))
+		for id := range rels {
+			replaced = append(replaced, id)
 		}
 		// Stored evidence merges into the batch's, so its articles need looking up too.
 		refs, err := lookupRefs(ctx, tx, slices.Concat(b.Relationships, mapValues(rels)))
 		if err != nil {
-			return res, err
+			return out, err
 		}
-		written := map[string]graph.Relationship{}
 		for _, r := range b.Relationships {
 			if old, ok := rels[r.ID]; ok {
 				r.Evidence = graph.MergeEvidence(old.Evidence, r.Evidence)
+				if err := r.Validate(); err != nil { // merged evidence can outgrow its limit
+					return out, err
+				}
 				res.RelationshipsUpdated++
 			} else {
 				res.RelationshipsCreated++
 			}
 			if r, err = refs.finish(r); err != nil {
-				return res, err
+				return out, err
 			}
-			rels[r.ID], written[r.ID] = r, r
+			rels[r.ID], out.rels[r.ID] = r, r
 		}
-		if err := putRelationships(ctx, tx, mapValues(written)); err != nil {
-			return res, err
+		if err := deleteRelationships(ctx, tx, replaced); err != nil {
+			return out, err
 		}
-		return res, recountSources(ctx, tx, outletChanged)
-	})
+		if err := createRelationships(ctx, tx, mapValues(out.rels)); err != nil {
+			return out, err
+		}
+	}
+	return out, recountSources(ctx, tx, outletChanged)
+}
+
+// merge applies m in Cypher and returns the survivor as stored.
+func merge(ctx context.Context, tx neo4j.ManagedTransaction, m graph.Merge) (graph.Entity, error) {
+	m.Others = graph.Dedupe(m.Others)
+	states, err := entityStates(ctx, tx, append([]string{m.Survivor}, m.Others...))
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	surv, ok := states[m.Survivor]
+	if !ok {
+		return graph.Entity{}, graph.ErrMissing("merge survivor", "entity", m.Survivor)
+	}
+	gone := make([]graph.Entity, len(m.Others))
+	for i, id := range m.Others {
+		st, ok := states[id]
+		if !ok {
+			return graph.Entity{}, graph.ErrMissing("merge", "entity", id)
+		}
+		if err := graph.CheckKindChange(st.Entity, st.published, surv.Kind); err != nil {
+			return graph.Entity{}, err
+		}
+		gone[i] = st.Entity
+	}
+	merged, err := m.Merged(surv.Entity, gone)
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	// Articles move by their PUBLISHED edge; their relationships' source counts follow.
+	recs, err := run(ctx, tx, `
+MATCH (o:Entity)-[p:PUBLISHED]->(a:Article) WHERE o.id IN $others
+MATCH (s:Entity {id: $survivor})
+CREATE (s)-[:PUBLISHED]->(a)
+DELETE p
+RETURN a.id`, map[string]any{"others": m.Others, "survivor": m.Survivor})
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	moved := make([]string, len(recs))
+	for i, rec := range recs {
+		moved[i], _ = rec.Values[0].(string)
+	}
+	// Relationships cannot change ends in Neo4j: the ones touching the others are written
+	// anew, and About lists are rewritten.
+	rels, err := run(ctx, tx, `
+MATCH (e:Entity)-[r:`+anyRelType()+`]-() WHERE e.id IN $others
+RETURN `+relMap("r")+` AS rel
+UNION
+MATCH (:Entity)-[r:`+anyRelType()+`]->() WHERE any(x IN r.about WHERE x IN $others)
+RETURN `+relMap("r")+` AS rel`, map[string]any{"others": m.Others})
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	changed := map[string]graph.Relationship{}
+	for _, rec := range rels {
+		r := m.Retarget(toRelationship(rec.Values[0]))
+		changed[r.ID] = r
+	}
+	if err := putRelationships(ctx, tx, mapValues(changed)); err != nil {
+		return graph.Entity{}, err
+	}
+	if _, err := run(ctx, tx, "MATCH (n:Entity) WHERE n.id IN $others DETACH DELETE n", map[string]any{"others": m.Others}); err != nil {
+		return graph.Entity{}, err
+	}
+	if err := putEntities(ctx, tx, []graph.Entity{merged}); err != nil {
+		return graph.Entity{}, err
+	}
+	return merged, recountSources(ctx, tx, moved)
+}
+
+// deleteEntity deletes the entity, the relationships it is an end of, and its mentions in
+// About.
+func deleteEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) error {
+	states, err := entityStates(ctx, tx, []string{id})
+	if err != nil {
+		return err
+	}
+	old, ok := states[id]
+	if !ok {
+		return graph.ErrMissing("delete", "entity", id)
+	}
+	if err := graph.CheckDeletable(id, old.published); err != nil {
+		return err
+	}
+	recs, err := run(ctx, tx, "MATCH (:Entity {id: $id})-[r:"+anyRelType()+"]-() RETURN DISTINCT r.id", map[string]any{"id": id})
+	if err != nil {
+		return err
+	}
+	touching := make([]string, len(recs))
+	for i, rec := range recs {
+		touching[i], _ = rec.Values[0].(string)
+	}
+	if err := deleteRelationships(ctx, tx, touching); err != nil {
+		return err
+	}
+	if _, err := run(ctx, tx, `
+MATCH (:Entity)-[r:`+anyRelType()+`]->() WHERE $id IN r.about
+WITH r, [x IN r.about WHERE x <> $id] AS rest
+SET r.about = CASE WHEN size(rest) = 0 THEN null ELSE rest END`, map[string]any{"id": id}); err != nil {
+		return err
+	}
+	_, err = run(ctx, tx, "MATCH (n:Entity {id: $id}) DETACH DELETE n", map[string]any{"id": id})
+	return err
 }
 
 // entityState is a stored entity and how many articles it published.
@@ -405,28 +377,6 @@ RETURN DISTINCT n {.*} AS n, COUNT { (n)-[:PUBLISHED]->(:Article) } AS published
 		out[st.ID] = st
 	}
 	return out, nil
-}
-
-// requireEntity fails with ENOTFOUND when id names no entity; what says who refers to it.
-func requireEntity(ctx context.Context, tx neo4j.ManagedTransaction, what, id string) (entityState, error) {
-	states, err := entityStates(ctx, tx, []string{id})
-	if err != nil {
-		return entityState{}, err
-	}
-	st, ok := states[id]
-	if !ok {
-		return st, graph.Errorf(graph.ENOTFOUND, "%s: entity %q does not exist", what, id)
-	}
-	return st, nil
-}
-
-// checkKindChange refuses to turn an outlet with articles into another kind, which would
-// leave its articles without an outlet.
-func checkKindChange(old entityState, kind graph.Kind) error {
-	if old.Kind == graph.Outlet && kind != graph.Outlet && old.published > 0 {
-		return graph.Errorf(graph.ECONFLICT, "entity %s published %d articles and must stay an %s", old.ID, old.published, graph.Outlet)
-	}
-	return nil
 }
 
 // putEntities creates or replaces entities, one statement per kind since the kind's label
@@ -468,10 +418,10 @@ func checkOutlets(ctx context.Context, tx neo4j.ManagedTransaction, articles []g
 	for _, a := range articles {
 		outlet, ok := states[a.Outlet]
 		if !ok {
-			return graph.Errorf(graph.ENOTFOUND, "article %s: outlet: entity %q does not exist", a.ID, a.Outlet)
+			return graph.ErrMissing("article "+a.ID+": outlet", "entity", a.Outlet)
 		}
 		if outlet.Kind != graph.Outlet {
-			return graph.Errorf(graph.EINVALID, "article %s: outlet %q is a %s, not an %s", a.ID, a.Outlet, outlet.Kind, graph.Outlet)
+			return graph.ErrOutletKind(a.ID, outlet.Entity)
 		}
 	}
 	return nil
@@ -548,21 +498,18 @@ func lookupRefs(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.R
 	return out, nil
 }
 
-// finish checks r's fields and references and returns it as stored: evidence merged by
-// article, About without repeats, SourceCount computed.
+// finish checks r's references and returns it as stored: evidence merged by article,
+// About without repeats, SourceCount computed.
 func (rf refs) finish(r graph.Relationship) (graph.Relationship, error) {
-	if err := r.Validate(); err != nil {
-		return r, err
-	}
 	what := "relationship " + r.ID
 	for _, id := range r.Ends() {
 		if !rf.entities[id] {
-			return r, graph.Errorf(graph.ENOTFOUND, "%s: entity %q does not exist", what, id)
+			return r, graph.ErrMissing(what, "entity", id)
 		}
 	}
 	for _, ev := range r.Evidence {
 		if _, ok := rf.outlets[ev.Article]; !ok {
-			return r, graph.Errorf(graph.ENOTFOUND, "%s: evidence article %q does not exist", what, ev.Article)
+			return r, graph.ErrMissing(what, "evidence article", ev.Article)
 		}
 	}
 	r = r.Canonical()
@@ -671,13 +618,6 @@ SET r.sourceCount = sources`, map[string]any{"articles": articles})
 		return fmt.Errorf("recount sources: %w", err)
 	}
 	return nil
-}
-
-func nilIfNone(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return slices.Clone(s)
 }
 
 func mapValues[T any](m map[string]T) []T {

@@ -68,7 +68,7 @@ func Generate(seed int64, entities, relationships int) graph.Batch {
 }
 
 // Load streams the graph into s in chunks, each applied atomically.
-func Load(ctx context.Context, s graph.Store, cfg Config) (Info, error) {
+func Load(ctx context.Context, s graph.Applier, cfg Config) (Info, error) {
 	return Stream(cfg, func(b graph.Batch) error {
 		if _, err := s.Apply(ctx, b); err != nil {
 			return fmt.Errorf("load synthetic graph: %w", err)

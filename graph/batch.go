@@ -1,0 +1,263 @@
+package graph
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Batch is one atomic write, the only kind a backend implements (Applier.Apply): all of it
+// or nothing. Its parts apply in this order, each seeing the ones before:
+//
+//  1. Require: preconditions, checked against the state before the batch.
+//  2. Entities, then Articles, then Relationships: upserts by id. Entities and articles are
+//     created or replaced. A relationship is created, or, when its id exists, its fields
+//     are replaced and its evidence is merged by article (a new excerpt for the same article
+//     wins), so applying the same batch twice changes nothing. A later item with the id of
+//     an earlier one replaces (relationships: merges into) it. References (From, To, About,
+//     evidence, outlet) may point into the batch or into the store.
+//  3. Merges.
+//  4. DeleteRelationships, then DeleteEntities.
+//
+// A batch holds either upserts, or one merge, or deletions (each with any preconditions):
+// merges and deletions find what they touch through the store's indexes, which a backend
+// need not keep up to date within a transaction.
+type Batch struct {
+	Require       []Precondition
+	Entities      []Entity
+	Articles      []Article
+	Relationships []Relationship
+	Merges        []Merge
+	// DeleteRelationships removes relationships by id; each must exist (ENOTFOUND).
+	DeleteRelationships []string
+	// DeleteEntities removes entities by id, each with every relationship it is From or To
+	// of, and drops it from other relationships' About. Each must exist (ENOTFOUND); an
+	// outlet that published articles cannot be deleted (ECONFLICT).
+	DeleteEntities []string
+	// Return asks Apply to fill BatchResult's records.
+	Return bool
+	// Change says who makes the write and why; Apply passes it to the change log of a
+	// backend that keeps one, and otherwise ignores it.
+	Change Change
+}
+
+// Merge folds Others into Survivor: their names and aliases become the survivor's aliases
+// (MergeAliases), every reference to them (From, To, About, Outlet) moves to it, and they are
+// deleted. Every id must exist (ENOTFOUND); an outlet with articles cannot be merged into an
+// entity of another kind (ECONFLICT). Ids are checked by ValidateMerge.
+type Merge struct {
+	Survivor string
+	Others   []string
+}
+
+// Change describes a write for a change log: who made it and which operation it is.
+type Change struct {
+	Actor     string // a credential's name, or the CLI command for local writes; "" = unknown
+	Operation string // e.g. "create entity", "merge entities", "import", "seed"
+}
+
+// Record names a kind of record, for preconditions.
+type Record string
+
+// The records.
+const (
+	EntityRecord       Record = "entity"
+	ArticleRecord      Record = "article"
+	RelationshipRecord Record = "relationship"
+)
+
+// Precondition is a condition on one record that Apply checks inside its transaction,
+// before it writes anything.
+type Precondition struct {
+	Record Record
+	ID     string
+	// Exists requires the record to exist (else ENOTFOUND); false requires it not to
+	// (else ECONFLICT).
+	Exists bool
+	// Version, with Exists, requires the record to be unchanged since the caller read it:
+	// it is the Version of the record as read ("" = any version). Else ECONFLICT.
+	Version string
+	// What names the operation in error messages ("update", "merge survivor"); may be "".
+	What string
+}
+
+// Check returns p's error given whether its record exists now and, if so, the record (an
+// Entity, Article or Relationship, as the backend's readers return it). A backend calls it
+// for every precondition of a batch.
+func (p Precondition) Check(exists bool, current any) error {
+	prefix := ""
+	if p.What != "" {
+		prefix = p.What + ": "
+	}
+	switch {
+	case p.Exists && !exists:
+		return Errorf(ENOTFOUND, "%s%s %q does not exist", prefix, p.Record, p.ID)
+	case !p.Exists && exists:
+		return Errorf(ECONFLICT, "%s%s %q already exists", prefix, p.Record, p.ID)
+	case p.Exists && p.Version != "" && Version(current) != p.Version:
+		err := Errorf(ECONFLICT, "%s%s %q changed while this write was prepared; try again", prefix, p.Record, p.ID)
+		err.stale = true
+		return err
+	}
+	return nil
+}
+
+// Version returns a digest of a record's content: two reads of a record have the same
+// Version exactly when nothing about it changed in between. Preconditions use it as the
+// record's version, so backends need not keep counters.
+func Version(record any) string {
+	b, err := json.Marshal(record)
+	if err != nil { // records are plain structs of strings, ints and slices
+		panic(fmt.Sprintf("graph: encode record for its version: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// BatchResult counts what Apply did.
+type BatchResult struct {
+	EntitiesCreated, EntitiesUpdated           int
+	ArticlesCreated, ArticlesUpdated           int
+	RelationshipsCreated, RelationshipsUpdated int
+	EntitiesDeleted, RelationshipsDeleted      int
+	// Stored holds, when the batch asked (Return), the records it wrote as stored.
+	Stored *Stored
+}
+
+// Stored is what a batch wrote, as stored (relationships with their SourceCount), one
+// record per id in the order the batch first names them; a merge's survivor is among the
+// entities.
+type Stored struct {
+	Entities      []Entity
+	Articles      []Article
+	Relationships []Relationship
+}
+
+// ItemError is the error of Batch.Validate for one of its entities, articles or
+// relationships: Index is the item's position in its list. Its code and message are Err's.
+type ItemError struct {
+	Record Record
+	Index  int
+	Err    error
+}
+
+func (e *ItemError) Error() string { return e.Err.Error() }
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// Validate checks the fields of every item of b (not the references between them or into
+// the store, which only the backend's transaction can check) and that b is one of upserts,
+// a merge or deletions. Backends call it first in Apply; an item's error is an *ItemError.
+func (b Batch) Validate() error {
+	for _, p := range b.Require {
+		switch p.Record {
+		case EntityRecord, ArticleRecord, RelationshipRecord:
+		default:
+			return Errorf(EINVALID, "precondition on unknown record %q", Clip(string(p.Record)))
+		}
+		if err := ValidateID(string(p.Record), p.ID); err != nil {
+			return err
+		}
+	}
+	for i, e := range b.Entities {
+		if err := e.Validate(); err != nil {
+			return &ItemError{Record: EntityRecord, Index: i, Err: err}
+		}
+	}
+	for i, a := range b.Articles {
+		if err := a.Validate(); err != nil {
+			return &ItemError{Record: ArticleRecord, Index: i, Err: err}
+		}
+	}
+	for i, r := range b.Relationships {
+		if err := r.Validate(); err != nil {
+			return &ItemError{Record: RelationshipRecord, Index: i, Err: err}
+		}
+	}
+	upserts := len(b.Entities) + len(b.Articles) + len(b.Relationships)
+	deletions := len(b.DeleteEntities) + len(b.DeleteRelationships)
+	switch {
+	case len(b.Merges) > 1:
+		return Errorf(EINVALID, "a batch holds at most one merge, not %d", len(b.Merges))
+	case len(b.Merges) == 1 && upserts+deletions > 0, upserts > 0 && deletions > 0:
+		return Errorf(EINVALID, "a batch holds upserts, a merge or deletions, not several of them")
+	}
+	for _, m := range b.Merges {
+		if _, err := ValidateMerge(m.Survivor, m.Others); err != nil {
+			return err
+		}
+	}
+	for _, id := range b.DeleteRelationships {
+		if err := ValidateID("relationship", id); err != nil {
+			return err
+		}
+	}
+	for _, id := range b.DeleteEntities {
+		if err := ValidateID("entity", id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Outlet rules every backend applies while it writes, worded once.
+
+// ErrOutletKind is the error for an article whose outlet is not an OUTLET.
+func ErrOutletKind(article string, outlet Entity) error {
+	return Errorf(EINVALID, "article %s: outlet %q is a %s, not an %s", article, outlet.ID, outlet.Kind, Outlet)
+}
+
+// CheckKindChange refuses to turn an outlet that published articles into another kind,
+// which would leave its articles without an outlet.
+func CheckKindChange(old Entity, published int, kind Kind) error {
+	if old.Kind == Outlet && kind != Outlet && published > 0 {
+		return Errorf(ECONFLICT, "entity %s published %d articles and must stay an %s", old.ID, published, Outlet)
+	}
+	return nil
+}
+
+// CheckDeletable refuses to delete an outlet that published articles.
+func CheckDeletable(id string, published int) error {
+	if published > 0 {
+		return Errorf(ECONFLICT, "entity %s published %d articles; delete or move them first (merge it into another outlet)", id, published)
+	}
+	return nil
+}
+
+// ErrMissing is the error for a reference to something that does not exist; what names
+// who refers to it, noun what is missing ("entity", "evidence article").
+func ErrMissing(what, noun, id string) error {
+	return Errorf(ENOTFOUND, "%s: %s %q does not exist", what, noun, id)
+}
+
+// Merged returns the survivor as m leaves it, given the entities it absorbs.
+func (m Merge) Merged(survivor Entity, gone []Entity) (Entity, error) {
+	survivor.Aliases = MergeAliases(survivor, gone...)
+	survivor = survivor.Canonical()
+	return survivor, survivor.Validate()
+}
+
+// Retarget returns r with every reference to one of m.Others moved to m.Survivor (a
+// relationship between the two becomes a loop; About loses repeats).
+func (m Merge) Retarget(r Relationship) Relationship {
+	moveTo := func(id string) string {
+		if slices.Contains(m.Others, id) {
+			return m.Survivor
+		}
+		return id
+	}
+	r.From, r.To = moveTo(r.From), moveTo(r.To)
+	about := make([]string, len(r.About))
+	for i, a := range r.About {
+		about[i] = moveTo(a)
+	}
+	r.About = nilIfEmpty(Dedupe(about))
+	return r
+}
+
+func isVersionConflict(err error) bool {
+	e, ok := errors.AsType[*Error](err)
+	return ok && e.stale
+}
