@@ -110,6 +110,7 @@ func (b *batch) apply(ctx context.Context, s Target) (graph.BatchResult, error) 
 	if err := b.validate(ctx, s); err != nil {
 		return graph.BatchResult{}, err
 	}
+	b.Change = graph.ChangeOf(ctx, "import")
 	res, err := s.Apply(ctx, b.Batch)
 	if err != nil {
 		return res, fmt.Errorf("import: apply: %w", err)

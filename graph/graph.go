@@ -2,7 +2,9 @@
 // that report it, and the typed relationships between entities, each with its evidence.
 //
 // Implementations of Store live in sub-packages named after their dependency (graph/bolt,
-// graph/neo4j); graph/graphtest holds the conformance suite every implementation must pass.
+// graph/neo4j); store.go says what they owe, and graph/graphtest holds the conformance suite
+// every implementation must pass. A backend implements one write, Apply; Writer builds
+// the single changes on it, once for all backends.
 package graph
 
 import (

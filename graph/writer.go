@@ -42,9 +42,14 @@ func ActorOf(ctx context.Context) string {
 	return a
 }
 
+// ChangeOf describes operation op made with ctx, for Batch.Change.
+func ChangeOf(ctx context.Context, op string) Change {
+	return Change{Actor: ActorOf(ctx), Operation: op}
+}
+
 func (w *Writer) apply(ctx context.Context, op string, b Batch) (BatchResult, error) {
 	b.Return = true
-	b.Change = Change{Actor: ActorOf(ctx), Operation: op}
+	b.Change = ChangeOf(ctx, op)
 	return w.store.Apply(ctx, b)
 }
 

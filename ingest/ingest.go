@@ -126,6 +126,7 @@ func (in *Ingester) Ingest(ctx context.Context, a Article, dryRun bool) (Summary
 	if dryRun || len(batch.Entities)+len(batch.Articles)+len(batch.Relationships) == 0 {
 		return sum, nil
 	}
+	batch.Change = graph.ChangeOf(ctx, "ingest article")
 	if _, err := in.store.Apply(ctx, batch); err != nil {
 		return Summary{}, fmt.Errorf("ingest article %s: %w", art.ID, err)
 	}

@@ -31,6 +31,7 @@ func Load(ctx context.Context, s graph.Applier, name string, data []byte) (graph
 	if err != nil {
 		return graph.BatchResult{}, err
 	}
+	batch.Change = graph.ChangeOf(ctx, "seed "+name)
 	res, err := s.Apply(ctx, batch)
 	if err != nil {
 		return graph.BatchResult{}, fmt.Errorf("load seed %s: %w", name, err)

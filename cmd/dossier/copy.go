@@ -74,7 +74,7 @@ func copyGraph(ctx context.Context, src copySource, dst copyTarget, progress io.
 	bar := progressbar.NewOptions(want.Entities+want.Articles+want.Relationships,
 		progressbar.OptionSetWriter(progress), progressbar.OptionSetDescription("copying"),
 		progressbar.OptionShowCount(), progressbar.OptionThrottle(200_000_000))
-	var b graph.Batch
+	b := graph.Batch{Change: graph.ChangeOf(ctx, "copy")}
 	flush := func() error {
 		n := len(b.Entities) + len(b.Articles) + len(b.Relationships)
 		if n == 0 {
@@ -83,7 +83,7 @@ func copyGraph(ctx context.Context, src copySource, dst copyTarget, progress io.
 		if _, err := dst.Apply(ctx, b); err != nil {
 			return fmt.Errorf("write batch: %w", err)
 		}
-		b = graph.Batch{}
+		b = graph.Batch{Change: graph.ChangeOf(ctx, "copy")}
 		return bar.Add(n)
 	}
 	full := func(n int) error {

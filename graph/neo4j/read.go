@@ -188,17 +188,21 @@ func (s *Store) Article(ctx context.Context, id string) (graph.Article, error) {
 // ArticlesByID implements graph.ArticleReader.
 func (s *Store) ArticlesByID(ctx context.Context, ids []string) (map[string]graph.Article, error) {
 	return read(ctx, s, "read articles", func(tx neo4j.ManagedTransaction) (map[string]graph.Article, error) {
-		recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), map[string]any{"ids": ids})
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]graph.Article, len(recs))
-		for _, rec := range recs {
-			a := toArticle(rec.Values[0])
-			out[a.ID] = a
-		}
-		return out, nil
+		return articlesByID(ctx, tx, ids)
 	})
+}
+
+func articlesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Article, error) {
+	recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]graph.Article, len(recs))
+	for _, rec := range recs {
+		a := toArticle(rec.Values[0])
+		out[a.ID] = a
+	}
+	return out, nil
 }
 
 // ListArticles implements graph.ArticleReader.

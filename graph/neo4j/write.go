@@ -82,14 +82,13 @@ func require(ctx context.Context, tx neo4j.ManagedTransaction, conds []graph.Pre
 		}
 	}
 	if len(ids[graph.ArticleRecord]) > 0 {
-		recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), map[string]any{"ids": ids[graph.ArticleRecord]})
+		articles, err := articlesByID(ctx, tx, ids[graph.ArticleRecord])
 		if err != nil {
 			return err
 		}
 		current[graph.ArticleRecord] = map[string]any{}
-		for _, rec := range recs {
-			a := toArticle(rec.Values[0])
-			current[graph.ArticleRecord][a.ID] = a
+		for id, a := range articles {
+			current[graph.ArticleRecord][id] = a
 		}
 	}
 	if len(ids[graph.RelationshipRecord]) > 0 {
