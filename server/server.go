@@ -39,6 +39,9 @@ type Config struct {
 	MaxBodyBytes                               int64  // largest request body; larger ones get 413
 	ReadTimeout, WriteTimeout, ShutdownTimeout time.Duration
 	Logger                                     *slog.Logger // nil = discard
+	// World resolves names in sheet imports against well-known actors, as ingestion does
+	// (extract.Extractor.LookupWorld); nil for none.
+	World func(name string) (graph.Entity, bool)
 }
 
 // Server serves Dossier over HTTP.
@@ -134,6 +137,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/graphql", s.getGraphQL)
 	e.GET("/healthz", s.healthz)
 	e.GET("/export/:format", s.exportGraph)
+	e.POST("/import/:format", s.importGraph)
 	e.GET("/playground", newPlayground().serve)
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
 	return e

@@ -69,9 +69,13 @@ start and kept in <data>/write-token (mode 0600).`,
 				WriteTimeout:    5 * time.Minute, // exports of large graphs stream for a while
 				ShutdownTimeout: 15 * time.Second,
 				Logger:          log,
+				World:           x.LookupWorld,
 			})
 			if err != nil {
 				return err
+			}
+			if a.store.backend == backendBolt {
+				return serveRecordingAddress(ctx, srv, a.store.dataDir, log)
 			}
 			return srv.ListenAndServe(ctx)
 		},
