@@ -412,15 +412,16 @@ func kindList() string {
 // the given kind (or the guessed one).
 func (im *sheetImporter) resolve(ctx context.Context, line int, column, text string, kind graph.Kind) (SheetName, error) {
 	key := graph.Fold(text)
+	// A name met before resolves alike; only the row that created an entity reports it new.
 	if n, ok := im.outlets[key]; ok && (kind == "" || kind == graph.Outlet) {
-		n.Text = text
+		n.Text, n.Created = text, false
 		return n, nil
 	}
 	if n, ok := im.names[key]; ok {
 		if kind != "" && n.Kind != kind {
 			im.problem(line, column+"_kind", "%q is a %s (%s), not a %s", text, n.Kind, n.ID, kind)
 		}
-		n.Text = text
+		n.Text, n.Created = text, false
 		return n, nil
 	}
 	e, found, err := im.lookup(ctx, text, nil)
