@@ -194,7 +194,9 @@ date_text (the sources' wording, "late 2022"), quantity, excerpt, from_kind and 
 GOVERNMENT, AGENCY, OUTLET or GROUP, for new names). type is a relation type (WARNED, DENIED,
 EXPELLED, ..., "member of" works too); date is YYYY, YYYY-MM or YYYY-MM-DD; negated is
 true/false or yes/no. Names resolve as ingestion resolves them: an entity's id, name or alias
-in the graph, a well-known actor, or else a new entity; outlet likewise, and the source
+in the graph, a well-known actor, or else a new entity (of the kind its words suggest, a
+"Ministry of ..." an AGENCY and other names a PERSON, unless a *_kind column says); outlet
+likewise, and the source
 becomes an article (a source_url the graph knows reuses its article). The same act as a
 relationship in the graph (type, ends, negated) gains the row's source as evidence. Each row's
 outcome is printed; any problem is reported by line and column and nothing is written.

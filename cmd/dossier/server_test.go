@@ -256,3 +256,52 @@ func equalStats(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+// The README's spreadsheet imports as it says, into the seeded store.
+func TestReadmeSheetImports(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "## Spreadsheets")
+	if !ok {
+		t.Fatal("README has no Spreadsheets section")
+	}
+	_, rest, _ = strings.Cut(rest, "```csv\n")
+	sheet, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("the Spreadsheets section has no csv block")
+	}
+	data := t.TempDir()
+	mustRun(t, "seed", "--data", data)
+	before := stats(t, data)
+	file := writeFile(t, "findings.csv", sheet)
+	out := mustRun(t, "import", "--data", data, "--format", "sheet", file)
+	for _, want := range []string{
+		`line 2: corroborated`, `"United States" → united-states (matched)`,
+		`line 3: created denied-andres-manuel-lopez-obrador-united-states: from "AMLO" → andres-manuel-lopez-obrador (matched)`,
+		`line 4: corroborated`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import of the README's sheet does not say %q:\n%s", want, out)
+		}
+	}
+	after := stats(t, data)
+	if after.Relationships != before.Relationships+1 || after.Articles != before.Articles+1 || after.Entities != before.Entities {
+		t.Errorf("the README's sheet took the store from %+v to %+v", before, after)
+	}
+}
+
+func TestServerURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080",
+		"0.0.0.0:8080":   "http://127.0.0.1:8080",
+		":8080":          "http://127.0.0.1:8080",
+		"[::]:9000":      "http://[::1]:9000",
+		"[::1]:9000":     "http://[::1]:9000",
+	} {
+		if got := serverURL(addr); got != want {
+			t.Errorf("serverURL(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
