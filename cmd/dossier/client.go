@@ -144,6 +144,9 @@ func (c *apiClient) errorsOf(status int, errs []apiError) error {
 		msgs = append(msgs, msg)
 	}
 	err := fmt.Errorf("dossier server %s: %s", c.base, strings.Join(msgs, "; "))
+	if status == http.StatusRequestEntityTooLarge {
+		return fmt.Errorf("%w: the server's --max-body bounds what it accepts; raise it, or stop the server and run the command on the store", err)
+	}
 	if status == http.StatusUnauthorized {
 		return fmt.Errorf("%w: check the write token (DOSSIER_TOKEN or --token-file; the server keeps it in its <data>/write-token)", err)
 	}

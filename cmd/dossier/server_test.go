@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dossiergraph/dossier/graph/bolt"
 )
 
 // startServer runs `dossier serve` on a free loopback port over the embedded store in data
@@ -303,5 +305,20 @@ func TestServerURL(t *testing.T) {
 		if got := serverURL(addr); got != want {
 			t.Errorf("serverURL(%q) = %q, want %q", addr, got, want)
 		}
+	}
+}
+
+// A store locked by another process that recorded no server address keeps bolt's reason
+// and still points at --server.
+func TestLockedStoreWithoutServer(t *testing.T) {
+	data := t.TempDir()
+	s, err := bolt.Open(t.Context(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, _, err = run(t, "export", "--data", data, "--format", "gexf")
+	if err == nil || !strings.Contains(err.Error(), "locked") || !strings.Contains(err.Error(), "--server") {
+		t.Errorf("export of a locked store: %v", err)
 	}
 }
