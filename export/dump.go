@@ -25,6 +25,8 @@ import (
 // them is dumped without a change here. The reader refuses what it does not understand (a
 // newer version, an unknown record or field) instead of dropping it, and a file without its
 // end line, or whose counts disagree with it, is refused as cut short.
+// An added field therefore needs no new version; DumpVersion changes only when the meaning
+// of a record does, and the reader then converts the versions it knows.
 const (
 	DumpMagic   = "dump"
 	DumpVersion = 1
