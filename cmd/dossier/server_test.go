@@ -180,6 +180,10 @@ func TestCommandsBesideARunningServer(t *testing.T) {
 			t.Errorf("csv export through the server: %s: %v", name, err)
 		}
 	}
+	out = mustRun(t, "import", "--server", url, "--token-file", tokenFile, "--format", "csv", csvDir)
+	if !strings.Contains(out, "entities 0 created") || !strings.Contains(out, "relationships 0 created") {
+		t.Errorf("importing the server's own CSV export must create nothing: %q", out)
+	}
 	// An export the server refuses leaves no file.
 	refused := filepath.Join(outDir, "refused.gexf")
 	if _, _, err := run(t, "export", "--server", url, "--format", "gexf", "--center", "nobody", "--output", refused); err == nil || !strings.Contains(err.Error(), "nobody") {
@@ -320,5 +324,13 @@ func TestLockedStoreWithoutServer(t *testing.T) {
 	_, _, err = run(t, "export", "--data", data, "--format", "gexf")
 	if err == nil || !strings.Contains(err.Error(), "locked") || !strings.Contains(err.Error(), "--server") {
 		t.Errorf("export of a locked store: %v", err)
+	}
+	// A server that crashed leaves its address behind; a dead address is not named.
+	if err := os.WriteFile(filepath.Join(data, serverAddressFile), []byte("http://127.0.0.1:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = run(t, "export", "--data", data, "--format", "gexf")
+	if err == nil || strings.Contains(err.Error(), "127.0.0.1:1") || !strings.Contains(err.Error(), "locked") {
+		t.Errorf("export of a store locked by another process, beside a stale address: %v", err)
 	}
 }

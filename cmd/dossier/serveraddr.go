@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/google/renameio/v2"
 
@@ -74,12 +76,29 @@ func runningServer(dataDir string) string {
 }
 
 // lockedError explains a locked embedded store: which server holds it and how to work
-// beside it.
-func lockedError(dataDir string, err error) error {
+// beside it. A recorded server that does not answer is left by one that crashed; the lock
+// then belongs to some other process.
+func lockedError(ctx context.Context, dataDir string, err error) error {
 	url := runningServer(dataDir)
-	if url == "" {
+	if url == "" || !serverAnswers(ctx, url) {
 		return fmt.Errorf("%w (stop the other dossier process, or, if it is a server, pass --server with its URL to ingest, export, extract or import)", err)
 	}
 	return fmt.Errorf("the store in %s is locked by the dossier server running at %s: pass --server %s to ingest, export, extract or import (they then go through its API), or stop the server first: %w",
 		dataDir, url, url, err)
+}
+
+// serverAnswers reports whether a Dossier server answers its health check at url.
+func serverAnswers(ctx context.Context, url string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url+"/healthz", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := (&http.Client{}).Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusServiceUnavailable
 }

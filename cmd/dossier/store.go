@@ -42,7 +42,7 @@ func (f *storeFlags) open(ctx context.Context, backend string, log *slog.Logger)
 	case backendBolt:
 		s, err := bolt.Open(ctx, f.dataDir)
 		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, lockedError(f.dataDir, err)
+			return nil, lockedError(ctx, f.dataDir, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", f.dataDir, err)
