@@ -77,7 +77,7 @@ null where the text names no counterpart; about and quantity appear when the tex
 		},
 	}
 	cmd.Flags().StringVar(&gazetteer, "gazetteer", "store", "resolve names against the store's entities (store) or the built-in world gazetteer only (none)")
-	a.server.register(cmd.Flags())
+	a.server.register(cmd.Flags(), false)
 	return cmd
 }
 
@@ -161,7 +161,7 @@ write token from --token-file, DOSSIER_TOKEN or <data>/write-token; the server's
 	f.StringVar(&date, "date", "", "publication date: YYYY, YYYY-MM or YYYY-MM-DD")
 	f.StringVar(&meta.URL, "url", "", "article URL")
 	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
-	a.server.register(f)
+	a.server.register(f, true)
 	return cmd
 }
 

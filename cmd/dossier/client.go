@@ -29,9 +29,12 @@ type serverFlags struct {
 	tokenFile string
 }
 
-func (f *serverFlags) register(fs *pflag.FlagSet) {
+// register adds --server, and for commands that write through it, --token-file.
+func (f *serverFlags) register(fs *pflag.FlagSet, writes bool) {
 	fs.StringVar(&f.url, "server", envOr("DOSSIER_SERVER", ""), "go through the API of the dossier server at this URL, e.g. http://127.0.0.1:8080, instead of opening the store (DOSSIER_SERVER)")
-	fs.StringVar(&f.tokenFile, "token-file", "", "with --server, read the write token from this file (default: DOSSIER_TOKEN, else <data>/write-token)")
+	if writes {
+		fs.StringVar(&f.tokenFile, "token-file", "", "with --server, read the write token from this file (default: DOSSIER_TOKEN, else <data>/write-token)")
+	}
 }
 
 // apiClient calls a Dossier server: GraphQL, /export and /import.

@@ -106,7 +106,7 @@ the server holds the embedded store.`,
 	fl.StringVar(&until, "until", "", "keep relationships dated on or before (YYYY[-MM[-DD]])")
 	fl.StringVar(&minSrcs, "min-sources", "", "keep relationships reported by at least this many outlets")
 	fl.BoolVar(&includeNegated, "include-negated", false, "keep negated relationships (refused or unrealised acts)")
-	a.server.register(fl)
+	a.server.register(fl, false)
 	_ = cmd.MarkFlagRequired("format")
 	return cmd
 }
@@ -248,7 +248,7 @@ from --token-file, DOSSIER_TOKEN or <data>/write-token).`,
 	}
 	cmd.Flags().StringVar(&format, "format", "", "nodelink, csv or sheet")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "with --format sheet: report what each row would do, write nothing")
-	a.server.register(cmd.Flags())
+	a.server.register(cmd.Flags(), true)
 	_ = cmd.MarkFlagRequired("format")
 	return cmd
 }
