@@ -138,6 +138,7 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/healthz", s.healthz)
 	e.GET("/export/:format", s.exportGraph)
 	e.POST("/import/:format", s.importGraph)
+	e.GET("/dump", s.dumpGraph)
 	e.GET("/playground", newPlayground().serve)
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
 	return e

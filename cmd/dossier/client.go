@@ -37,7 +37,7 @@ func (f *serverFlags) register(fs *pflag.FlagSet, writes bool) {
 	}
 }
 
-// apiClient calls a Dossier server: GraphQL, /export and /import.
+// apiClient calls a Dossier server: GraphQL, /export, /import and /dump.
 type apiClient struct {
 	base  *url.URL
 	token string // "" when the command only reads

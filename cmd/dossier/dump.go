@@ -22,10 +22,20 @@ it back into any store, bolt or Neo4j.
 
 The format is JSON lines: a header {"dossier":"dump","version":%d,...}, then one record a line
 ({"entity":...}, {"article":...}, {"relationship":...}) and an end line with the counts, so a
-file cut short is refused.`, export.DumpVersion),
+file cut short is refused.
+
+With --server URL the dump comes from a running server (GET /dump), so a team server is backed
+up without stopping it.`, export.DumpVersion),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if a.server.url != "" {
+				c, err := a.client(false)
+				if err != nil {
+					return err
+				}
+				return a.writeOutput(output, func(w io.Writer) error { return c.download(ctx, "/dump", nil, w) })
+			}
 			store, err := a.openStore(ctx)
 			if err != nil {
 				return err
@@ -44,6 +54,7 @@ file cut short is refused.`, export.DumpVersion),
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file, atomically, instead of stdout")
+	a.server.register(cmd.Flags(), false)
 	return cmd
 }
 

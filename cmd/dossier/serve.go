@@ -25,7 +25,7 @@ func (a *app) serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the GraphQL API, the playground and the exports",
 		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format},
-POST /import/{format} (what dossier import --server sends), /healthz. While it serves the
+POST /import/{format} (what dossier import --server sends), GET /dump, /healthz. While it serves the
 embedded store it records its URL in <data>/server-address.
 An empty store is loaded with the seed story first, unless --no-seed.
 Writes need "Authorization: Bearer <token>": --write-token, or else a token generated on first

@@ -184,6 +184,20 @@ func TestCommandsBesideARunningServer(t *testing.T) {
 	if !strings.Contains(out, "entities 0 created") || !strings.Contains(out, "relationships 0 created") {
 		t.Errorf("importing the server's own CSV export must create nothing: %q", out)
 	}
+	// A running server is backed up through GET /dump; the backup restores whole.
+	backup := filepath.Join(outDir, "backup.jsonl")
+	mustRun(t, "dump", "--server", url, "--output", backup)
+	restored := t.TempDir()
+	mustRun(t, "restore", "--data", restored, backup)
+	live := serverStats(t, url)
+	if got := stats(t, restored); got.Entities != live["entities"] || got.Articles != live["articles"] ||
+		got.Relationships != live["relationships"] || got.NegatedRelationships != live["negatedRelationships"] || got.NegatedRelationships == 0 {
+		t.Errorf("the server's dump restored %+v, the server holds %v", got, live)
+	}
+	if _, _, err := run(t, "dump", "--data", data); err == nil || !strings.Contains(err.Error(), "--server") {
+		t.Errorf("dump of the locked store must point at --server: %v", err)
+	}
+
 	// An export the server refuses leaves no file.
 	refused := filepath.Join(outDir, "refused.gexf")
 	if _, _, err := run(t, "export", "--server", url, "--format", "gexf", "--center", "nobody", "--output", refused); err == nil || !strings.Contains(err.Error(), "nobody") {

@@ -81,9 +81,9 @@ func runningServer(dataDir string) string {
 func lockedError(ctx context.Context, dataDir string, err error) error {
 	url := runningServer(dataDir)
 	if url == "" || !serverAnswers(ctx, url) {
-		return fmt.Errorf("%w (stop the other dossier process, or, if it is a server, pass --server with its URL to ingest, export, extract or import)", err)
+		return fmt.Errorf("%w (stop the other dossier process, or, if it is a server, pass --server with its URL to ingest, export, extract, import or dump)", err)
 	}
-	return fmt.Errorf("the store in %s is locked by the dossier server running at %s: pass --server %s to ingest, export, extract or import (they then go through its API), or stop the server first: %w",
+	return fmt.Errorf("the store in %s is locked by the dossier server running at %s: pass --server %s to ingest, export, extract, import or dump (they then go through its API), or stop the server first: %w",
 		dataDir, url, url, err)
 }
 
