@@ -33,7 +33,7 @@ type serverFlags struct {
 func (f *serverFlags) register(fs *pflag.FlagSet, writes bool) {
 	fs.StringVar(&f.url, "server", envOr("DOSSIER_SERVER", ""), "go through the API of the dossier server at this URL, e.g. http://127.0.0.1:8080, instead of opening the store (DOSSIER_SERVER)")
 	if writes {
-		fs.StringVar(&f.tokenFile, "token-file", "", "with --server, read the write token from this file (default: DOSSIER_TOKEN, else <data>/write-token)")
+		fs.StringVar(&f.tokenFile, "token-file", "", "with --server, read the write token from this file (default: DOSSIER_TOKEN, else for a server on this machine <data>/write-token)")
 	}
 }
 
@@ -58,24 +58,40 @@ func (a *app) client(write bool) (*apiClient, error) {
 		ResponseHeaderTimeout: 10 * time.Minute, // an import or ingest answers once it is written
 	}}}
 	if write {
-		if c.token, err = a.writeToken(); err != nil {
+		local := isLoopback(base.Hostname())
+		if c.token, err = a.writeToken(local); err != nil {
 			return nil, err
+		}
+		if base.Scheme == "http" && !local {
+			if log, err := a.logger(); err == nil {
+				log.Warn("the write token goes in clear text over http to another machine; prefer https", "server", base.Redacted())
+			}
 		}
 	}
 	return c, nil
 }
 
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // writeToken finds the token for writes through --server: --token-file, else DOSSIER_TOKEN,
-// else the token the server keeps in <data>/write-token when it runs on this machine.
-func (a *app) writeToken() (string, error) {
+// else, for a server on this machine (local), the token a server keeps in <data>/write-token.
+// That file is never sent to another machine, which would hand it a local secret.
+func (a *app) writeToken(local bool) (string, error) {
 	path := a.server.tokenFile
 	if path == "" {
 		if t := strings.TrimSpace(os.Getenv("DOSSIER_TOKEN")); t != "" {
 			return t, nil
 		}
 		path = filepath.Join(a.store.dataDir, server.WriteTokenFile)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("--server writes need the server's write token: set DOSSIER_TOKEN or pass --token-file (no %s here)", path)
+		if _, err := os.Stat(path); !local || errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("--server writes need the server's write token: set DOSSIER_TOKEN or pass --token-file")
 		}
 	}
 	data, err := os.ReadFile(path)

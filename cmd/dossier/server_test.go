@@ -348,3 +348,26 @@ func TestLockedStoreWithoutServer(t *testing.T) {
 		t.Errorf("export of a store locked by another process, beside a stale address: %v", err)
 	}
 }
+
+// The token a local server keeps is sent only to a server on this machine.
+func TestLocalTokenStaysLocal(t *testing.T) {
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "write-token"), []byte("local-secret-0123456789\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DOSSIER_TOKEN", "")
+	for url, want := range map[string]string{
+		"http://127.0.0.1:8080":     "local-secret-0123456789",
+		"http://localhost:8080":     "local-secret-0123456789",
+		"https://team.example:8443": "",
+	} {
+		a := &app{server: serverFlags{url: url}, store: storeFlags{dataDir: data}, logLevel: "error", logFormat: "text", stderr: &bytes.Buffer{}}
+		c, err := a.client(true)
+		switch {
+		case want == "" && (err == nil || !strings.Contains(err.Error(), "DOSSIER_TOKEN")):
+			t.Errorf("%s: the local token must not be sent elsewhere: %v", url, err)
+		case want != "" && (err != nil || c.token != want):
+			t.Errorf("%s: token %v, %v", url, c, err)
+		}
+	}
+}
