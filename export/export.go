@@ -67,6 +67,8 @@ func (f Format) ContentType() string {
 		return "application/zip"
 	case FtM:
 		return "application/x-ndjson"
+	case Sheet:
+		return "text/csv"
 	}
 	return "application/octet-stream"
 }

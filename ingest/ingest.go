@@ -362,7 +362,25 @@ type frontMatter struct {
 	Date      string   `yaml:"date"`
 	Published string   `yaml:"published"`
 	URL       string   `yaml:"url"`
-	Authors   []string `yaml:"authors"`
+	Authors   nameList `yaml:"authors"`
+}
+
+// nameList reads a YAML list of names, or one name on its own ("authors: Anna Kowalska").
+type nameList []string
+
+func (l *nameList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if name := strings.TrimSpace(n.Value); name != "" {
+			*l = nameList{name}
+		}
+		return nil
+	}
+	var names []string
+	if err := n.Decode(&names); err != nil {
+		return fmt.Errorf("line %d: authors: want a name or a list of names", n.Line)
+	}
+	*l = names
+	return nil
 }
 
 // ParseFrontMatter reads an article file: an optional front-matter block between "---"

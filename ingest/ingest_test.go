@@ -188,6 +188,17 @@ func TestParseFrontMatter(t *testing.T) {
 		!slices.Equal(a.Authors, []string{"A. Writer"}) || !strings.HasPrefix(a.Text, "Mexico refused") {
 		t.Errorf("parsed %+v", a)
 	}
+	// One author may be written without a list, as people write front matter by hand.
+	for header, want := range map[string][]string{
+		"authors: Anna Kowalska":                     {"Anna Kowalska"},
+		"authors:\n  - Anna Kowalska\n  - B. Writer": {"Anna Kowalska", "B. Writer"},
+		"authors:": nil,
+	} {
+		one, err := ParseFrontMatter([]byte("---\n" + header + "\n---\ntext"))
+		if err != nil || !slices.Equal(one.Authors, want) {
+			t.Errorf("%q: authors %q, %v; want %q", header, one.Authors, err, want)
+		}
+	}
 	plain, err := ParseFrontMatter([]byte("Just text."))
 	if err != nil || plain.Text != "Just text." || plain.Title != "" {
 		t.Errorf("plain %+v, %v", plain, err)
@@ -197,6 +208,7 @@ func TestParseFrontMatter(t *testing.T) {
 		"unknown key": "---\ntitel: x\n---\ntext",
 		"bad date":    "---\ndate: 2025-13\n---\ntext",
 		"bad utf8":    "---\ntitle: \xff\n---\ntext",
+		"authors map": "---\nauthors: {name: x}\n---\ntext",
 	} {
 		if _, err := ParseFrontMatter([]byte(bad)); graph.ErrorCode(err) != graph.EINVALID {
 			t.Errorf("%s: got %v, want BAD_INPUT", name, err)

@@ -40,6 +40,9 @@ type Config struct {
 	MaxBodyBytes                               int64  // largest request body; larger ones get 413
 	ReadTimeout, WriteTimeout, ShutdownTimeout time.Duration
 	Logger                                     *slog.Logger // nil = discard
+	// World resolves names in sheet imports against well-known actors, as ingestion does
+	// (extract.Extractor.LookupWorld); nil for none.
+	World func(name string) (graph.Entity, bool)
 }
 
 // Server serves Dossier over HTTP.
@@ -135,6 +138,8 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/graphql", s.getGraphQL)
 	e.GET("/healthz", s.healthz)
 	e.GET("/export/:format", s.exportGraph)
+	e.POST("/import/:format", s.importGraph)
+	e.GET("/dump", s.dumpGraph)
 	e.GET("/playground", newPlayground().serve)
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
 	return e

@@ -28,7 +28,12 @@ func (a *app) extractCommand() *cobra.Command {
 		Long: `Extract actors and warned/denied/expelled (and other) relations from one article, offline,
 and print one JSON document: {"entities":[...],"relationships":[...]}. Evidence offsets are byte
 offsets into FILE, end exclusive. A front-matter block (--- title/outlet/date/url ---) may open the
-file; its date anchors relative dates. --gazetteer store resolves names to the store's entities.`,
+file; its date anchors relative dates. --gazetteer store resolves names to the store's entities
+(with --server URL, to those of the running server, read through its API).
+
+Output: {"entities":[{"id","kind","name","aliases"}],"relationships":[{"type","from","to",
+"about","negated","date","quantity","confidence","evidence":[{"start","end","text"}]}]}; to is
+null where the text names no counterpart; about and quantity appear when the text gives them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -49,14 +54,8 @@ file; its date anchors relative dates. --gazetteer store resolves names to the s
 			}
 			var gaz extract.Gazetteer
 			if gazetteer == "store" {
-				store, err := a.openStore(ctx)
-				if err != nil {
+				if gaz, err = a.storeGazetteer(ctx); err != nil {
 					return err
-				}
-				gaz, err = extract.StoreGazetteer(ctx, store)
-				store.Close()
-				if err != nil {
-					return fmt.Errorf("build gazetteer from the store: %w", err)
 				}
 			}
 			res, err := x.Extract(ctx, extract.Document{Text: art.Text, Published: art.Published}, gaz)
@@ -78,6 +77,7 @@ file; its date anchors relative dates. --gazetteer store resolves names to the s
 		},
 	}
 	cmd.Flags().StringVar(&gazetteer, "gazetteer", "store", "resolve names against the store's entities (store) or the built-in world gazetteer only (none)")
+	a.server.register(cmd.Flags(), false)
 	return cmd
 }
 
@@ -93,8 +93,12 @@ func (a *app) ingestCommand() *cobra.Command {
 		Long: `Ingest articles (.txt or .md files; directories are walked): extract actors and relations
 and write each article atomically, with its sentences as evidence. A relation already in the graph
 gains the article as evidence; ingesting the same article twice changes nothing. Title, outlet,
-date and url come from a front-matter block (--- title/outlet/date/url ---) or the flags, which
-win; the title defaults to the file name.`,
+date, url and authors come from a front-matter block (--- title/outlet/date/url/authors ---) or
+the flags, which win; the title defaults to the file name.
+
+With --server URL each article goes to a running server as the ingestArticle mutation, with the
+write token from --token-file, DOSSIER_TOKEN or <data>/write-token; the server's --max-body
+(1 MiB by default) then bounds an article.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -107,23 +111,22 @@ win; the title defaults to the file name.`,
 			if err != nil {
 				return err
 			}
-			store, err := a.openStore(ctx)
+			ingestOne, done, err := a.articleIngester(ctx)
 			if err != nil {
 				return err
 			}
-			defer store.Close()
-			x, err := a.extractor()
-			if err != nil {
-				return err
-			}
-			in := ingest.New(x, store)
+			defer done()
 			bar := progressbar.NewOptions(len(files), progressbar.OptionSetWriter(a.stderr),
 				progressbar.OptionSetDescription("ingesting"), progressbar.OptionShowCount(),
 				progressbar.OptionSetVisibility(len(files) > 1))
 			var total ingest.Summary
 			var failed []string
 			for _, file := range files {
-				sum, err := ingestFile(ctx, in, file, meta, dryRun)
+				var sum ingest.Summary
+				art, err := readArticle(file, meta)
+				if err == nil {
+					sum, err = ingestOne(ctx, art, dryRun)
+				}
 				_ = bar.Add(1)
 				if err != nil {
 					// One bad article must not stop a folder: it is reported and nothing of it is written.
@@ -158,18 +161,19 @@ win; the title defaults to the file name.`,
 	f.StringVar(&date, "date", "", "publication date: YYYY, YYYY-MM or YYYY-MM-DD")
 	f.StringVar(&meta.URL, "url", "", "article URL")
 	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
+	a.server.register(f, true)
 	return cmd
 }
 
-// ingestFile reads one article, lets the flags override its front matter, and ingests it.
-func ingestFile(ctx context.Context, in *ingest.Ingester, file string, flags ingest.Article, dryRun bool) (ingest.Summary, error) {
+// readArticle reads one article file and lets the flags override its front matter.
+func readArticle(file string, flags ingest.Article) (ingest.Article, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return ingest.Summary{}, err
+		return ingest.Article{}, err
 	}
 	art, err := ingest.ParseFrontMatter(data)
 	if err != nil {
-		return ingest.Summary{}, err
+		return ingest.Article{}, err
 	}
 	if flags.Title != "" {
 		art.Title = flags.Title
@@ -186,7 +190,126 @@ func ingestFile(ctx context.Context, in *ingest.Ingester, file string, flags ing
 	if flags.URL != "" {
 		art.URL = flags.URL
 	}
-	return in.Ingest(ctx, art, dryRun)
+	return art, nil
+}
+
+// ingestFunc ingests one article, in the store or through a server.
+type ingestFunc func(ctx context.Context, art ingest.Article, dryRun bool) (ingest.Summary, error)
+
+// articleIngester returns how this run ingests articles, and what to call when it is done.
+func (a *app) articleIngester(ctx context.Context) (ingestFunc, func(), error) {
+	if a.server.url != "" {
+		c, err := a.client(true)
+		if err != nil {
+			return nil, nil, err
+		}
+		return c.ingestArticle, func() {}, nil
+	}
+	store, err := a.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	x, err := a.extractor()
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return ingest.New(x, store).Ingest, func() { store.Close() }, nil
+}
+
+// ingestArticle runs the ingestArticle mutation.
+func (c *apiClient) ingestArticle(ctx context.Context, art ingest.Article, dryRun bool) (ingest.Summary, error) {
+	input := map[string]any{"text": art.Text, "title": art.Title, "outlet": art.Outlet}
+	if art.Published != "" {
+		input["publishedAt"] = string(art.Published)
+	}
+	if art.URL != "" {
+		input["url"] = art.URL
+	}
+	if len(art.Authors) > 0 {
+		input["authors"] = art.Authors
+	}
+	var data struct {
+		IngestArticle struct {
+			ArticleID                 string `json:"articleId"`
+			EntitiesCreated           int    `json:"entitiesCreated"`
+			EntitiesMatched           int    `json:"entitiesMatched"`
+			RelationshipsCreated      int    `json:"relationshipsCreated"`
+			RelationshipsCorroborated int    `json:"relationshipsCorroborated"`
+		} `json:"ingestArticle"`
+	}
+	const mutation = `mutation Ingest($input: IngestArticleInput!, $dryRun: Boolean) {
+  ingestArticle(input: $input, dryRun: $dryRun) {
+    articleId entitiesCreated entitiesMatched relationshipsCreated relationshipsCorroborated
+  }
+}`
+	if err := c.graphql(ctx, mutation, map[string]any{"input": input, "dryRun": dryRun}, &data); err != nil {
+		return ingest.Summary{}, err
+	}
+	r := data.IngestArticle
+	return ingest.Summary{EntitiesCreated: r.EntitiesCreated, EntitiesMatched: r.EntitiesMatched,
+		RelationshipsCreated: r.RelationshipsCreated, RelationshipsCorroborated: r.RelationshipsCorroborated,
+		Article: graph.Article{ID: r.ArticleID}}, nil
+}
+
+// storeGazetteer indexes the entities of the store, or of the server with --server.
+func (a *app) storeGazetteer(ctx context.Context) (extract.Gazetteer, error) {
+	if a.server.url != "" {
+		c, err := a.client(false)
+		if err != nil {
+			return nil, err
+		}
+		entities, err := c.allEntities(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read the server's entities for the gazetteer: %w", err)
+		}
+		return extract.NewGazetteer(entities), nil
+	}
+	store, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	gaz, err := extract.StoreGazetteer(ctx, store)
+	if err != nil {
+		return nil, fmt.Errorf("build gazetteer from the store: %w", err)
+	}
+	return gaz, nil
+}
+
+// allEntities pages through the server's entities.
+func (c *apiClient) allEntities(ctx context.Context) ([]graph.Entity, error) {
+	const query = `query Entities($after: String) {
+  entities(first: 500, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { id kind name aliases } }
+  }
+}`
+	var out []graph.Entity
+	vars := map[string]any{}
+	for {
+		var data struct {
+			Entities struct {
+				PageInfo struct {
+					HasNextPage bool   `json:"hasNextPage"`
+					EndCursor   string `json:"endCursor"`
+				} `json:"pageInfo"`
+				Edges []struct {
+					Node graph.Entity `json:"node"`
+				} `json:"edges"`
+			} `json:"entities"`
+		}
+		if err := c.graphql(ctx, query, vars, &data); err != nil {
+			return nil, err
+		}
+		for _, e := range data.Entities.Edges {
+			out = append(out, e.Node)
+		}
+		if !data.Entities.PageInfo.HasNextPage || data.Entities.PageInfo.EndCursor == "" {
+			return out, nil
+		}
+		vars["after"] = data.Entities.PageInfo.EndCursor
+	}
 }
 
 // articleFiles expands directories into the .txt and .md files below them, in name order.

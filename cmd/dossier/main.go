@@ -34,6 +34,7 @@ type app struct {
 	logLevel       string
 	logFormat      string
 	store          storeFlags
+	server         serverFlags
 	maxArticle     int
 }
 
@@ -71,6 +72,8 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		a.ingestCommand(),
 		a.exportCommand(),
 		a.importCommand(),
+		a.dumpCommand(),
+		a.restoreCommand(),
 	)
 	return root
 }

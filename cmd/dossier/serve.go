@@ -24,7 +24,9 @@ func (a *app) serveCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the GraphQL API, the playground and the exports",
-		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format}, /healthz.
+		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format},
+POST /import/{format} (what dossier import --server sends), GET /dump, /healthz. While it serves the
+embedded store it records its URL in <data>/server-address.
 An empty store is loaded with the seed story first, unless --no-seed.
 Writes need "Authorization: Bearer <token>": --write-token, or else a token generated on first
 start and kept in <data>/write-token (mode 0600).`,
@@ -69,9 +71,13 @@ start and kept in <data>/write-token (mode 0600).`,
 				WriteTimeout:    5 * time.Minute, // exports of large graphs stream for a while
 				ShutdownTimeout: 15 * time.Second,
 				Logger:          log,
+				World:           x.LookupWorld,
 			})
 			if err != nil {
 				return err
+			}
+			if a.store.backend == backendBolt {
+				return serveRecordingAddress(ctx, srv, a.store.dataDir, log)
 			}
 			return srv.ListenAndServe(ctx)
 		},

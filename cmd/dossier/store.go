@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
 	"github.com/spf13/pflag"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/graph/bolt"
@@ -39,6 +41,9 @@ func (f *storeFlags) open(ctx context.Context, backend string, log *slog.Logger)
 	switch backend {
 	case backendBolt:
 		s, err := bolt.Open(ctx, f.dataDir)
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, lockedError(ctx, f.dataDir, err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store in %s: %w", f.dataDir, err)
 		}

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dossiergraph/dossier/export"
+	"github.com/dossiergraph/dossier/extract"
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// importCounts is what an import wrote, as the import route answers it.
+type importCounts struct {
+	EntitiesCreated      int `json:"entitiesCreated"`
+	EntitiesUpdated      int `json:"entitiesUpdated"`
+	ArticlesCreated      int `json:"articlesCreated"`
+	ArticlesUpdated      int `json:"articlesUpdated"`
+	RelationshipsCreated int `json:"relationshipsCreated"`
+	RelationshipsUpdated int `json:"relationshipsUpdated"`
+}
+
+// importAnswer is the body of a successful POST /import/:format.
+type importAnswer struct {
+	Format string            `json:"format"`
+	DryRun bool              `json:"dryRun"`
+	Result importCounts      `json:"result"`
+	Rows   []export.SheetRow `json:"rows,omitempty"` // sheet imports: what each row did
+}
+
+// importGraph serves POST /import/:format (nodelink, csv or sheet), the file in the body:
+// what `dossier import --server` sends. It writes, so it needs the write token; the body is
+// bounded by Config.MaxBodyBytes; the import is all or nothing. ?dryRun=true (sheets only)
+// reports without writing.
+func (s *Server) importGraph(c *gin.Context) {
+	ctx := c.Request.Context()
+	if !s.token.authorized(c.GetHeader("Authorization")) {
+		c.Header("WWW-Authenticate", `Bearer realm="dossier"`)
+		WriteError(c, http.StatusUnauthorized, codeUnauthenticated, "importing writes to the graph: send Authorization: Bearer <write token>")
+		return
+	}
+	format := export.Format(c.Param("format"))
+	if format != export.NodeLink && format != export.CSV && format != export.Sheet {
+		WriteError(c, http.StatusNotFound, "NOT_FOUND", "cannot import format "+strconv.Quote(clip(string(format)))+": want nodelink, csv or sheet")
+		return
+	}
+	dryRun := false
+	if v := c.Query("dryRun"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			WriteError(c, http.StatusBadRequest, codeBadRequest, "dryRun="+strconv.Quote(clip(v))+" is not true or false")
+			return
+		}
+		dryRun = b
+	}
+	if dryRun && format != export.Sheet {
+		WriteError(c, http.StatusBadRequest, codeBadRequest, "dryRun is for sheet imports only")
+		return
+	}
+	limit := s.cfg.MaxBodyBytes
+	if c.Request.ContentLength > limit {
+		writeRequestError(c, tooLarge(limit))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			writeRequestError(c, tooLarge(limit))
+			return
+		}
+		WriteError(c, http.StatusBadRequest, codeBadRequest, "could not read the request body: "+err.Error())
+		return
+	}
+	answer := importAnswer{Format: string(format), DryRun: dryRun}
+	var res graph.BatchResult
+	if format == export.Sheet {
+		var report export.SheetReport
+		report, err = export.ImportSheet(ctx, s.store, bytes.NewReader(body), export.SheetOptions{
+			DryRun: dryRun, World: s.cfg.World, GuessKind: extract.GuessKind})
+		res, answer.Rows = report.Result, report.Rows
+	} else {
+		res, err = export.Import(ctx, s.store, format, bytes.NewReader(body))
+	}
+	if err != nil {
+		s.importFailed(c, err)
+		return
+	}
+	answer.Result = importCounts(res)
+	s.writeJSON(c, http.StatusOK, answer)
+}
+
+// importFailed answers a refused import; a sheet's problems also come as a list, by line
+// and column.
+func (s *Server) importFailed(c *gin.Context, err error) {
+	code := graph.ErrorCode(err)
+	if code == graph.EINTERNAL {
+		s.log.ErrorContext(c.Request.Context(), "import", "err", err)
+	}
+	ext := map[string]any{"code": code}
+	if se, ok := errors.AsType[*export.SheetError](err); ok {
+		ext["problems"] = se.Problems
+	}
+	status := exportStatus(code)
+	if code == graph.ECONFLICT {
+		status = http.StatusConflict
+	}
+	s.writeJSON(c, status, response{Errors: []responseError{{Message: graph.ErrorMessage(err), Extensions: ext}}})
+}
