@@ -118,6 +118,7 @@ func startServer(t *testing.T, open func(t *testing.T) graph.Store, configure ..
 		<-ls.slow
 		c.String(http.StatusOK, "finished")
 	})
+	srv.Engine().GET("/test/whoami", whoami)
 	serveCtx, cancel := context.WithCancel(context.Background())
 	ls.cancel = cancel
 	go func() { ls.done <- srv.ListenAndServe(serveCtx) }()

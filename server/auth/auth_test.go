@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestRoles(t *testing.T) {
@@ -289,6 +290,48 @@ func TestKeyringFollowsTheFile(t *testing.T) {
 	}
 }
 
+// A change that keeps the file's inode, size and time is still seen while the file is
+// fresh, when such a change is possible.
+func TestKeyringSeesRacyChanges(t *testing.T) {
+	f := NewFile(t.TempDir())
+	old, _, err := f.Create("anna", RoleWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := NewKeyring(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Authenticate("Bearer " + old); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(f.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(f.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	replacement, err := NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(raw), hashToken(old).String(), hashToken(replacement).String(), 1)
+	if err := os.WriteFile(f.Path(), []byte(changed), 0o600); err != nil { // in place: same inode
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(f.Path(), info.ModTime(), info.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := k.Authenticate("Bearer " + replacement); err != nil || a.Name != "anna" {
+		t.Fatalf("the replaced token: %+v, %v", a, err)
+	}
+	if _, err := k.Authenticate("Bearer " + old); !errors.Is(err, ErrUnknownToken) {
+		t.Fatalf("the old token: err = %v, want ErrUnknownToken", err)
+	}
+}
+
 func TestNewKeyringChecksFixedCredentials(t *testing.T) {
 	for name, c := range map[string]struct {
 		fixed []Fixed
@@ -306,8 +349,9 @@ func TestNewKeyringChecksFixedCredentials(t *testing.T) {
 	}
 }
 
-// BenchmarkAuthenticate measures a check against the file (a stat, then the cached hashes)
-// against one with fixed credentials only, the baseline; run both in one go:
+// BenchmarkAuthenticate measures a check against the file (a stat, then the cached hashes;
+// or a re-read while the file is fresh) against one with fixed credentials only, the
+// baseline; run them in one go:
 // go test -bench Authenticate ./server/auth
 func BenchmarkAuthenticate(b *testing.B) {
 	dir := b.TempDir()
@@ -338,7 +382,18 @@ func BenchmarkAuthenticate(b *testing.B) {
 		}
 		run(b, k, "Bearer "+fixed[19].Token)
 	})
-	b.Run("file", func(b *testing.B) {
+	b.Run("file-just-changed", func(b *testing.B) { // re-read at every check
+		k, err := NewKeyring(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		run(b, k, "Bearer "+token)
+	})
+	b.Run("file", func(b *testing.B) { // settled: one stat per check
+		past := time.Now().Add(-time.Hour)
+		if err := os.Chtimes(f.Path(), past, past); err != nil {
+			b.Fatal(err)
+		}
 		k, err := NewKeyring(f)
 		if err != nil {
 			b.Fatal(err)

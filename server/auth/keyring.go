@@ -26,12 +26,18 @@ type Keyring struct {
 	file  *File // nil: fixed credentials only
 	fixed []Credential
 
-	mu     sync.Mutex
-	loaded bool
-	info   fs.FileInfo  // of the file last read; nil when there was none
-	creds  []Credential // fixed, then the file's
-	err    error        // why the file last failed to load
+	mu      sync.Mutex
+	loaded  bool
+	info    fs.FileInfo  // of the file last read; nil when there was none
+	settled bool         // info is old enough to tell any later change (see current)
+	creds   []Credential // fixed, then the file's
+	err     error        // why the file last failed to load
 }
+
+// racyWindow is more than the granularity of file times. A file changed within it of being
+// read could be changed again with the same inode number, size and time, so the keyring
+// re-reads it until it is older (the "racily clean" problem of git's index).
+const racyWindow = 2 * time.Second
 
 // NewKeyring returns a keyring over file (nil for none) and the fixed credentials.
 func NewKeyring(file *File, fixed ...Fixed) (*Keyring, error) {
@@ -103,7 +109,7 @@ func (k *Keyring) current() ([]Credential, error) {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.loaded && k.err == nil && sameFile(info, k.info) {
+	if k.loaded && k.err == nil && k.settled && sameFile(info, k.info) {
 		return k.creds, nil
 	}
 	fileCreds, readInfo, err := k.file.read()
@@ -112,6 +118,7 @@ func (k *Keyring) current() ([]Credential, error) {
 		return nil, err
 	}
 	k.info = readInfo
+	k.settled = readInfo == nil || time.Since(readInfo.ModTime()) > racyWindow
 	k.creds = slices.Concat(k.fixed, fileCreds)
 	return k.creds, nil
 }
