@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"text/tabwriter"
@@ -33,7 +34,7 @@ func (f *accessFlags) register(fs *pflag.FlagSet) {
 // write token, and on the very first start creates the operator's admin credential and
 // prints its token, once, on stdout (never in the log).
 func (a *app) prepareCredentials(cmd *cobra.Command, log *slog.Logger, access *accessFlags, fixedWriteToken bool) (*auth.File, error) {
-	if v, ok := os.LookupEnv("DOSSIER_REQUIRE_READ_TOKEN"); ok && !cmd.Flags().Changed("require-read-token") {
+	if v := os.Getenv("DOSSIER_REQUIRE_READ_TOKEN"); v != "" && !cmd.Flags().Changed("require-read-token") {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			return nil, fmt.Errorf("DOSSIER_REQUIRE_READ_TOKEN=%q: want true or false", v)
@@ -50,7 +51,7 @@ func (a *app) prepareCredentials(cmd *cobra.Command, log *slog.Logger, access *a
 	}
 	if migrated {
 		log.Warn("the old write token now is credential "+strconv.Quote(access.operator)+" (role write); its plaintext file was removed, the token keeps working",
-			"removed", server.WriteTokenFile, "credentials", creds.Path())
+			"removed", filepath.Join(a.store.dataDir, server.WriteTokenFile), "credentials", creds.Path())
 	}
 	if !fixedWriteToken {
 		token, created, err := server.CreateFirstCredential(creds, access.operator)
