@@ -126,12 +126,20 @@ func sniffDelimiter(data []byte) rune {
 	return best
 }
 
+// SheetTarget is what a sheet import needs: the records to resolve names against, search,
+// and Apply.
+type SheetTarget interface {
+	graph.Reader
+	graph.Searcher
+	graph.Applier
+}
+
 // ImportSheet reads a spreadsheet of relationships (see SheetColumns), resolves every name
 // as ingestion does (an entity's id, name or alias in the store, a well-known actor, or else
 // a new entity), and applies the whole sheet in one atomic write, or with DryRun only
 // reports it. A sheet with any problem writes nothing and fails with a *SheetError (EINVALID)
 // listing each problem by line and column.
-func ImportSheet(ctx context.Context, s graph.Store, r io.Reader, opts SheetOptions) (SheetReport, error) {
+func ImportSheet(ctx context.Context, s SheetTarget, r io.Reader, opts SheetOptions) (SheetReport, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
 		return SheetReport{}, fmt.Errorf("import sheet: read: %w", err)
@@ -260,7 +268,7 @@ func parseSheet(data []byte) ([]sheetRow, error) {
 
 // sheetImporter resolves rows against the store and the rows before them.
 type sheetImporter struct {
-	store    graph.Store
+	store    SheetTarget
 	opts     SheetOptions
 	problems SheetError
 

@@ -12,6 +12,7 @@ import (
 	"github.com/dossiergraph/dossier/export"
 	"github.com/dossiergraph/dossier/extract"
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/resolvers"
 )
 
 // importCounts is what an import wrote, as the import route answers it.
@@ -33,26 +34,26 @@ type importAnswer struct {
 }
 
 // importGraph serves POST /import/:format (nodelink, csv or sheet), the file in the body:
-// what `dossier import --server` sends. It writes, so it needs the write token; the body is
+// what `dossier import --server` sends. It writes, so its route needs the write role; the body is
 // bounded by Config.MaxBodyBytes; the import is all or nothing. ?dryRun=true (sheets only)
 // reports without writing.
 func (s *Server) importGraph(c *gin.Context) {
 	ctx := c.Request.Context()
-	if !s.token.authorized(c.GetHeader("Authorization")) {
-		c.Header("WWW-Authenticate", `Bearer realm="dossier"`)
-		WriteError(c, http.StatusUnauthorized, codeUnauthenticated, "importing writes to the graph: send Authorization: Bearer <write token>")
+	target, ok := s.store.(export.SheetTarget)
+	if !ok {
+		WriteError(c, http.StatusMethodNotAllowed, resolvers.CodeMutationNotAllowed, "this server's store is read-only: it cannot import")
 		return
 	}
 	format := export.Format(c.Param("format"))
 	if format != export.NodeLink && format != export.CSV && format != export.Sheet {
-		WriteError(c, http.StatusNotFound, "NOT_FOUND", "cannot import format "+strconv.Quote(clip(string(format)))+": want nodelink, csv or sheet")
+		WriteError(c, http.StatusNotFound, "NOT_FOUND", "cannot import format "+strconv.Quote(graph.Clip(string(format)))+": want nodelink, csv or sheet")
 		return
 	}
 	dryRun := false
 	if v := c.Query("dryRun"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			WriteError(c, http.StatusBadRequest, codeBadRequest, "dryRun="+strconv.Quote(clip(v))+" is not true or false")
+			WriteError(c, http.StatusBadRequest, codeBadRequest, "dryRun="+strconv.Quote(graph.Clip(v))+" is not true or false")
 			return
 		}
 		dryRun = b
@@ -79,17 +80,21 @@ func (s *Server) importGraph(c *gin.Context) {
 	var res graph.BatchResult
 	if format == export.Sheet {
 		var report export.SheetReport
-		report, err = export.ImportSheet(ctx, s.store, bytes.NewReader(body), export.SheetOptions{
+		report, err = export.ImportSheet(ctx, target, bytes.NewReader(body), export.SheetOptions{
 			DryRun: dryRun, World: s.cfg.World, GuessKind: extract.GuessKind})
 		res, answer.Rows = report.Result, report.Rows
 	} else {
-		res, err = export.Import(ctx, s.store, format, bytes.NewReader(body))
+		res, err = export.Import(ctx, target, format, bytes.NewReader(body))
 	}
 	if err != nil {
 		s.importFailed(c, err)
 		return
 	}
-	answer.Result = importCounts(res)
+	answer.Result = importCounts{
+		EntitiesCreated: res.EntitiesCreated, EntitiesUpdated: res.EntitiesUpdated,
+		ArticlesCreated: res.ArticlesCreated, ArticlesUpdated: res.ArticlesUpdated,
+		RelationshipsCreated: res.RelationshipsCreated, RelationshipsUpdated: res.RelationshipsUpdated,
+	}
 	s.writeJSON(c, http.StatusOK, answer)
 }
 

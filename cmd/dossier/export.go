@@ -318,7 +318,12 @@ func (a *app) importThroughServer(cmd *cobra.Command, f export.Format, path stri
 	if err := c.upload(cmd.Context(), "/import/"+string(f), params, f.ContentType(), body, &answer); err != nil {
 		return graph.BatchResult{}, nil, err
 	}
-	return graph.BatchResult(answer.Result), answer.Rows, nil
+	r := answer.Result
+	return graph.BatchResult{
+		EntitiesCreated: r.EntitiesCreated, EntitiesUpdated: r.EntitiesUpdated,
+		ArticlesCreated: r.ArticlesCreated, ArticlesUpdated: r.ArticlesUpdated,
+		RelationshipsCreated: r.RelationshipsCreated, RelationshipsUpdated: r.RelationshipsUpdated,
+	}, answer.Rows, nil
 }
 
 // sheetProblems lists a sheet's problems one a line.

@@ -74,6 +74,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		a.importCommand(),
 		a.dumpCommand(),
 		a.restoreCommand(),
+		a.tokenCommand(),
 	)
 	return root
 }
