@@ -77,7 +77,7 @@ null where the text names no counterpart; about and quantity appear when the tex
 		},
 	}
 	cmd.Flags().StringVar(&gazetteer, "gazetteer", "store", "resolve names against the store's entities (store) or the built-in world gazetteer only (none)")
-	a.server.register(cmd.Flags(), false)
+	a.server.register(cmd.Flags())
 	return cmd
 }
 
@@ -97,7 +97,7 @@ date, url and authors come from a front-matter block (--- title/outlet/date/url/
 the flags, which win; the title defaults to the file name.
 
 With --server URL each article goes to a running server as the ingestArticle mutation, with the
-write token from --token-file, DOSSIER_TOKEN or <data>/write-token; the server's --max-body
+write token from --token-file or DOSSIER_TOKEN; the server's --max-body
 (1 MiB by default) then bounds an article.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -161,7 +161,7 @@ write token from --token-file, DOSSIER_TOKEN or <data>/write-token; the server's
 	f.StringVar(&date, "date", "", "publication date: YYYY, YYYY-MM or YYYY-MM-DD")
 	f.StringVar(&meta.URL, "url", "", "article URL")
 	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
-	a.server.register(f, true)
+	a.server.register(f)
 	return cmd
 }
 

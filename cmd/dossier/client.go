@@ -4,22 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/dossiergraph/dossier/export"
-	"github.com/dossiergraph/dossier/server"
 )
 
 // serverFlags let a command work through a running server's HTTP API instead of opening the
@@ -29,12 +25,11 @@ type serverFlags struct {
 	tokenFile string
 }
 
-// register adds --server, and for commands that write through it, --token-file.
-func (f *serverFlags) register(fs *pflag.FlagSet, writes bool) {
+// register adds --server and --token-file; writes need the token, reads send it when set
+// (a server with --require-read-token needs it).
+func (f *serverFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.url, "server", envOr("DOSSIER_SERVER", ""), "go through the API of the dossier server at this URL, e.g. http://127.0.0.1:8080, instead of opening the store (DOSSIER_SERVER)")
-	if writes {
-		fs.StringVar(&f.tokenFile, "token-file", "", "with --server, read the write token from this file (default: DOSSIER_TOKEN, else for a server on this machine <data>/write-token)")
-	}
+	fs.StringVar(&f.tokenFile, "token-file", "", "with --server, read the token from this file (default: DOSSIER_TOKEN)")
 }
 
 // apiClient calls a Dossier server: GraphQL, /export, /import and /dump.
@@ -57,14 +52,16 @@ func (a *app) client(write bool) (*apiClient, error) {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: 10 * time.Minute, // an import or ingest answers once it is written
 	}}}
-	if write {
-		local := isLoopback(base.Hostname())
-		if c.token, err = a.writeToken(local); err != nil {
-			return nil, err
-		}
-		if base.Scheme == "http" && !local {
+	if c.token, err = a.token(); err != nil {
+		return nil, err
+	}
+	if write && c.token == "" {
+		return nil, fmt.Errorf("--server writes need a token of role write: set DOSSIER_TOKEN or pass --token-file (dossier token create NAME --role write makes one)")
+	}
+	if c.token != "" {
+		if base.Scheme == "http" && !isLoopback(base.Hostname()) {
 			if log, err := a.logger(); err == nil {
-				log.Warn("the write token goes in clear text over http to another machine; prefer https", "server", base.Redacted())
+				log.Warn("the token goes in clear text over http to another machine; prefer https", "server", base.Redacted())
 			}
 		}
 	}
@@ -80,27 +77,20 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// writeToken finds the token for writes through --server: --token-file, else DOSSIER_TOKEN,
-// else, for a server on this machine (local), the token a server keeps in <data>/write-token.
-// That file is never sent to another machine, which would hand it a local secret.
-func (a *app) writeToken(local bool) (string, error) {
+// token finds the credential for --server: --token-file, else DOSSIER_TOKEN; "" when
+// neither is set, which only reads on a server with open reads may do.
+func (a *app) token() (string, error) {
 	path := a.server.tokenFile
 	if path == "" {
-		if t := strings.TrimSpace(os.Getenv("DOSSIER_TOKEN")); t != "" {
-			return t, nil
-		}
-		path = filepath.Join(a.store.dataDir, server.WriteTokenFile)
-		if _, err := os.Stat(path); !local || errors.Is(err, fs.ErrNotExist) {
-			return "", fmt.Errorf("--server writes need the server's write token: set DOSSIER_TOKEN or pass --token-file")
-		}
+		return strings.TrimSpace(os.Getenv("DOSSIER_TOKEN")), nil
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("read write token: %w", err)
+		return "", fmt.Errorf("read token: %w", err)
 	}
 	token := strings.TrimSpace(string(data))
 	if token == "" || strings.ContainsAny(token, " \t\r\n") {
-		return "", fmt.Errorf("write token file %s must hold one token", path)
+		return "", fmt.Errorf("token file %s must hold one token", path)
 	}
 	return token, nil
 }
@@ -167,7 +157,7 @@ func (c *apiClient) errorsOf(status int, errs []apiError) error {
 		return fmt.Errorf("%w: the server's --max-body bounds what it accepts; raise it, or stop the server and run the command on the store", err)
 	}
 	if status == http.StatusUnauthorized {
-		return fmt.Errorf("%w: check the write token (DOSSIER_TOKEN or --token-file; the server keeps it in its <data>/write-token)", err)
+		return fmt.Errorf("%w: check the token (DOSSIER_TOKEN or --token-file; dossier token create NAME --role write makes one)", err)
 	}
 	return err
 }

@@ -54,7 +54,7 @@ up without stopping it.`, export.DumpVersion),
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file, atomically, instead of stdout")
-	a.server.register(cmd.Flags(), false)
+	a.server.register(cmd.Flags())
 	return cmd
 }
 

@@ -106,7 +106,7 @@ the server holds the embedded store.`,
 	fl.StringVar(&until, "until", "", "keep relationships dated on or before (YYYY[-MM[-DD]])")
 	fl.StringVar(&minSrcs, "min-sources", "", "keep relationships reported by at least this many outlets")
 	fl.BoolVar(&includeNegated, "include-negated", false, "keep negated relationships (refused or unrealised acts)")
-	a.server.register(fl, false)
+	a.server.register(fl)
 	_ = cmd.MarkFlagRequired("format")
 	return cmd
 }
@@ -203,7 +203,7 @@ outcome is printed; any problem is reported by line and column and nothing is wr
 --dry-run reports without writing.
 
 With --server URL the file goes to a running server (POST /import/FORMAT, with the write token
-from --token-file, DOSSIER_TOKEN or <data>/write-token).`,
+from --token-file or DOSSIER_TOKEN).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := export.Format(format)
@@ -248,7 +248,7 @@ from --token-file, DOSSIER_TOKEN or <data>/write-token).`,
 	}
 	cmd.Flags().StringVar(&format, "format", "", "nodelink, csv or sheet")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "with --format sheet: report what each row would do, write nothing")
-	a.server.register(cmd.Flags(), true)
+	a.server.register(cmd.Flags())
 	_ = cmd.MarkFlagRequired("format")
 	return cmd
 }

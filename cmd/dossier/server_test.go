@@ -89,6 +89,8 @@ func serverStats(t *testing.T, url string) map[string]int {
 // locked store, and says so when it is not told.
 func TestCommandsBesideARunningServer(t *testing.T) {
 	data := t.TempDir()
+	token := strings.TrimSpace(mustRun(t, "token", "create", "analyst", "--role", "write", "--data", data))
+	tokenFile := writeFile(t, "token", token+"\n")
 	url := startServer(t, data)
 	file := writeFile(t, "article.md", article)
 	outDir := t.TempDir()
@@ -115,8 +117,9 @@ func TestCommandsBesideARunningServer(t *testing.T) {
 	if !strings.Contains(out, `"from": "mexico"`) {
 		t.Errorf("extract through the server resolved no store ids: %s", out)
 	}
-	// ingest writes through the API, with the token the server keeps in the data directory.
-	out = mustRun(t, "ingest", "--server", url, "--data", data, file)
+	// ingest writes through the API, with a write credential's token.
+	t.Setenv("DOSSIER_TOKEN", token)
+	out = mustRun(t, "ingest", "--server", url, file)
 	if !strings.Contains(out, "ingested 1 of 1 articles") {
 		t.Errorf("ingest summary: %q", out)
 	}
@@ -128,10 +131,10 @@ func TestCommandsBesideARunningServer(t *testing.T) {
 	// A wrong token is refused with a hint; nothing is written.
 	t.Setenv("DOSSIER_TOKEN", "not-the-token-at-all")
 	sheet := writeFile(t, "sheet.csv", "from,type,to,source_url,outlet,title\nJane Roe,accused,Mexico,https://sheet.example/1,The Wire,Roe speaks\n")
-	if _, _, err := run(t, "import", "--server", url, "--format", "sheet", sheet); err == nil || !strings.Contains(err.Error(), "UNAUTHENTICATED") || !strings.Contains(err.Error(), "DOSSIER_TOKEN") {
+	if _, _, err := run(t, "import", "--server", url, "--format", "sheet", sheet); err == nil || !strings.Contains(err.Error(), "INVALID_TOKEN") || !strings.Contains(err.Error(), "DOSSIER_TOKEN") {
 		t.Errorf("a wrong token: %v", err)
 	}
-	tokenFile := filepath.Join(data, "write-token")
+	t.Setenv("DOSSIER_TOKEN", "")
 	out = mustRun(t, "import", "--server", url, "--token-file", tokenFile, "--format", "sheet", "--dry-run", sheet)
 	if !strings.Contains(out, "line 2: created accused-jane-roe-mexico") || !strings.Contains(out, "would import (dry run)") {
 		t.Errorf("sheet dry run through the server: %q", out)
@@ -349,25 +352,27 @@ func TestLockedStoreWithoutServer(t *testing.T) {
 	}
 }
 
-// The token a local server keeps is sent only to a server on this machine.
-func TestLocalTokenStaysLocal(t *testing.T) {
-	data := t.TempDir()
-	if err := os.WriteFile(filepath.Join(data, "write-token"), []byte("local-secret-0123456789\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+// Writes through --server need a token from --token-file or DOSSIER_TOKEN; reads send one
+// when it is set.
+func TestServerClientToken(t *testing.T) {
 	t.Setenv("DOSSIER_TOKEN", "")
-	for url, want := range map[string]string{
-		"http://127.0.0.1:8080":     "local-secret-0123456789",
-		"http://localhost:8080":     "local-secret-0123456789",
-		"https://team.example:8443": "",
-	} {
-		a := &app{server: serverFlags{url: url}, store: storeFlags{dataDir: data}, logLevel: "error", logFormat: "text", stderr: &bytes.Buffer{}}
-		c, err := a.client(true)
-		switch {
-		case want == "" && (err == nil || !strings.Contains(err.Error(), "DOSSIER_TOKEN")):
-			t.Errorf("%s: the local token must not be sent elsewhere: %v", url, err)
-		case want != "" && (err != nil || c.token != want):
-			t.Errorf("%s: token %v, %v", url, c, err)
-		}
+	a := &app{server: serverFlags{url: "http://127.0.0.1:8080"}, logLevel: "error", logFormat: "text", stderr: &bytes.Buffer{}}
+	if _, err := a.client(true); err == nil || !strings.Contains(err.Error(), "DOSSIER_TOKEN") {
+		t.Errorf("a write without a token: %v; want DOSSIER_TOKEN named", err)
+	}
+	if c, err := a.client(false); err != nil || c.token != "" {
+		t.Errorf("a read without a token: %v, %v", c, err)
+	}
+	t.Setenv("DOSSIER_TOKEN", "from-the-environment-0123")
+	if c, err := a.client(false); err != nil || c.token != "from-the-environment-0123" {
+		t.Errorf("a read with DOSSIER_TOKEN: %v, %v", c, err)
+	}
+	a.server.tokenFile = writeFile(t, "token", "from-a-file-0123456789\n")
+	if c, err := a.client(true); err != nil || c.token != "from-a-file-0123456789" {
+		t.Errorf("--token-file wins over DOSSIER_TOKEN: %v, %v", c, err)
+	}
+	a.server.tokenFile = writeFile(t, "token", "two words\n")
+	if _, err := a.client(true); err == nil || !strings.Contains(err.Error(), "one token") {
+		t.Errorf("a token file with two words: %v", err)
 	}
 }
