@@ -54,8 +54,21 @@ func loadInto(ctx context.Context, log *slog.Logger, name string, s graph.Store,
 			name, st.Entities, st.Articles, st.Relationships)
 	}
 	start := time.Now()
-	if _, err := synth.Load(ctx, s, cfg); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+	total := want.Entities + want.Articles + want.Relationships
+	done, logged := 0, 0
+	_, err = synth.Stream(cfg, func(b graph.Batch) error {
+		if _, err := s.Apply(ctx, b); err != nil {
+			return fmt.Errorf("%s: load synthetic graph: %w", name, err)
+		}
+		done += len(b.Entities) + len(b.Articles) + len(b.Relationships)
+		if done-logged >= total/10 { // Neo4j takes minutes: say how far it got
+			log.Info("loading", "store", name, "records", done, "of", total, "after", time.Since(start).Round(time.Second))
+			logged = done
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	log.Info("loaded", "store", name, "entities", want.Entities, "articles", want.Articles,
 		"relationships", want.Relationships, "took", time.Since(start).Round(time.Millisecond))

@@ -6,6 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 
@@ -18,8 +22,13 @@ import (
 // BenchmarkGin runs the bench's Q1 and Q2 through Dossier's whole gin handler over the embedded
 // store, in process, so that a CPU or memory profile shows where a request's time goes:
 //
-//	go test -run '^$' -bench Gin -benchmem -cpuprofile cpu.prof ./tools/bench
-//	go tool pprof -top -nodecount 40 cpu.prof
+//	DOSSIER_BENCH_PROFILE=/tmp/prof go test -run '^$' -bench Gin -benchmem ./tools/bench
+//	go tool pprof -top -nodecount 40 /tmp/prof/Q1-logged.cpu
+//	go tool pprof -sample_index=alloc_space -top -diff_base /tmp/prof/Q1-logged.heap0 /tmp/prof/Q1-logged.heap1
+//
+// With DOSSIER_BENCH_PROFILE set, each sub-benchmark writes a CPU profile of its timed loop
+// only (not of loading the graph, which -cpuprofile would include) and heap profiles before
+// and after it, whose difference is what the loop allocated.
 //
 // The graph is scripts/bench's default (20k entities, 100k relationships). "logged" logs like
 // `dossier serve` at level info (text, to io.Discard, so the formatting is counted but no
@@ -65,6 +74,7 @@ func BenchmarkGin(b *testing.B) {
 			b.Run(q.name+"/"+logging, func(b *testing.B) {
 				b.ReportAllocs()
 				i, bytes := 0, 0
+				defer profileLoop(b, q.name+"-"+logging)()
 				for b.Loop() {
 					rec := serve(h, q.bodies[i%len(q.bodies)])
 					i++
@@ -76,6 +86,41 @@ func BenchmarkGin(b *testing.B) {
 				b.ReportMetric(float64(bytes)/float64(b.N), "answer-bytes/op")
 			})
 		}
+	}
+}
+
+// profileLoop starts the profiles DOSSIER_BENCH_PROFILE asks for and returns what stops them.
+func profileLoop(b *testing.B, name string) func() {
+	dir := os.Getenv("DOSSIER_BENCH_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	writeHeap := func(suffix string) {
+		runtime.GC() // the heap profile reports as of the last GC
+		f, err := os.Create(filepath.Join(dir, name+suffix))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	writeHeap(".heap0")
+	cpu, err := os.Create(filepath.Join(dir, name+".cpu"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		cpu.Close()
+		writeHeap(".heap1")
 	}
 }
 
