@@ -35,18 +35,18 @@ const (
 var questions = []string{"Q1", "Q2"}
 
 type config struct {
-	graph         synth.Config
-	sample        int
-	duration      time.Duration
-	warmup        time.Duration
-	clients       []int
-	dossierBin    string
-	nodeDir       string
-	workDir       string
-	neo4j         neo4j.Config
-	out           string
-	checkClients  int
-	neo4jHeapNote string
+	graph        synth.Config
+	sample       int
+	duration     time.Duration
+	warmup       time.Duration
+	clients      []int
+	dossierBin   string
+	nodeDir      string
+	workDir      string
+	neo4j        neo4j.Config
+	out          string
+	checkClients int
+	neo4jNote    string
 }
 
 func parseFlags(args []string) (config, error) {
@@ -66,7 +66,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.neo4j.Username, "neo4j-user", "neo4j", "Neo4j user")
 	fs.StringVar(&c.out, "out", "", "also write the tables (Markdown) to this file")
 	fs.IntVar(&c.checkClients, "check-clients", 8, "concurrent requests while checking answers")
-	fs.StringVar(&c.neo4jHeapNote, "neo4j-note", "", "how Neo4j was started, for the table's header")
+	fs.StringVar(&c.neo4jNote, "neo4j-note", "", "how Neo4j was started, for the table's header")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -490,8 +490,8 @@ func report(cfg config, info synth.Info, res map[cellKey]result, loadBefore, loa
 		info.Entities, info.Articles, info.Relationships)
 	fmt.Fprintf(&b, "%d s per cell after %d s of warm-up, %d ids (Q1) and %d pages (Q2) cycled; answers checked equal first.",
 		int(cfg.duration.Seconds()), int(cfg.warmup.Seconds()), cfg.sample, cfg.sample)
-	if cfg.neo4jHeapNote != "" {
-		fmt.Fprintf(&b, " %s.", cfg.neo4jHeapNote)
+	if cfg.neo4jNote != "" {
+		fmt.Fprintf(&b, " %s.", cfg.neo4jNote)
 	}
 	// The machine may be shared: its load says how much of it the run had.
 	fmt.Fprintf(&b, " Load average (1 min) %s before the first cell, %s after the last.", loadBefore, loadAfter)

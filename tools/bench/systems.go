@@ -17,11 +17,9 @@ import (
 
 // process is one system under test, started as its own process on a 127.0.0.1 port.
 type process struct {
-	name string
 	url  string // where GraphQL requests go
 	cmd  *exec.Cmd
 	done chan error
-	log  string // file holding its stdout and stderr
 }
 
 // freeAddr returns a 127.0.0.1 address with a port that was free a moment ago.
@@ -47,7 +45,7 @@ func start(ctx context.Context, name, url, logDir string, cmd *exec.Cmd, ready f
 		out.Close()
 		return nil, fmt.Errorf("%s: start %s: %w", name, cmd.Path, err)
 	}
-	p := &process{name: name, url: url, cmd: cmd, done: make(chan error, 1), log: logPath}
+	p := &process{url: url, cmd: cmd, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait(); out.Close() }()
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
