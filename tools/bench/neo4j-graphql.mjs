@@ -4,7 +4,8 @@
 //   NODE_ENV=production NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_USERNAME=neo4j NEO4J_PASSWORD=…
 //   BENCH_ADDR=127.0.0.1:PORT BENCH_RELATION_TYPES=WARNED,DENIED,… node neo4j-graphql.mjs
 //
-// It prints "listening <url>" once it serves. Read-only: no mutations, no subscriptions.
+// It prints "listening <url>" once it serves; with --print-schema it prints the generated schema
+// and exits instead. Read-only: no mutations, no subscriptions.
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
 import { Neo4jGraphQL } from "@neo4j/graphql";
