@@ -131,7 +131,7 @@ func TestComplexityEstimate(t *testing.T) {
 		if res != nil {
 			t.Fatalf("%s: %v", q, res.Errors)
 		}
-		if got := complexity(e.Schema(), doc, operation(doc, ""), nil); got != want {
+		if got := e.cost(doc, operation(doc, ""), nil); got != want {
 			t.Errorf("complexity of %s = %d, want %d", q, got, want)
 		}
 	}
