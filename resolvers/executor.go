@@ -203,7 +203,7 @@ func (e *Executor) Execute(ctx context.Context, req Request) *graphql.Result {
 		return &graphql.Result{Errors: errorResult(CodeRequestTimeout,
 			fmt.Sprintf("the request took longer than %s and was stopped; ask for less", timeout))}
 	case errors.Is(cause, errResponseTooLarge):
-		return &graphql.Result{Errors: errorResult(CodeResponseTooLarge, responseTooLarge(e.opts.MaxResponseBytes))}
+		return &graphql.Result{Errors: errorResult(CodeResponseTooLarge, ResponseTooLarge(e.opts.MaxResponseBytes))}
 	default:
 		return &graphql.Result{Errors: errorResult(CodeCancelled, "the client closed the request")}
 	}
@@ -215,7 +215,8 @@ func (e *Executor) Execute(ctx context.Context, req Request) *graphql.Result {
 // holds the encoded answer to it.
 func (e *Executor) MaxResponseBytes() int { return e.opts.MaxResponseBytes }
 
-func responseTooLarge(limit int) string {
+// ResponseTooLarge is the message of a RESPONSE_TOO_LARGE error.
+func ResponseTooLarge(limit int) string {
 	return fmt.Sprintf("the answer would be larger than %d bytes; ask for smaller pages or fewer fields", limit)
 }
 
@@ -240,11 +241,17 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 			return doc, nil
 		}
 	}
-	// The parser and validation recurse once per bracket: deep brackets are refused from
-	// the text alone, before parsing.
-	if depth := bracketDepth(query); depth > maxBracketDepth {
+	// The parser and validation recurse once per bracket, and parsing takes time by the
+	// token: deep or long documents are refused from the text alone, before parsing.
+	maxTokens := tokensPerSelection * e.opts.MaxSelections
+	sh := scanText(query, maxBracketDepth, maxTokens)
+	if sh.depth > maxBracketDepth {
 		return nil, &graphql.Result{Errors: errorResult(CodeQueryTooDeep,
-			fmt.Sprintf("query nests brackets %d deep, more than the limit of %d", depth, maxBracketDepth))}
+			fmt.Sprintf("query nests brackets more than %d deep", maxBracketDepth))}
+	}
+	if sh.tokens > maxTokens {
+		return nil, &graphql.Result{Errors: errorResult(CodeQueryTooLarge,
+			fmt.Sprintf("query has more than %d tokens (%d for each of the %d selections allowed)", maxTokens, tokensPerSelection, e.opts.MaxSelections))}
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"})})
 	if err != nil {
@@ -258,7 +265,7 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 	// cycles are rejected first, on their own.
 	v := graphql.ValidateDocument(&e.schema, doc, []graphql.ValidationRuleFn{graphql.NoFragmentCyclesRule})
 	if v.IsValid {
-		v = graphql.ValidateDocument(&e.schema, doc, graphql.SpecifiedRules)
+		v = graphql.ValidateDocument(&e.schema, doc, validationRules)
 	}
 	if !v.IsValid {
 		for i := range v.Errors {
@@ -273,6 +280,9 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 	}
 	return doc, nil
 }
+
+// validationRules are the spec's rules and the spec's range of Int literals.
+var validationRules = append(append([]graphql.ValidationRuleFn{}, graphql.SpecifiedRules...), int32Literals)
 
 // operation returns the operation of doc that name selects: the only one when name is "".
 func operation(doc *ast.Document, name string) *ast.OperationDefinition {
@@ -350,41 +360,61 @@ func (c *documentCache) put(query string, doc *ast.Document) {
 // validation slow.
 const maxBracketDepth = 64
 
-// bracketDepth returns the deepest nesting of brackets in a GraphQL text, outside strings
-// and comments, stopping early once past maxBracketDepth.
-func bracketDepth(q string) int {
-	depth, deepest := 0, 0
-	for i := 0; i < len(q); i++ {
-		switch c := q[i]; c {
-		case '#':
+// tokensPerSelection bounds the tokens of a document by its selection limit: a real query
+// spends a few tokens per selection (name, alias, arguments, brackets), and parsing a huge
+// document just to count its selections would itself be the expensive part.
+const tokensPerSelection = 10
+
+// textShape is what a scan of a query's text tells before parsing.
+type textShape struct {
+	depth  int // deepest nesting of brackets
+	tokens int // names, numbers, strings and punctuators; commas and comments not counted
+}
+
+// scanText measures q, outside strings and comments, stopping early once past maxDepth
+// brackets or maxTokens tokens.
+func scanText(q string, maxDepth, maxTokens int) textShape {
+	var sh textShape
+	depth := 0
+	for i := 0; i < len(q) && sh.depth <= maxDepth && sh.tokens <= maxTokens; i++ {
+		c := q[i]
+		switch {
+		case c == '#':
 			for i < len(q) && q[i] != '\n' {
 				i++
 			}
-		case '"':
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',':
+			continue
+		case c == '"':
 			if strings.HasPrefix(q[i:], `"""`) {
 				end := strings.Index(q[i+3:], `"""`)
 				if end < 0 {
-					return deepest
+					return sh
 				}
 				i += 3 + end + 2
-				continue
-			}
-			for i++; i < len(q) && q[i] != '"' && q[i] != '\n'; i++ {
-				if q[i] == '\\' {
-					i++
+			} else {
+				for i++; i < len(q) && q[i] != '"' && q[i] != '\n'; i++ {
+					if q[i] == '\\' {
+						i++
+					}
 				}
 			}
-		case '{', '[', '(':
+		case c == '{' || c == '[' || c == '(':
 			depth++
-			if depth > deepest {
-				deepest = depth
-				if deepest > maxBracketDepth {
-					return deepest
-				}
-			}
-		case '}', ']', ')':
+			sh.depth = max(sh.depth, depth)
+		case c == '}' || c == ']' || c == ')':
 			depth--
+		case isNameByte(c) || c == '-' || c == '.':
+			for i+1 < len(q) && (isNameByte(q[i+1]) || q[i+1] == '.') {
+				i++
+			}
 		}
+		sh.tokens++
 	}
-	return deepest
+	return sh
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -58,6 +58,7 @@ func TestIntrospectionWithinLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("GraphiQL introspection answers %d bytes", len(body))
 	if !strings.Contains(string(body), `"name":"RelationType"`) || len(body)*4 > e.opts.MaxResponseBytes {
 		t.Errorf("introspection answer of %d bytes: want the schema's types, under a quarter of %d bytes", len(body), e.opts.MaxResponseBytes)
 	}
@@ -224,4 +225,17 @@ func TestCoerceFloat(t *testing.T) {
 			t.Errorf("Float from %#v: err %v, want ok %v", v, err, ok)
 		}
 	}
+}
+
+func TestIntLiteralsIn32Bits(t *testing.T) {
+	e := newTestExecutor(t, storyStore(t), Options{})
+	for _, q := range []string{
+		`{ entities(first: 99999999999) { totalCount } }`,
+		`{ entities(first: -2147483649) { totalCount } }`,
+		`query($f: Int = 2147483648) { entities(first: $f) { totalCount } }`,
+	} {
+		wantCode(t, e, Request{Query: q}, graph.EINVALID, "out of range")
+	}
+	wantCode(t, e, Request{Query: `{ neighborhood(id: "gru", limit: 9223372036854775808) { nodes { id } } }`}, graph.EINVALID)
+	query(t, e, `{ entities(first: 2) { totalCount } }`, nil)
 }

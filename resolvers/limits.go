@@ -6,7 +6,10 @@ import (
 	"strconv"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/kinds"
+	"github.com/graphql-go/graphql/language/visitor"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -61,11 +64,11 @@ func (e *Executor) checkShape(doc *ast.Document) *Error {
 		total.selections = saturatingAdd(total.selections, f.selections)
 		total.aliases = saturatingAdd(total.aliases, f.aliases)
 	}
-	if total.selections > e.opts.MaxSelections {
-		return limitError(CodeQueryTooLarge, "query has %s selections once fragments are expanded, more than the limit of %d", countText(total.selections), e.opts.MaxSelections)
-	}
 	if total.aliases > e.opts.MaxAliases {
 		return limitError(CodeTooManyAliases, "query has %s aliases once fragments are expanded, more than the limit of %d", countText(total.aliases), e.opts.MaxAliases)
+	}
+	if total.selections > e.opts.MaxSelections {
+		return limitError(CodeQueryTooLarge, "query has %s selections once fragments are expanded, more than the limit of %d", countText(total.selections), e.opts.MaxSelections)
 	}
 	// The document is now known to be small, so walking it expanded is cheap.
 	for _, def := range doc.Definitions {
@@ -266,6 +269,28 @@ func (ix *fragmentIndex) fragmentDepth(name string) int {
 	delete(ix.visiting, name)
 	ix.depths[name] = d
 	return d
+}
+
+// int32Literals refuses Int literals outside 32 bits, as the spec says; graphql-go's Int
+// takes any 64-bit literal.
+func int32Literals(vc *graphql.ValidationContext) *graphql.ValidationRuleInstance {
+	return &graphql.ValidationRuleInstance{VisitorOpts: &visitor.VisitorOptions{
+		KindFuncMap: map[string]visitor.NamedVisitFuncs{
+			kinds.IntValue: {Kind: func(p visitor.VisitFuncParams) (string, any) {
+				v, ok := p.Node.(*ast.IntValue)
+				t, typed := vc.InputType().(graphql.Type)
+				if !ok || !typed || namedType(t) != graphql.Int {
+					return visitor.ActionNoChange, nil
+				}
+				if _, err := strconv.ParseInt(v.Value, 10, 32); err != nil {
+					vc.ReportError(gqlerrors.NewError(
+						fmt.Sprintf("Int %s is out of range: want a whole number from %d to %d", clip(v.Value), math.MinInt32, math.MaxInt32),
+						[]ast.Node{v}, "", nil, nil, nil))
+				}
+				return visitor.ActionNoChange, nil
+			}},
+		},
+	}}
 }
 
 // Cost estimates for fields that return lists without a size argument.

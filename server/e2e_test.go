@@ -77,6 +77,12 @@ type liveServer struct {
 
 func startServer(t *testing.T, open func(t *testing.T) graph.Store) *liveServer {
 	t.Helper()
+	return startServerWith(t, open, nil)
+}
+
+// startServerWith is startServer with the configuration changed by tune, when not nil.
+func startServerWith(t *testing.T, open func(t *testing.T) graph.Store, tune func(*server.Config, *resolvers.Options)) *liveServer {
+	t.Helper()
 	ctx := t.Context()
 	store := open(t)
 	if _, err := store.Apply(ctx, fixture); err != nil {
@@ -84,17 +90,22 @@ func startServer(t *testing.T, open func(t *testing.T) graph.Store) *liveServer 
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	exec, err := resolvers.New(store, resolvers.Options{Logger: log})
-	if err != nil {
-		t.Fatalf("resolvers.New: %v", err)
-	}
-	srv, err := server.New(store, exec, server.Config{
+	cfg := server.Config{
 		Addr:            "127.0.0.1:0",
 		WriteToken:      testToken,
 		MaxBodyBytes:    16 << 10,
 		ShutdownTimeout: 10 * time.Second,
 		Logger:          log,
-	})
+	}
+	opts := resolvers.Options{Logger: log}
+	if tune != nil {
+		tune(&cfg, &opts)
+	}
+	exec, err := resolvers.New(store, opts)
+	if err != nil {
+		t.Fatalf("resolvers.New: %v", err)
+	}
+	srv, err := server.New(store, exec, cfg)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}

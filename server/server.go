@@ -28,6 +28,7 @@ const (
 	DefaultReadTimeout     = 30 * time.Second
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultShutdownTimeout = 15 * time.Second
+	DefaultExportTimeout   = 5 * time.Minute
 	// MinWriteTokenLen keeps guessable tokens out: a generated token has 64 hex digits.
 	MinWriteTokenLen = 16
 )
@@ -38,7 +39,8 @@ type Config struct {
 	WriteToken                                 string // bearer token that mutations need; required
 	MaxBodyBytes                               int64  // largest request body; larger ones get 413
 	ReadTimeout, WriteTimeout, ShutdownTimeout time.Duration
-	Logger                                     *slog.Logger // nil = discard
+	ExportTimeout                              time.Duration // bounds one export; past it the export stops
+	Logger                                     *slog.Logger  // nil = discard
 }
 
 // Server serves Dossier over HTTP.
@@ -90,7 +92,7 @@ func (c *Config) applyDefaults() error {
 	if strings.ContainsFunc(c.WriteToken, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return errors.New("write token contains spaces or control characters, which no Authorization header can carry")
 	}
-	if c.MaxBodyBytes < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 {
+	if c.MaxBodyBytes < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 || c.ExportTimeout < 0 {
 		return errors.New("body limit and timeouts must not be negative")
 	}
 	if c.MaxBodyBytes == 0 {
@@ -104,6 +106,9 @@ func (c *Config) applyDefaults() error {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.ExportTimeout == 0 {
+		c.ExportTimeout = DefaultExportTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
