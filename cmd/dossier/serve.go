@@ -113,12 +113,12 @@ var serveEnv = map[string]string{
 	"max-response":         "DOSSIER_MAX_RESPONSE_BYTES",
 }
 
-// flagsFromEnv sets each flag of env that the command line leaves unset from its variable,
-// parsed as the flag would parse it.
+// flagsFromEnv sets each flag of env that the command line leaves unset from its variable
+// (when not empty, as envOr reads them), parsed as the flag would parse it.
 func flagsFromEnv(cmd *cobra.Command, env map[string]string) error {
 	for flag, name := range env {
-		v, ok := os.LookupEnv(name)
-		if !ok || cmd.Flags().Changed(flag) {
+		v := os.Getenv(name)
+		if v == "" || cmd.Flags().Changed(flag) {
 			continue
 		}
 		if err := cmd.Flags().Set(flag, v); err != nil {
