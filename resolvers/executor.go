@@ -257,6 +257,9 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 	if err != nil {
 		return nil, &graphql.Result{Errors: errorResult(CodeParseFailed, err.Error())}
 	}
+	if err := checkVariableTypes(doc, []byte(query)); err != nil {
+		return nil, &graphql.Result{Errors: errorResult(err.Code, err.Message)}
+	}
 	if err := e.checkShape(doc); err != nil {
 		return nil, &graphql.Result{Errors: errorResult(err.Code, err.Message)}
 	}

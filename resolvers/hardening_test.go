@@ -239,3 +239,19 @@ func TestIntLiteralsIn32Bits(t *testing.T) {
 	wantCode(t, e, Request{Query: `{ neighborhood(id: "gru", limit: 9223372036854775808) { nodes { id } } }`}, graph.EINVALID)
 	query(t, e, `{ entities(first: 2) { totalCount } }`, nil)
 }
+
+// TestMalformedVariableTypes: graphql-go's parser accepts these, and its validation then
+// panics on the missing type (found by FuzzGraphQLHandler).
+func TestMalformedVariableTypes(t *testing.T) {
+	e := newTestExecutor(t, storyStore(t), Options{})
+	for _, q := range []string{
+		`query($A:) { stats { entities } }`,
+		`query($A: !) { stats { entities } }`,
+		`query($A: ]) { stats { entities } }`,
+		`query($A: [Int)) { stats { entities } }`,
+		`query($A: [!]) { stats { entities } }`,
+	} {
+		wantCode(t, e, Request{Query: q}, CodeParseFailed)
+	}
+	query(t, e, `query($A: [RelationType!]!) { relationships(types: $A) { totalCount } }`, map[string]any{"A": []any{"WARNED"}})
+}

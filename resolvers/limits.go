@@ -102,6 +102,41 @@ func selectionSet(def ast.Node) *ast.SelectionSet {
 	return nil
 }
 
+// checkVariableTypes refuses variable definitions that graphql-go's parser lets through
+// malformed: no type at all ("$a:"), a lone "]" or "!", or a list closed by any token
+// ("[Int)"). Validation would dereference the missing type and panic.
+func checkVariableTypes(doc *ast.Document, body []byte) *Error {
+	for _, def := range doc.Definitions {
+		op, ok := def.(*ast.OperationDefinition)
+		if !ok {
+			continue
+		}
+		for _, v := range op.VariableDefinitions {
+			if v.Variable == nil || v.Variable.Name == nil || !wellFormedType(v.Type, body) {
+				name := ""
+				if v.Variable != nil && v.Variable.Name != nil {
+					name = v.Variable.Name.Value
+				}
+				return limitError(CodeParseFailed, "Syntax Error: variable $%s has a malformed type; write it as Name, [Name] or Name!", clip(name))
+			}
+		}
+	}
+	return nil
+}
+
+func wellFormedType(t ast.Type, body []byte) bool {
+	switch t := t.(type) {
+	case *ast.Named:
+		return t != nil && t.Name != nil
+	case *ast.NonNull:
+		return t != nil && wellFormedType(t.Type, body)
+	case *ast.List:
+		closed := t != nil && t.Loc != nil && t.Loc.End > 0 && t.Loc.End <= len(body) && body[t.Loc.End-1] == ']'
+		return closed && wellFormedType(t.Type, body)
+	}
+	return false
+}
+
 // countText prints a count, saying so when it is only known to be huge.
 func countText(n int) string {
 	if n >= costCeiling {
