@@ -255,3 +255,22 @@ func TestMalformedVariableTypes(t *testing.T) {
 	}
 	query(t, e, `query($A: [RelationType!]!) { relationships(types: $A) { totalCount } }`, map[string]any{"A": []any{"WARNED"}})
 }
+
+// BenchmarkRefuse measures refusing the issue's worst documents against executing a tiny
+// query without the cache: the checks are linear, so a refusal costs about as much as
+// parsing the text.
+func BenchmarkRefuse(b *testing.B) {
+	e := newTestExecutor(b, storyStore(b), Options{CacheSize: -1})
+	for name, q := range map[string]string{
+		"tiny query (executed)":           `{ stats { entities } }`,
+		"9 fragments x 10 spreads":        fragmentChain(9, 10, "Stats", "stats {", "}", "entities"),
+		"22 fragments x 2, introspection": fragmentChain(22, 2, "__Type", "__schema { types {", "} }", "name fields { name }"),
+		"16000 aliases":                   "{" + strings.Repeat(" a: __schema { types { fields { name } } }", 16000) + " }",
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				e.Execute(context.Background(), Request{Query: q})
+			}
+		})
+	}
+}
