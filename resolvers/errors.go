@@ -20,6 +20,14 @@ const (
 	CodeMutationNotAllowed = "MUTATION_NOT_ALLOWED" // a mutation over a read-only request (HTTP GET)
 	CodeQueryTooDeep       = "QUERY_TOO_DEEP"
 	CodeQueryTooComplex    = "QUERY_TOO_COMPLEX"
+	// Limits on the document's size, checked before graphql-go's validation.
+	CodeQueryTooLarge         = "QUERY_TOO_LARGE"
+	CodeTooManyAliases        = "TOO_MANY_ALIASES"
+	CodeTooManyRepeatedFields = "TOO_MANY_REPEATED_FIELDS"
+	// Requests stopped while they ran.
+	CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
+	CodeRequestTimeout   = "REQUEST_TIMEOUT"
+	CodeCancelled        = "CANCELLED" // the client went away; nobody reads the answer
 )
 
 // Error is an error fit for a GraphQL response: a code and a message for the user.

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/dossiergraph/dossier/extract"
 	"github.com/dossiergraph/dossier/graph"
@@ -77,4 +78,21 @@ func TestIngestArticleDisabled(t *testing.T) {
 	in := map[string]any{"title": "t", "outlet": "The Wire", "text": "Mexico warned Russia."}
 	wantCode(t, e, Request{Query: `mutation($in: IngestArticleInput!) { ingestArticle(input: $in) { articleId } }`,
 		Variables: map[string]any{"in": in}, CanWrite: true}, graph.EINVALID)
+}
+
+// TestIngestionTakesTheLongTimeout runs ingestArticle under a query timeout no request can
+// meet: it has the long one, while a query on the same executor stops at its deadline.
+func TestIngestionTakesTheLongTimeout(t *testing.T) {
+	store := storyStore(t)
+	x, err := extract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestExecutor(t, store, Options{Ingester: ingest.New(x, store), Timeout: time.Nanosecond})
+	wantCode(t, e, Request{Query: `{ stats { entities } }`}, CodeRequestTimeout)
+	r := do(t, e, Request{CanWrite: true, Query: `mutation($in: IngestArticleInput!) { ingestArticle(input: $in, dryRun: true) { dryRun } }`,
+		Variables: map[string]any{"in": map[string]any{"title": "T", "outlet": "The Wire", "text": "Mexico refused to expel the Russian officers."}}})
+	if len(r.Errors) > 0 || path(r.Data, "ingestArticle", "dryRun") != true {
+		t.Fatalf("ingestion under the long timeout: %+v %v", r.Errors, r.Data)
+	}
 }

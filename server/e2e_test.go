@@ -79,6 +79,12 @@ type liveServer struct {
 // configuration, whose WriteToken is testToken.
 func startServer(t *testing.T, open func(t *testing.T) graph.Store, configure ...func(*server.Config)) *liveServer {
 	t.Helper()
+	return startServerWith(t, open, nil, configure...)
+}
+
+// startServerWith is startServer with the configuration changed by tune, when not nil.
+func startServerWith(t *testing.T, open func(t *testing.T) graph.Store, tune func(*server.Config, *resolvers.Options), configure ...func(*server.Config)) *liveServer {
+	t.Helper()
 	ctx := t.Context()
 	store := open(t)
 	if _, err := store.Apply(ctx, fixture); err != nil {
@@ -86,10 +92,6 @@ func startServer(t *testing.T, open func(t *testing.T) graph.Store, configure ..
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	exec, err := resolvers.New(store, resolvers.Options{Logger: log})
-	if err != nil {
-		t.Fatalf("resolvers.New: %v", err)
-	}
 	cfg := server.Config{
 		Addr:            "127.0.0.1:0",
 		WriteToken:      testToken,
@@ -97,8 +99,16 @@ func startServer(t *testing.T, open func(t *testing.T) graph.Store, configure ..
 		ShutdownTimeout: 10 * time.Second,
 		Logger:          log,
 	}
+	opts := resolvers.Options{Logger: log}
+	if tune != nil {
+		tune(&cfg, &opts)
+	}
 	for _, c := range configure {
 		c(&cfg)
+	}
+	exec, err := resolvers.New(store, opts)
+	if err != nil {
+		t.Fatalf("resolvers.New: %v", err)
 	}
 	srv, err := server.New(store, exec, cfg)
 	if err != nil {

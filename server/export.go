@@ -11,12 +11,14 @@ import (
 
 	"github.com/dossiergraph/dossier/export"
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/resolvers"
 )
 
 // exportGraph serves GET /export/:format, streaming the whole graph or the subgraph the
 // query parameters select (see export.ParseQuery).
 func (s *Server) exportGraph(c *gin.Context) {
-	ctx := c.Request.Context()
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.ExportTimeout)
+	defer cancel()
 	f, err := export.ParseFormat(c.Param("format"))
 	if err == nil {
 		var q export.Query
@@ -28,14 +30,24 @@ func (s *Server) exportGraph(c *gin.Context) {
 			if err != nil && w.n > 0 {
 				// The status line is gone; cutting the connection tells the client the file is
 				// incomplete, where a clean end would pass a truncated graph off as whole.
-				if clientGone(ctx, err) {
+				switch {
+				case errors.Is(ctx.Err(), context.DeadlineExceeded):
+					s.log.WarnContext(ctx, "export stopped at its deadline", "format", string(f), "bytes", w.n, "timeout", s.cfg.ExportTimeout)
+				case clientGone(ctx, err):
 					s.log.InfoContext(ctx, "export ended by the client", "format", string(f), "bytes", w.n)
-				} else {
+				default:
 					s.log.ErrorContext(ctx, "export failed mid-stream", "format", string(f), "bytes", w.n, "err", err)
 				}
 				panic(http.ErrAbortHandler)
 			}
 		}
+	}
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		c.Writer.Header().Del("Content-Type")
+		c.Writer.Header().Del("Content-Disposition")
+		WriteError(c, http.StatusServiceUnavailable, resolvers.CodeRequestTimeout,
+			fmt.Sprintf("the export took longer than %s and was stopped; export a smaller subgraph", s.cfg.ExportTimeout))
+		return
 	}
 	if err != nil {
 		code := graph.ErrorCode(err)

@@ -120,6 +120,8 @@ func tooLarge(limit int64) *requestError {
 func decodeBody(body []byte) (resolvers.Request, error) {
 	var req graphQLRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
+	// Numbers stay as written, so that the executor can tell 1 from 1.5 and 1e400.
+	dec.UseNumber()
 	if err := dec.Decode(&req); err != nil {
 		return resolvers.Request{}, jsonError("malformed JSON body", err)
 	}
@@ -172,11 +174,16 @@ func readGet(rawQuery string) (resolvers.Request, error) {
 		case "operationName":
 			req.OperationName = &vs[0]
 		case "variables":
-			if err := json.Unmarshal([]byte(vs[0]), &req.Variables); err != nil {
+			dec := json.NewDecoder(strings.NewReader(vs[0]))
+			dec.UseNumber()
+			if err := dec.Decode(&req.Variables); err != nil {
 				if _, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
 					return resolvers.Request{}, badRequest("the variables parameter must be a JSON object")
 				}
 				return resolvers.Request{}, jsonError("malformed JSON in the variables parameter", err)
+			}
+			if _, err := dec.Token(); err != io.EOF {
+				return resolvers.Request{}, badRequest("malformed JSON in the variables parameter: unexpected data after the object")
 			}
 		}
 	}
@@ -194,7 +201,9 @@ func checkQuery(req graphQLRequest) (resolvers.Request, error) {
 	return out, nil
 }
 
-// execute runs req and answers with the result and the status its errors call for.
+// execute runs req and answers with the result and the status its errors call for. The
+// request's context ends when its client disconnects, which stops the execution; the
+// executor adds the deadline, as it knows which operations may take the long one.
 func (s *Server) execute(c *gin.Context, req resolvers.Request, readOnly bool) {
 	req.ReadOnly = readOnly
 	req.CanWrite = canWrite(c)
@@ -240,6 +249,8 @@ func statusFor(res *graphql.Result) int {
 		return http.StatusMethodNotAllowed
 	case codes[resolvers.CodeUnauthenticated]:
 		return http.StatusUnauthorized
+	case codes[resolvers.CodeRequestTimeout]:
+		return http.StatusServiceUnavailable
 	case executed:
 		return http.StatusOK
 	case internalOnly:
@@ -294,11 +305,17 @@ func WriteError(c *gin.Context, status int, code, message string) {
 	c.Data(status, jsonContentType, body)
 }
 
+// writeJSON answers with v, unless its encoding is over the executor's response ceiling;
+// the executor's own estimate stops most such answers before they are built.
 func (s *Server) writeJSON(c *gin.Context, status int, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		s.log.ErrorContext(c.Request.Context(), "encode GraphQL response", "err", err)
 		WriteError(c, http.StatusInternalServerError, graph.EINTERNAL, "internal error")
+		return
+	}
+	if limit := s.exec.MaxResponseBytes(); len(body) > limit {
+		WriteError(c, http.StatusBadRequest, resolvers.CodeResponseTooLarge, resolvers.ResponseTooLarge(limit))
 		return
 	}
 	c.Data(status, jsonContentType, body)

@@ -31,6 +31,7 @@ const (
 	DefaultReadTimeout     = 30 * time.Second
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultShutdownTimeout = 15 * time.Second
+	DefaultExportTimeout   = 5 * time.Minute
 )
 
 // Config configures a Server. Zero durations and sizes take the defaults above.
@@ -45,7 +46,8 @@ type Config struct {
 	RequireReadToken                           bool
 	MaxBodyBytes                               int64 // largest request body; larger ones get 413
 	ReadTimeout, WriteTimeout, ShutdownTimeout time.Duration
-	Logger                                     *slog.Logger // nil = discard
+	ExportTimeout                              time.Duration // bounds one export; past it the export stops
+	Logger                                     *slog.Logger  // nil = discard
 	// World resolves names in sheet imports against well-known actors, as ingestion does
 	// (extract.Extractor.LookupWorld); nil for none.
 	World func(name string) (graph.Entity, bool)
@@ -98,7 +100,7 @@ func (c *Config) applyDefaults() error {
 	if c.Addr == "" {
 		return errors.New("listen address is empty")
 	}
-	if c.MaxBodyBytes < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 {
+	if c.MaxBodyBytes < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 || c.ExportTimeout < 0 {
 		return errors.New("body limit and timeouts must not be negative")
 	}
 	if c.MaxBodyBytes == 0 {
@@ -112,6 +114,9 @@ func (c *Config) applyDefaults() error {
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.ExportTimeout == 0 {
+		c.ExportTimeout = DefaultExportTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

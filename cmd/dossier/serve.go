@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,8 @@ func (a *app) serveCommand() *cobra.Command {
 		noSeed     bool
 		maxBody    int64
 		access     accessFlags
+		limits     resolvers.Options
+		timeouts   struct{ request, long time.Duration }
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -37,6 +40,12 @@ An old <data>/write-token file becomes a write credential of that name and is re
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if err := flagsFromEnv(cmd, serveEnv); err != nil {
+				return err
+			}
+			if err := checkLimits(limits, timeouts.request, timeouts.long); err != nil {
+				return err
+			}
 			log, err := a.logger()
 			if err != nil {
 				return err
@@ -59,7 +68,9 @@ An old <data>/write-token file becomes a write credential of that name and is re
 			if err != nil {
 				return err
 			}
-			exec, err := resolvers.New(store, resolvers.Options{Logger: log, Ingester: ingest.New(x, store)})
+			limits.Timeout, limits.LongTimeout = timeouts.request, timeouts.long
+			limits.Logger, limits.Ingester = log, ingest.New(x, store)
+			exec, err := resolvers.New(store, limits)
 			if err != nil {
 				return fmt.Errorf("build GraphQL schema: %w", err)
 			}
@@ -73,6 +84,7 @@ An old <data>/write-token file becomes a write credential of that name and is re
 				ReadTimeout:      30 * time.Second,
 				WriteTimeout:     5 * time.Minute, // exports of large graphs stream for a while
 				ShutdownTimeout:  15 * time.Second,
+				ExportTimeout:    timeouts.long,
 				Logger:           log,
 				World:            x.LookupWorld,
 			})
@@ -91,7 +103,52 @@ An old <data>/write-token file becomes a write credential of that name and is re
 	access.register(f)
 	f.BoolVar(&noSeed, "no-seed", false, "do not load the seed story into an empty store")
 	f.Int64Var(&maxBody, "max-body", 1<<20, "largest request body in bytes")
+	f.DurationVar(&timeouts.request, "request-timeout", resolvers.DefaultTimeout, "longest a GraphQL request may run (DOSSIER_REQUEST_TIMEOUT)")
+	f.DurationVar(&timeouts.long, "long-request-timeout", resolvers.DefaultLongTimeout, "longest ingestArticle or an export may run (DOSSIER_LONG_REQUEST_TIMEOUT)")
+	f.IntVar(&limits.MaxSelections, "max-selections", resolvers.DefaultMaxSelections, "most selections a query may have once its fragments are expanded (DOSSIER_MAX_SELECTIONS)")
+	f.IntVar(&limits.MaxAliases, "max-aliases", resolvers.DefaultMaxAliases, "most aliases a query may use (DOSSIER_MAX_ALIASES)")
+	f.IntVar(&limits.MaxSameName, "max-same-name", resolvers.DefaultMaxSameName, "most fields that may share one response name in a selection set (DOSSIER_MAX_SAME_NAME)")
+	f.IntVar(&limits.MaxResponseBytes, "max-response", resolvers.DefaultMaxResponseBytes, "largest GraphQL answer in bytes (DOSSIER_MAX_RESPONSE_BYTES)")
 	return cmd
+}
+
+// serveEnv maps serve's flags to the environment variables that set them when the flag is
+// not given.
+var serveEnv = map[string]string{
+	"request-timeout":      "DOSSIER_REQUEST_TIMEOUT",
+	"long-request-timeout": "DOSSIER_LONG_REQUEST_TIMEOUT",
+	"max-selections":       "DOSSIER_MAX_SELECTIONS",
+	"max-aliases":          "DOSSIER_MAX_ALIASES",
+	"max-same-name":        "DOSSIER_MAX_SAME_NAME",
+	"max-response":         "DOSSIER_MAX_RESPONSE_BYTES",
+}
+
+// flagsFromEnv sets each flag of env that the command line leaves unset from its variable
+// (when not empty, as envOr reads them), parsed as the flag would parse it.
+func flagsFromEnv(cmd *cobra.Command, env map[string]string) error {
+	for flag, name := range env {
+		v := os.Getenv(name)
+		if v == "" || cmd.Flags().Changed(flag) {
+			continue
+		}
+		if err := cmd.Flags().Set(flag, v); err != nil {
+			return fmt.Errorf("%s=%q: %w", name, v, err)
+		}
+	}
+	return nil
+}
+
+// checkLimits refuses limits that would silently fall back to the defaults.
+func checkLimits(o resolvers.Options, request, long time.Duration) error {
+	for name, n := range map[string]int{"--max-selections": o.MaxSelections, "--max-aliases": o.MaxAliases, "--max-same-name": o.MaxSameName, "--max-response": o.MaxResponseBytes} {
+		if n <= 0 {
+			return fmt.Errorf("%s must be positive, got %d", name, n)
+		}
+	}
+	if request <= 0 || long <= 0 {
+		return fmt.Errorf("--request-timeout and --long-request-timeout must be positive, got %s and %s", request, long)
+	}
+	return nil
 }
 
 // seedIfEmpty loads the built-in seed story into a store that holds no entities yet.
