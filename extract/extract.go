@@ -113,12 +113,18 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 	if err := x.checkInput(doc); err != nil {
 		return Result{}, err
 	}
-	pd, err := prose.NewDocumentContext(ctx, doc.Text, prose.WithExtraction(false))
-	if err != nil {
-		return Result{}, fmt.Errorf("analyse text: %w", err)
-	}
 	d := newDocState(x, gaz, doc)
-	sentences := d.split(pd)
+	var sentences []sentence
+	for _, b := range blocks(doc.Text) {
+		if strings.TrimSpace(doc.Text[b[0]:b[1]]) == "" {
+			continue
+		}
+		pd, err := prose.NewDocumentContext(ctx, doc.Text[b[0]:b[1]], prose.WithExtraction(false))
+		if err != nil {
+			return Result{}, fmt.Errorf("analyse text: %w", err)
+		}
+		sentences = d.split(pd, b[0], sentences)
+	}
 	for i := range sentences {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -157,4 +163,84 @@ func (x *Extractor) checkInput(doc Document) error {
 		return graph.Errorf(graph.EINVALID, "text has too many control characters (%d of %d characters): binary data, not an article", control, total)
 	}
 	return nil
+}
+
+// maxHeadingWords bounds an unpunctuated line read as a heading rather than as part of a
+// hard-wrapped sentence.
+const maxHeadingWords = 10
+
+// blocks cuts text into pieces no sentence crosses: at blank lines, after a short line
+// without final punctuation (a heading, a dateline, a caption), and where a sentence's
+// full stop is glued to the next one ("in 2014.The move"), as pasted web text often is.
+// It returns [start, end) byte ranges covering text in order.
+func blocks(text string) [][2]int {
+	var out [][2]int
+	lo := 0
+	cut := func(at int) {
+		if at > lo {
+			out = append(out, [2]int{lo, at})
+			lo = at
+		}
+	}
+	lineStart := 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\n':
+			line := strings.TrimSpace(text[lineStart:i])
+			switch {
+			case line == "":
+				cut(i + 1) // a blank line ends whatever came before
+			case isHeading(line):
+				cut(i + 1)
+			}
+			lineStart = i + 1
+		case (c == '.' || c == '!' || c == '?') && gluedSentenceEnd(text, i):
+			j := i + 1
+			for j < len(text) && (text[j] == '"' || text[j] == '\'' || strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’")) {
+				if text[j] == '"' || text[j] == '\'' {
+					j++
+				} else {
+					j += len("”")
+				}
+			}
+			cut(j)
+		}
+	}
+	cut(len(text))
+	return out
+}
+
+// isHeading reports a line that cannot end inside a sentence: short and without the
+// punctuation that ends or continues one.
+func isHeading(line string) bool {
+	last, _ := utf8.DecodeLastRuneInString(line)
+	if strings.ContainsRune(".!?:;,\"'”’)-–—", last) || len(strings.Fields(line)) > maxHeadingWords {
+		return false
+	}
+	if f := strings.Fields(line); len(f) > 0 {
+		switch strings.ToLower(f[len(f)-1]) { // a line cut after a function word is wrapped prose
+		case "the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "with", "by", "at", "from", "that":
+			return false
+		}
+	}
+	return true
+}
+
+// gluedSentenceEnd reports a full stop (or ! or ?) at i with a lower-case letter or digit
+// before it and, right after it (past closing quotes), a capitalised word: "2014.The".
+func gluedSentenceEnd(text string, i int) bool {
+	if i == 0 || i+2 >= len(text) {
+		return false
+	}
+	if p := text[i-1]; !(p >= 'a' && p <= 'z' || p >= '0' && p <= '9') {
+		return false
+	}
+	j := i + 1
+	for j < len(text) && (text[j] == '"' || text[j] == '\'') {
+		j++
+	}
+	if strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’") {
+		j += len("”")
+	}
+	return j+1 < len(text) && text[j] >= 'A' && text[j] <= 'Z' && text[j+1] >= 'a' && text[j+1] <= 'z'
 }

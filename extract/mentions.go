@@ -23,8 +23,9 @@ type token struct {
 
 // mention is a stretch of a sentence's tokens [lo, hi) that names an entity.
 type mention struct {
-	id     string
-	lo, hi int
+	id      string
+	lo, hi  int
+	pronoun bool // "he", "she": the person last named, less certain than a name
 }
 
 // sentence is one sentence with its tokens and the mentions found in it.
@@ -40,18 +41,20 @@ type sentence struct {
 
 // docState is the working state of one Extract call.
 type docState struct {
-	x         *Extractor
-	gaz       Gazetteer
-	text      string
-	published graph.PartialDate
-	entities  map[string]*Entity
-	order     []string                // entity ids in order of first mention
-	shortName map[string]string       // folded surname or acronym → entity id, within the article
-	lastYear  string                  // the year most recently named, for "that year"
-	lastGroup string                  // the group of people most recently named, for "the officers"
-	folded    map[string]string       // graph.Fold memo: names recur throughout an article
-	twins     map[string]graph.Entity // world id → the caller's entity for it; zero if none
-	relations []Relation
+	x          *Extractor
+	gaz        Gazetteer
+	text       string
+	published  graph.PartialDate
+	entities   map[string]*Entity
+	order      []string                // entity ids in order of first mention
+	shortName  map[string]string       // folded surname or acronym → entity id, within the article
+	lastYear   string                  // the year most recently named, for "that year"
+	lastGroup  string                  // the group of people most recently named, for "the officers"
+	lastPeople string                  // the group or state whose people were most recently named, for "them"
+	lastPerson string                  // the person most recently named, for "he" and "she"
+	folded     map[string]string       // graph.Fold memo: names recur throughout an article
+	twins      map[string]graph.Entity // world id → the caller's entity for it; zero if none
+	relations  []Relation
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
@@ -77,19 +80,21 @@ func (d *docState) key(name string) string {
 	return strings.TrimPrefix(d.fold(name), "the ")
 }
 
-// split turns prose's sentences and tokens into ours.
-func (d *docState) split(pd *prose.Document) []sentence {
+// split turns prose's sentences and tokens of the block at byte offset base into ours,
+// appended to out.
+func (d *docState) split(pd *prose.Document, base int, out []sentence) []sentence {
 	sents := pd.Sentences()
 	toks := pd.Tokens()
-	out := make([]sentence, 0, len(sents))
 	ti := 0
 	for _, s := range sents {
-		end := s.Start + len(s.Text)
-		cur := sentence{start: s.Start, end: end, text: s.Text}
-		for ti < len(toks) && toks[ti].Start < end {
+		start := base + s.Start
+		end := start + len(s.Text)
+		cur := sentence{start: start, end: end, text: s.Text}
+		for ti < len(toks) && base+toks[ti].Start < end {
 			t := toks[ti]
+			t.Start += base
 			ti++
-			if t.Start < s.Start {
+			if t.Start < start {
 				continue
 			}
 			if len(cur.toks) == maxSentenceTokens {
@@ -180,8 +185,13 @@ var (
 		"spies": "intelligence officers", "spy": "intelligence officers", "agents": "intelligence officers",
 		"officers": "intelligence officers", "operatives": "intelligence officers", "officer": "intelligence officers",
 		"agent": "intelligence officers", "operative": "intelligence officers",
-		"diplomats": "diplomats", "diplomat": "diplomats", "nationals": "nationals", "citizens": "nationals",
+		"nationals": "nationals", "citizens": "nationals",
 	}
+	// representatives after a demonym speak and suffer for their state: expelling "three
+	// Danish diplomats" is an act against Denmark, with the count as its quantity.
+	representatives = set("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "consul",
+		"consuls", "attaché", "attachés", "attache", "attaches", "emissary", "emissaries", "representative",
+		"representatives", "chargé", "charge")
 	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
 	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal",
 		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
@@ -207,6 +217,10 @@ var notNameWords = set("america", "americas", "europe", "asia", "africa", "hemis
 	"december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
 	"autumn", "fall", "winter", "covid", "internet", "god", "soviet", "union", "empire", "republic", "kingdom")
 
+// dateWords end a capitalised run; May is left out, being a surname too.
+var dateWords = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december")
+
 // maxSentenceTokens bounds the tokens read as one sentence.
 const maxSentenceTokens = 200
 
@@ -217,6 +231,11 @@ const maxWindow = 8
 func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
 	for i := 0; i < len(toks); {
+		if f := toks[i].fold; (f == "he" || f == "she") && d.lastPerson != "" {
+			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
+			i++
+			continue
+		}
 		n := d.mentionAt(s, i)
 		if n == 0 {
 			n = d.definiteGroupAt(s, i)
@@ -252,11 +271,18 @@ func (d *docState) leaderGovernment(s *sentence, i, n int, person graph.Entity) 
 // last named, a cheap but common coreference in news prose.
 func (d *docState) definiteGroupAt(s *sentence, i int) int {
 	toks := s.toks
-	if d.lastGroup == "" || toks[i].fold != "the" || i+1 >= len(toks) || peopleNouns[toks[i+1].fold] == "" {
+	if toks[i].fold != "the" || i+1 >= len(toks) {
 		return 0
 	}
-	d.addMentionID(s, i, i+2, d.lastGroup)
-	return 2
+	switch f := toks[i+1].fold; {
+	case d.lastGroup != "" && peopleNouns[f] != "":
+		d.addMentionID(s, i, i+2, d.lastGroup)
+		return 2
+	case d.lastPeople != "" && (f == "diplomats" || f == "envoys"):
+		d.addMentionID(s, i, i+2, d.lastPeople)
+		return 2
+	}
+	return 0
 }
 
 // mentionAt tries to read a mention starting at token i; it returns the tokens consumed.
@@ -429,6 +455,10 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 	case govNouns[head]:
 		d.addMention(s, i, j+1, country, true, false)
 		return j + 1 - i
+	case representatives[head]:
+		d.addMention(s, i, j+1, country, true, d.inStore(country))
+		d.lastPeople = country.ID
+		return j + 1 - i
 	case peopleNouns[head] != "":
 		name := s.textOf(toks[i:i+n]) + " " + peopleNouns[head]
 		if e, ok := d.lookup(d.key(name)); ok {
@@ -453,14 +483,14 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 // "Mexican intelligence" stops at "intelligence" unless a head noun follows.
 func isHead(toks []token, j int) bool {
 	f := toks[j].fold
-	if !govNouns[f] && peopleNouns[f] == "" {
+	if !govNouns[f] && peopleNouns[f] == "" && !representatives[f] {
 		return false
 	}
 	if j+1 >= len(toks) {
 		return true
 	}
 	next := toks[j+1].fold
-	return !govNouns[next] && peopleNouns[next] == ""
+	return !govNouns[next] && peopleNouns[next] == "" && !representatives[next]
 }
 
 func titleCase(s string) string {
@@ -479,6 +509,8 @@ func capitalRun(toks []token, i int) int {
 	for j < len(toks) {
 		t := toks[j]
 		switch {
+		case j > i && dateWords[t.fold]:
+			return j - i // "Israel Katz Wednesday": the day is no part of the name
 		case t.capital && t.fold != "":
 			j++
 		case j > i && connectors[t.fold] && j+1 < len(toks) && toks[j+1].capital && toks[j+1].fold != "":
@@ -620,7 +652,10 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 		d.registerShortNames(ent)
 	}
 	if e.Kind == graph.Group && peopleNouns[s.toks[hi-1].fold] != "" {
-		d.lastGroup = e.ID
+		d.lastGroup, d.lastPeople = e.ID, e.ID
+	}
+	if e.Kind == graph.Person {
+		d.lastPerson = e.ID
 	}
 	surface := strings.TrimSuffix(s.textOf(s.toks[lo:hi]), "'s")
 	if s.toks[lo].fold == "the" || strings.Contains(surface, "'s ") {
@@ -669,6 +704,7 @@ func (d *docState) setShort(key, id string) {
 
 // result assembles the Result in order of first mention.
 func (d *docState) result() Result {
+	d.dropUnnamedTwins()
 	res := Result{Entities: make([]Entity, 0, len(d.order)), Relationships: d.relations}
 	if res.Relationships == nil {
 		res.Relationships = []Relation{}

@@ -39,11 +39,24 @@ var (
 		"pressure", "application", "applications", "bid", "bids", "push", "entreaties")
 	// doneGovernors assert the act they govern: "decided to expel".
 	doneGovernors = set("decide", "move", "vote", "proceed", "go", "begin", "start")
+	// clauseOpeners start a clause whose subject is its own: "told Reuters, after officials
+	// deemed him persona non grata".
+	clauseOpeners = set("while", "but", "although", "because", "after", "before", "when", "until", "unless", "whereas")
 	// conveyVerbs pass on a warning or request named by a noun: "sent warnings to Mexico".
-	conveyVerbs = set("send", "issue", "deliver", "give", "relay", "pass", "convey", "repeat", "make", "lodge")
-	modals      = set("may", "might", "could", "would", "should", "will", "can", "must", "shall", "'d", "'ll", "wo", "ca")
-	negators    = set("not", "n't", "never", "no", "neither", "nor")
-	auxiliaries = set("do", "does", "did", "has", "have", "had", "be", "is", "are", "was", "were", "been",
+	// causatives make their object the actor of the act they govern: "led Mexico to expel".
+	causatives = set("lead", "prompt", "force", "compel", "cause", "spur", "push", "drive")
+	// attempts assert a denial or warning, which is made in the trying: "sought to play down".
+	attempts = set("seek", "try", "attempt", "move", "rush", "hasten")
+	// departures complete "asked the ambassador to leave": an expulsion.
+	departures = set("leave", "depart", "quit", "exit")
+	// expulsionGovernors have the expeller as subject: "announced the expulsion of".
+	expulsionGovernors = set("announce", "order", "confirm", "approve", "carry", "declare", "decree", "make")
+	// objectPronouns stand for the people last named: "declined to expel them".
+	objectPronouns = set("them", "him", "her")
+	conveyVerbs    = set("send", "issue", "deliver", "give", "relay", "pass", "convey", "repeat", "make", "lodge")
+	modals         = set("may", "might", "could", "would", "should", "will", "can", "must", "shall", "'d", "'ll", "wo", "ca")
+	negators       = set("not", "n't", "never", "no", "neither", "nor")
+	auxiliaries    = set("do", "does", "did", "has", "have", "had", "be", "is", "are", "was", "were", "been",
 		"being", "also", "still", "yet", "ever", "formally", "officially", "repeatedly", "publicly", "privately",
 		"quietly", "flatly", "firmly", "swiftly", "later", "eventually", "then", "once", "again", "already",
 		"reportedly", "allegedly", "directly", "personally", "explicitly", "effectively", "so", "far", "in",
@@ -113,6 +126,10 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		return ""
 	}
 	switch {
+	case (t.fold == "expulsion" || t.fold == "expulsions") && next(1) == "of":
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
+	case (lemma == "ask" || lemma == "tell" || lemma == "instruct" || lemma == "give" || lemma == "direct" || lemma == "order") && isVerb && d.toLeave(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case t.fold == "warnings" || t.fold == "warning" && !isVerb:
 		return trigger{typ: graph.Warned, lo: k, hi: k + 1, nominal: true}, true
 	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb &&
@@ -174,6 +191,17 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	if typ, ok := particleTriggers[[2]string{lemma, next(1)}]; ok {
 		return trigger{typ: typ, lo: k, hi: k + 2}, true
 	}
+	if isVerb {
+		// "waved the report away", "kick them all out": the particle after a short object
+		for j := k + 2; j < len(toks) && j <= k+5; j++ {
+			if typ, ok := particleTriggers[[2]string{lemma, toks[j].fold}]; ok && typ != graph.Requested {
+				return trigger{typ: typ, lo: k, hi: k + 1}, true
+			}
+			if tg := toks[j].tag; toks[j].fold == "" || strings.HasPrefix(tg, "V") || tg == "IN" || tg == "TO" || tg == "CC" {
+				break
+			}
+		}
+	}
 	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
 		if typ == graph.Requested && !d.mentionStartsNear(s, k+1, 2) {
 			return trigger{}, false // "asked about", "pressed on": no addressee, no request
@@ -181,6 +209,35 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		return trigger{typ: typ, lo: k, hi: k + 1}, true
 	}
 	return trigger{}, false
+}
+
+// toLeave reports "asked the ambassador to leave", "ordered 10 envoys out", "gave him 72
+// hours to leave": the verb at k sends people of another state away. Who is sent must
+// be a representative, a person or a pronoun, so that "asked Mexico to leave the talks"
+// is no expulsion.
+func (d *docState) toLeave(s *sentence, k int) bool {
+	toks := s.toks
+	person := false
+	for j := k + 1; j < len(toks) && j <= k+12; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			if e := d.entities[s.mentions[i].id]; e.Kind == graph.Person || representatives[toks[s.mentions[i].hi-1].fold] {
+				person = true
+			}
+			continue
+		}
+		switch {
+		case representatives[f] || objectPronouns[f] || peopleNouns[f] != "":
+			person = true
+		case f == "to" && j+1 < len(toks) && departures[toks[j+1].lemma]:
+			return person
+		case f == "out" && toks[k].lemma == "order":
+			return person
+		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
+			return false
+		}
+	}
+	return false
 }
 
 // isPossessive reports a possessive just before token k: "Washington's requests".
@@ -248,6 +305,12 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			return !d.negatedAt(s, g), true, false // "did not refuse to expel" is an expulsion
 		case doneGovernors[gl] && !d.negatedAt(s, g), gl == "hesitate" && d.negatedAt(s, g):
 			return false, true, false // "decided to expel", "did not hesitate to expel"
+		case causatives[gl] && d.inMention(s, k-2) && !d.negatedAt(s, g) && !d.modalAt(s, g):
+			return false, true, false // "led Dutch officials to voice their concern"
+		case attempts[gl] && tr.typ != graph.Expelled && !d.negatedAt(s, g) && !d.modalAt(s, g):
+			return false, true, false // "sought to play down the claims"
+		case (toks[g].fold == "decision" || toks[g].fold == "move") && !d.modalAt(s, g):
+			return false, true, false // "Oslo's decision to expel"
 		case requestNouns[toks[g].fold] && refusal != nil && refusal.lo < g:
 			return true, true, true
 		}
@@ -270,6 +333,21 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 		}
 	}
 	return neg, true, false
+}
+
+// modalAt reports a modal in the auxiliary chain before token k: "would decide".
+func (d *docState) modalAt(s *sentence, k int) bool {
+	toks := s.toks
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		f := toks[j].fold
+		if modals[f] {
+			return true
+		}
+		if !auxiliaries[f] && !negators[f] && !beForms[f] && toks[j].tag != "RB" {
+			return false
+		}
+	}
+	return false
 }
 
 // negatedAt reports a negator in the auxiliary chain before token k: "did not expel",
@@ -385,7 +463,7 @@ func (d *docState) isPossessor(s *sentence, m mention) bool {
 func (d *docState) crossesBoundary(s *sentence, lo, hi int) bool {
 	for j := lo; j < hi; j++ {
 		t := s.toks[j]
-		if t.text == ";" || t.fold == "that" && t.tag == "IN" || t.fold == "while" || t.fold == "but" || t.fold == "although" || t.fold == "because" {
+		if t.text == ";" || t.fold == "that" && t.tag == "IN" || clauseOpeners[t.fold] {
 			return true
 		}
 	}
@@ -511,7 +589,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		case agent >= 0:
 			subjects = []int{agent}
 		case tr.typ == graph.Expelled && d.expeller(s, tr) >= 0:
-			subjects = []int{d.expeller(s, tr)} // "were expelled from the Netherlands"
+			subjects = d.coordinated(s, d.expeller(s, tr), false) // "were expelled from the Netherlands and Japan"
 		default:
 			return
 		}
@@ -523,6 +601,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		subj := d.subjectOf(s, tr.lo)
 		if viaRefusal {
 			subj = refusalSubject
+		}
+		if g, ok := d.gerundActor(s, tr); ok {
+			subj = g
 		}
 		if subj < 0 {
 			return
@@ -539,21 +620,90 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 	if tr.typ == graph.Expelled || tr.typ == graph.Arrested {
 		quantity = findQuantity(s, tr.hi)
 	}
-	if len(tos) == 0 {
+	toIDs := make([]string, 0, len(tos))
+	for _, oi := range tos {
+		toIDs = append(toIDs, s.mentions[oi].id)
+		if s.mentions[oi].pronoun {
+			conf -= 0.15
+		}
+	}
+	if len(toIDs) == 0 {
 		conf -= 0.2
-		if tr.typ == graph.Expelled || tr.typ == graph.Arrested || tr.typ == graph.Requested || tr.typ == graph.Accused {
+		switch tr.typ {
+		case graph.Expelled:
+			// "expelled them", "is expelling two of their envoys", "expelled some 40 agents"
+			id, ok := d.unnamedObject(s, tr, isPassive(toks, tr.lo) && !viaRefusal)
+			if !ok {
+				return
+			}
+			if id != "" {
+				toIDs = append(toIDs, id)
+			}
+		case graph.Arrested, graph.Requested, graph.Accused:
 			return // these acts need someone acted on
 		}
 	}
 	for _, si := range subjects {
-		from := s.mentions[si].id
-		if len(tos) == 0 {
-			d.emit(s, tr.typ, from, "", about, negated, quantity, conf)
+		from, c := s.mentions[si].id, conf
+		if tr.typ == graph.Expelled && d.entities[from].Kind == graph.Outlet {
+			continue // outlets report expulsions, they carry none out
 		}
-		for _, oi := range tos {
-			d.emit(s, tr.typ, from, s.mentions[oi].id, about, negated, quantity, conf)
+		if s.mentions[si].pronoun {
+			c -= 0.15
+		}
+		if len(toIDs) == 0 {
+			d.emit(s, tr.typ, from, "", about, negated, quantity, c)
+		}
+		for _, to := range toIDs {
+			d.emit(s, tr.typ, from, to, about, negated, quantity, c)
 		}
 	}
+}
+
+// gerundActor finds the actor of a gerund after a preposition, which is not the clause's
+// subject: in "would not retaliate against Britain for expelling one of its diplomats" it
+// is Britain, the mention before "for"; with no such mention the actor is unknown (-1).
+// "responded by expelling" keeps the subject. ok is false when the trigger is no such
+// gerund.
+func (d *docState) gerundActor(s *sentence, tr trigger) (int, bool) {
+	toks := s.toks
+	k := tr.lo
+	if toks[k].tag != "VBG" || k == 0 || toks[k-1].tag != "IN" || toks[k-1].fold == "by" {
+		return -1, false
+	}
+	if toks[k-1].fold == "for" && k > 1 {
+		if i := d.mentionIndexAt(s, k-2); i >= 0 && s.mentions[i].hi == k-1 {
+			return i, true
+		}
+	}
+	return -1, true
+}
+
+// unnamedObject reads the people an expulsion acts on when no name follows the verb: a
+// pronoun stands for the people last named; a count or a noun for people ("some 40
+// agents", "two of their envoys") keeps the act with no named counterpart (id ""). For a
+// passive the people come before the verb ("ten attachés were expelled"). ok is false when
+// nothing says who was expelled.
+func (d *docState) unnamedObject(s *sentence, tr trigger, passive bool) (id string, ok bool) {
+	toks := s.toks
+	lo, hi, step := tr.hi, min(len(toks), tr.hi+8), 1
+	if passive {
+		lo, hi, step = tr.lo-1, max(-1, tr.lo-9), -1
+	}
+	for j := lo; j != hi; j += step {
+		f := toks[j].fold
+		switch {
+		case f == "them" || f == "they" && passive:
+			return d.lastPeople, true
+		case f == "him" || f == "her" || (f == "he" || f == "she") && passive:
+			return d.lastPerson, d.lastPerson != ""
+		case representatives[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees" || f == "journalists" || f == "correspondents":
+			return "", true
+		case toks[j].text == ";" || toks[j].text == "," && !passive || boundaries[f] && f != "so":
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // agent finds the "by" phrase of a passive: "were expelled by Poland".
@@ -598,8 +748,88 @@ func (d *docState) expeller(s *sentence, tr trigger) int {
 	return -1
 }
 
+// nominalExpulsion reads "Ottawa's expulsion of a consular official", "announced the
+// expulsion of twelve officers", "the expulsion of X by Y": the expeller is the possessor,
+// the "by" phrase, or the subject of a verb that carries the act out; the expelled follow
+// "of". An expulsion merely mentioned ("following the expulsion of") has no actor and is
+// not reported.
+func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
+	toks := s.toks
+	from, negated, conf := -1, false, 0.6
+	for j := tr.lo - 1; j >= 0 && j >= tr.lo-4; j-- {
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			from = i // "Ottawa's expulsion", "the Dutch expulsion"
+			break
+		}
+		if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" && tg != "VBN" && tg != "CD" {
+			break
+		}
+	}
+	// the object phrase after "of", and an agent after it
+	end := min(len(toks), tr.hi+10)
+	var to []string
+	for j := tr.hi + 1; j < end; j++ {
+		if toks[j].fold == "" && toks[j].text != "'s" || boundaries[toks[j].fold] || strings.HasPrefix(toks[j].tag, "VB") {
+			end = j
+			break
+		}
+		if toks[j].fold == "by" {
+			if i := d.mentionIndexAt(s, j+1); i >= 0 && from < 0 {
+				from = i
+			}
+			end = j
+			break
+		}
+		if i := d.mentionIndexAt(s, j); i >= 0 && len(to) == 0 {
+			for _, c := range d.coordinated(s, i, false) {
+				to = append(to, s.mentions[c].id)
+			}
+		}
+	}
+	if from < 0 {
+		g := tr.lo - 1
+		for g >= 0 && (toks[g].tag == "DT" || toks[g].tag == "JJ" || toks[g].tag == "PRP$" || toks[g].tag == "CD" || toks[g].fold == "immediate") {
+			g--
+		}
+		if g < 0 || !expulsionGovernors[toks[g].lemma] || !strings.HasPrefix(toks[g].tag, "VB") || d.modalAt(s, g) {
+			return
+		}
+		for j := g - 1; j >= 0; j-- {
+			if conditionals[toks[j].fold] {
+				return
+			}
+		}
+		negated = d.negatedAt(s, g)
+		from = d.subjectOf(s, g)
+		if from < 0 {
+			return
+		}
+	}
+	if len(to) == 0 {
+		if _, ok := d.unnamedObject(s, trigger{typ: tr.typ, lo: tr.lo, hi: tr.hi + 1}, false); !ok {
+			return
+		}
+		conf = 0.45
+	}
+	quantity := findQuantity(s, tr.hi)
+	fromID := s.mentions[from].id
+	if s.mentions[from].pronoun {
+		conf -= 0.15
+	}
+	if len(to) == 0 {
+		d.emit(s, tr.typ, fromID, "", nil, negated, quantity, conf)
+	}
+	for _, id := range to {
+		d.emit(s, tr.typ, fromID, id, nil, negated, quantity, conf)
+	}
+}
+
 // nominal handles an act named by a noun: "warnings from Washington", "U.S. requests".
 func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSubject int) {
+	if tr.typ == graph.Expelled {
+		d.nominalExpulsion(s, tr)
+		return
+	}
 	toks := s.toks
 	from := -1
 	if tr.hi < len(toks) && (toks[tr.hi].fold == "from" || toks[tr.hi].fold == "by") {
@@ -654,6 +884,23 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		conf = 0.4
 	}
 	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
+}
+
+// dropUnnamedTwins removes an expulsion reported without counterpart when the article also
+// reports it, same actor (or same count) and polarity, with one: the same act written
+// twice, as a headline and its article do. Denials and warnings are left alone: one actor
+// often dismisses a claim and refuses a request in one breath.
+func (d *docState) dropUnnamedTwins() {
+	d.relations = slices.DeleteFunc(d.relations, func(r Relation) bool {
+		if r.To != nil || r.Type != graph.Expelled {
+			return false
+		}
+		return slices.ContainsFunc(d.relations, func(o Relation) bool {
+			// a headline's "expels 35 diplomats" is the body's "expelled 35 Russian diplomats"
+			sameCount := r.Quantity != "" && o.Quantity == r.Quantity
+			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated
+		})
+	})
 }
 
 // maxEvidence caps the spans kept per relation: a few sentences show an act as well as all.
