@@ -309,6 +309,9 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 		if toks[lo].fold == "the" {
 			lo++
 		}
+		if kind == graph.Agency && d.ownedByState(s, lo, i+run) {
+			return run
+		}
 		if lo < i+run {
 			d.addNew(s, lo, i+run, kind, s.textOf(toks[lo:i+run]))
 		}
@@ -349,6 +352,31 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 		end++
 	}
 	return d.personAt(s, i, end, false)
+}
+
+// genericOrgWords make up the name of an organ any state has: "Ministry of Foreign Affairs".
+var genericOrgWords = set("foreign", "affairs", "external", "interior", "home", "defence", "defense", "justice",
+	"public", "general", "high", "information", "communications", "presidential", "press", "and", "the")
+
+// ownedByState reads "Bahrain's Ministry of Foreign Affairs": a generic organ owned by a
+// state acts for that state, so the state's mention spans both, instead of a "Ministry of
+// Foreign Affairs" that every state would share.
+func (d *docState) ownedByState(s *sentence, lo, hi int) bool {
+	toks := s.toks
+	if lo < 2 || toks[lo-1].tag != "POS" || len(s.mentions) == 0 {
+		return false
+	}
+	last := s.mentions[len(s.mentions)-1]
+	if last.hi != lo-1 || d.entities[last.id].Kind != graph.Government {
+		return false
+	}
+	for _, t := range toks[lo:hi] {
+		if !orgWords[t.fold] && !genericOrgWords[t.fold] && !connectors[t.fold] {
+			return false
+		}
+	}
+	s.mentions[len(s.mentions)-1].hi = hi
+	return true
 }
 
 // orgKind types a capitalised run by its cue words: outlets and groups by their last word
@@ -425,6 +453,13 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 		}
 	}
 	if n == 0 {
+		// "the Israelis", "the Russians": a people for its state in diplomatic news
+		if f := toks[i].fold; i > 0 && toks[i-1].fold == "the" && len(f) > 3 && f[len(f)-1] == 's' {
+			if e, ok := d.x.world.demonym[f[:len(f)-1]]; ok && e.Kind == graph.Government {
+				d.addReference(s, i, i+1, e)
+				return 1
+			}
+		}
 		return 0
 	}
 	j := i + n
@@ -455,6 +490,10 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 	case govNouns[head]:
 		d.addMention(s, i, j+1, country, true, false)
 		return j + 1 - i
+	case claimNouns[head] || requestNouns[head]:
+		// "the baseless Indian allegations": the state made them
+		d.addReference(s, i, i+n, country)
+		return n
 	case representatives[head]:
 		d.addMention(s, i, j+1, country, true, d.inStore(country))
 		d.lastPeople = country.ID
@@ -665,6 +704,21 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 		ent.Aliases = append(ent.Aliases, surface)
 	}
 	s.mentions = append(s.mentions, mention{id: e.ID, lo: lo, hi: hi})
+}
+
+// addReference records a mention of e by words that are no name of it ("Indian" in "the
+// Indian allegations"), so that they never become an alias.
+func (d *docState) addReference(s *sentence, lo, hi int, e graph.Entity) {
+	kept := -1
+	if ent, ok := d.entities[e.ID]; ok {
+		kept = len(ent.Aliases)
+	}
+	d.addMention(s, lo, hi, e, true, d.inStore(e))
+	if ent := d.entities[e.ID]; kept >= 0 {
+		ent.Aliases = ent.Aliases[:kept]
+	} else {
+		ent.Aliases = ent.Aliases[:0]
+	}
 }
 
 func (d *docState) addMentionID(s *sentence, lo, hi int, id string) {

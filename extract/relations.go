@@ -42,6 +42,13 @@ var (
 	// clauseOpeners start a clause whose subject is its own: "told Reuters, after officials
 	// deemed him persona non grata".
 	clauseOpeners = set("while", "but", "although", "because", "after", "before", "when", "until", "unless", "whereas")
+	// claimNouns are what a denial denies; their author is its counterpart.
+	claimNouns = set("allegation", "allegations", "accusation", "accusations", "claim", "claims", "charge",
+		"charges", "assertion", "assertions", "suggestion", "suggestions", "report", "reports")
+	// sayVerbs report speech: in "X said it rejects", "it" is X.
+	sayVerbs = set("say", "add", "state", "announce", "insist", "tell", "declare", "stress", "reply", "respond")
+	// receivers are those who got a warning named by a noun: "Ottawa heeded Beijing's warning".
+	receivers = set("heed", "disregard", "receive", "get", "defy", "ignore", "dismiss", "reject")
 	// conveyVerbs pass on a warning or request named by a noun: "sent warnings to Mexico".
 	// causatives make their object the actor of the act they govern: "led Mexico to expel".
 	causatives = set("lead", "prompt", "force", "compel", "cause", "spur", "push", "drive")
@@ -172,7 +179,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			}
 		}
 		return trigger{}, false
-	case lemma == "call" || lemma == "label" || lemma == "brand":
+	case lemma == "call" || lemma == "label" || lemma == "brand" || lemma == "term" || lemma == "describe":
 		// "called the report a fabrication"
 		for j := k + 1; j < len(toks) && j <= k+7; j++ {
 			if dismissals[toks[j].fold] {
@@ -463,7 +470,7 @@ func (d *docState) isPossessor(s *sentence, m mention) bool {
 func (d *docState) crossesBoundary(s *sentence, lo, hi int) bool {
 	for j := lo; j < hi; j++ {
 		t := s.toks[j]
-		if t.text == ";" || t.fold == "that" && t.tag == "IN" || clauseOpeners[t.fold] {
+		if t.text == ";" || (t.fold == "that" || t.fold == "which") && (t.tag == "IN" || t.tag == "WDT") || clauseOpeners[t.fold] {
 			return true
 		}
 	}
@@ -579,6 +586,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 	toks := s.toks
 	var subjects, tos []int
 	var about []string
+	accuserID := "" // the author of the claims a denial denies, named elsewhere
 	conf := 0.8
 	if isPassive(toks, tr.lo) && !viaRefusal {
 		subj := d.subjectOf(s, tr.lo)
@@ -605,6 +613,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		if g, ok := d.gerundActor(s, tr); ok {
 			subj = g
 		}
+		if sp, ok := d.speakerPronoun(s, tr); ok {
+			subj = sp // "Pakistan said it rejects": the pronoun is the speaker
+		}
 		if subj < 0 {
 			return
 		}
@@ -615,12 +626,21 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		if tr.typ == graph.Denied && claimFrom >= 0 && len(tos) == 0 {
 			tos = []int{claimFrom} // "dismissed the warnings from Washington"
 		}
+		if tr.typ == graph.Denied && len(tos) == 0 && len(subjects) == 1 {
+			if a, ok := d.accuser(s, tr, s.mentions[subjects[0]].id); ok {
+				accuserID = a
+			}
+		}
 	}
 	quantity := ""
 	if tr.typ == graph.Expelled || tr.typ == graph.Arrested {
 		quantity = findQuantity(s, tr.hi)
 	}
-	toIDs := make([]string, 0, len(tos))
+	toIDs := make([]string, 0, len(tos)+1)
+	if accuserID != "" {
+		toIDs = append(toIDs, accuserID)
+		conf -= 0.1
+	}
 	for _, oi := range tos {
 		toIDs = append(toIDs, s.mentions[oi].id)
 		if s.mentions[oi].pronoun {
@@ -658,6 +678,68 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			d.emit(s, tr.typ, from, to, about, negated, quantity, c)
 		}
 	}
+}
+
+// speakerPronoun reads "X said it rejects", "X said they would not expel": a pronoun
+// right before the verb (or its auxiliaries) whose clause reports what the subject of a
+// saying verb said is that subject. ok is false for any other pronoun or none.
+func (d *docState) speakerPronoun(s *sentence, tr trigger) (int, bool) {
+	toks := s.toks
+	p := tr.lo - 1
+	for p >= 0 && (auxiliaries[toks[p].fold] || modals[toks[p].fold] || negators[toks[p].fold] || beForms[toks[p].fold] || toks[p].tag == "RB" || toks[p].fold == "" && toks[p].text != ",") {
+		p--
+	}
+	if p < 1 {
+		return -1, false
+	}
+	switch toks[p].fold {
+	case "it", "they", "he", "she":
+	default:
+		return -1, false
+	}
+	v := p - 1
+	if toks[v].fold == "that" && v > 0 {
+		v--
+	}
+	if !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
+		return -1, false
+	}
+	sp := d.subjectOf(s, v)
+	return sp, sp >= 0
+}
+
+// accuser finds who made the claims a denial denies when the denial names no one: the
+// author of an accusation against the denier earlier in the article ("the US accused Iran
+// of sabotage, a claim which Iran denied"), or the owner of the claim noun ("the baseless
+// Indian allegations"). It only tries when the denial's object is a claim noun.
+func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool) {
+	toks := s.toks
+	claim := false
+	for j := tr.hi; j < len(toks) && j < tr.hi+5; j++ {
+		if claimNouns[toks[j].fold] {
+			claim = true
+			break
+		}
+		if toks[j].fold == "" || strings.HasPrefix(toks[j].tag, "VB") {
+			break
+		}
+	}
+	// "a claim which Iran denied": the claim is the relative clause's antecedent
+	for j := tr.lo - 1; j >= 1 && j >= tr.lo-6 && !claim; j-- {
+		if (toks[j].fold == "which" || toks[j].fold == "that") && claimNouns[toks[j-1].fold] {
+			claim = true
+		}
+	}
+	if !claim {
+		return "", false
+	}
+	for i := len(d.relations) - 1; i >= 0; i-- {
+		r := d.relations[i]
+		if r.Type == graph.Accused && r.To != nil && *r.To == denier && !r.Negated && r.From != denier {
+			return r.From, true
+		}
+	}
+	return "", false
 }
 
 // gerundActor finds the actor of a gerund after a preposition, which is not the clause's
@@ -831,6 +913,11 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		return
 	}
 	toks := s.toks
+	for j := tr.lo - 1; j >= 0; j-- {
+		if conditionals[toks[j].fold] {
+			return // "if Canada did not heed the warning": no act is reported
+		}
+	}
 	from := -1
 	if tr.hi < len(toks) && (toks[tr.hi].fold == "from" || toks[tr.hi].fold == "by") {
 		if i := d.mentionIndexAt(s, tr.hi+1); i >= 0 || tr.hi+2 < len(toks) && toks[tr.hi+1].fold == "the" {
@@ -876,13 +963,24 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	if to == "" && refusal != nil && refusal.lo < tr.lo && refusalSubject >= 0 {
 		to = s.mentions[refusalSubject].id // "Mexico dismissed warnings from Washington"
 	}
-	if tr.typ == graph.Requested && to == "" {
-		return
+	if to == "" {
+		// "Ottawa heeded Beijing's warning": who heeds a warning received it
+		for j := tr.lo - 1; j >= 0 && j >= tr.lo-6; j-- {
+			if receivers[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+				if i := d.subjectOf(s, j); i >= 0 && i != from {
+					to = s.mentions[i].id
+				}
+				break
+			}
+			if !d.inMention(s, j) && toks[j].tag != "DT" && toks[j].tag != "JJ" && toks[j].tag != "POS" && toks[j].tag != "PRP$" && toks[j].tag != "RB" {
+				break
+			}
+		}
+	}
+	if to == "" {
+		return // a warning with nobody warned, named by a noun, is too often a mere mention
 	}
 	conf := 0.6
-	if to == "" {
-		conf = 0.4
-	}
 	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
 }
 
