@@ -132,6 +132,7 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 			}
 		}
 		s := &sentences[i]
+		d.sentenceNo = i
 		d.findMentions(s)
 		d.findRelations(s)
 	}

@@ -41,20 +41,23 @@ type sentence struct {
 
 // docState is the working state of one Extract call.
 type docState struct {
-	x          *Extractor
-	gaz        Gazetteer
-	text       string
-	published  graph.PartialDate
-	entities   map[string]*Entity
-	order      []string                // entity ids in order of first mention
-	shortName  map[string]string       // folded surname or acronym → entity id, within the article
-	lastYear   string                  // the year most recently named, for "that year"
-	lastGroup  string                  // the group of people most recently named, for "the officers"
-	lastPeople string                  // the group or state whose people were most recently named, for "them"
-	lastPerson string                  // the person most recently named, for "he" and "she"
-	folded     map[string]string       // graph.Fold memo: names recur throughout an article
-	twins      map[string]graph.Entity // world id → the caller's entity for it; zero if none
-	relations  []Relation
+	x                           *Extractor
+	gaz                         Gazetteer
+	text                        string
+	published                   graph.PartialDate
+	entities                    map[string]*Entity
+	order                       []string          // entity ids in order of first mention
+	shortName                   map[string]string // folded surname or acronym → entity id, within the article
+	lastYear                    string            // the year most recently named, for "that year"
+	lastGroup                   string            // the group of people most recently named, for "the officers"
+	lastPeople                  string            // the group or state whose people were most recently named, for "them"
+	lastPerson                  string            // the person most recently named, for "he" and "she"
+	lastPersonAt, otherPersonAt int               // sentences where lastPerson and the person before were last named
+	otherPerson                 string
+	sentenceNo                  int                     // index of the sentence being read
+	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
+	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
+	relations                   []Relation
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
@@ -231,7 +234,7 @@ const maxWindow = 8
 func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
 	for i := 0; i < len(toks); {
-		if f := toks[i].fold; (f == "he" || f == "she") && d.lastPerson != "" {
+		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
 			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
 			i++
 			continue
@@ -246,6 +249,19 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		i += n
 	}
+}
+
+// pronounPerson is the person "he" or "she" stands for: the one named in this sentence or
+// the one before, when no other person was named that recently. Otherwise nobody: a wrong
+// guess would put words in someone's mouth.
+func (d *docState) pronounPerson() string {
+	if d.lastPerson == "" || d.sentenceNo-d.lastPersonAt > 1 {
+		return ""
+	}
+	if d.otherPerson != "" && d.sentenceNo-d.otherPersonAt <= 1 {
+		return ""
+	}
+	return d.lastPerson
 }
 
 // leaderGovernment reads "Sheinbaum's government" as the government of the leader's
@@ -312,6 +328,9 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 		if kind == graph.Agency && d.ownedByState(s, lo, i+run) {
 			return run
 		}
+		if kind == graph.Agency && isGenericOrgan(toks[lo:i+run]) {
+			return run // "the Foreign Ministry": whose is not said, so it is nobody's entity
+		}
 		if lo < i+run {
 			d.addNew(s, lo, i+run, kind, s.textOf(toks[lo:i+run]))
 		}
@@ -358,6 +377,16 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 var genericOrgWords = set("foreign", "affairs", "external", "interior", "home", "defence", "defense", "justice",
 	"public", "general", "high", "information", "communications", "presidential", "press", "and", "the")
 
+// isGenericOrgan reports a name every state's organ could bear: "Foreign Ministry".
+func isGenericOrgan(run []token) bool {
+	for _, t := range run {
+		if !orgWords[t.fold] && !genericOrgWords[t.fold] && !connectors[t.fold] {
+			return false
+		}
+	}
+	return true
+}
+
 // ownedByState reads "Bahrain's Ministry of Foreign Affairs": a generic organ owned by a
 // state acts for that state, so the state's mention spans both, instead of a "Ministry of
 // Foreign Affairs" that every state would share.
@@ -370,10 +399,8 @@ func (d *docState) ownedByState(s *sentence, lo, hi int) bool {
 	if last.hi != lo-1 || d.entities[last.id].Kind != graph.Government {
 		return false
 	}
-	for _, t := range toks[lo:hi] {
-		if !orgWords[t.fold] && !genericOrgWords[t.fold] && !connectors[t.fold] {
-			return false
-		}
+	if !isGenericOrgan(toks[lo:hi]) {
+		return false
 	}
 	s.mentions[len(s.mentions)-1].hi = hi
 	return true
@@ -693,8 +720,12 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 	if e.Kind == graph.Group && peopleNouns[s.toks[hi-1].fold] != "" {
 		d.lastGroup, d.lastPeople = e.ID, e.ID
 	}
-	if e.Kind == graph.Person {
+	if e.Kind == graph.Person && e.ID != d.lastPerson {
+		d.otherPerson, d.otherPersonAt = d.lastPerson, d.lastPersonAt
 		d.lastPerson = e.ID
+	}
+	if e.Kind == graph.Person {
+		d.lastPersonAt = d.sentenceNo
 	}
 	surface := strings.TrimSuffix(s.textOf(s.toks[lo:hi]), "'s")
 	if s.toks[lo].fold == "the" || strings.Contains(surface, "'s ") {

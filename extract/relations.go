@@ -563,6 +563,8 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			if claimFrom < 0 {
 				claimFrom = i
 			}
+		case (prep == "with" || prep == "to" || prep == "for") && tr.typ == graph.Denied && m.lo > 1 && strings.HasPrefix(toks[m.lo-2].tag, "NN"):
+			about = append(about, m.id) // "denied any links to the GRU": a topic, not an accuser
 		case prep == "with" || prep == "to" || prep == "for":
 			if tr.withTo || tr.typ == graph.Denied || tr.typ == graph.Warned {
 				if len(to) == 0 {
