@@ -106,7 +106,7 @@ func TestResolution(t *testing.T) {
 	x := newTestExtractor(t)
 	text := "Andrés Manuel López Obrador met reporters. AMLO said little. Lopez Obrador later left. " +
 		"Mexican officials, Dutch authorities, the Kremlin, Washington and Mexico City all took part. " +
-		"Gen. Glen VanHerck spoke; the Ministry of Foreign Affairs and The Daily Courier did not."
+		"Gen. Glen VanHerck spoke; Peru's Ministry of Foreign Affairs and The Daily Courier did not."
 	res := extractText(t, x, text, "")
 	byID := map[string]Entity{}
 	for _, e := range res.Entities {
@@ -115,7 +115,7 @@ func TestResolution(t *testing.T) {
 	want := map[string]graph.Kind{
 		"andres-manuel-lopez-obrador": graph.Person, "mexico": graph.Government, "netherlands": graph.Government,
 		"russia": graph.Government, "united-states": graph.Government, "glen-vanherck": graph.Person,
-		"ministry-of-foreign-affairs": graph.Agency, "daily-courier": graph.Outlet,
+		"peru-ministry-of-foreign-affairs": graph.Agency, "daily-courier": graph.Outlet,
 	}
 	for id, kind := range want {
 		if e, ok := byID[id]; !ok || e.Kind != kind {

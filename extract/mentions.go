@@ -264,6 +264,47 @@ func (d *docState) pronounPerson() string {
 	return d.lastPerson
 }
 
+// placeQualified reads a known organ followed by where it sits, "the Russian Embassy in
+// Warsaw": when the known entity's names do not name that place, this is another organ
+// (another embassy of the same state), so a new entity is made for it and the article's
+// later "the Russian embassy" means this one. It returns the tokens consumed from lo, 0
+// when there is no place qualifier.
+func (d *docState) placeQualified(s *sentence, lo, hi int, e graph.Entity) int {
+	toks := s.toks
+	if e.Kind != graph.Agency || hi+1 >= len(toks) || toks[hi].fold != "in" && toks[hi].fold != "at" && toks[hi].fold != "to" {
+		return 0
+	}
+	p := capitalRun(toks, hi+1)
+	if p == 0 {
+		return 0
+	}
+	start := lo
+	if toks[start].fold == "the" {
+		start++
+	}
+	place := s.textOf(toks[hi+1 : hi+1+p])
+	if d.namesPlace(e, place) {
+		d.addMention(s, lo, hi+1+p, e, true, d.inStore(e))
+		return hi + 1 + p - lo
+	}
+	bare := d.key(s.textOf(toks[start:hi]))
+	d.addNew(s, start, hi+1+p, graph.Agency, titleCase(s.textOf(toks[start:hi]))+" "+toks[hi].fold+" "+place)
+	d.setShort(bare, s.mentions[len(s.mentions)-1].id)
+	return hi + 1 + p - lo
+}
+
+// namesPlace reports whether one of e's names holds the place, or the place's government
+// holds one of the places e's names hold ("Mexico" for "in Mexico City").
+func (d *docState) namesPlace(e graph.Entity, place string) bool {
+	want := d.key(place)
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		if f := " " + d.fold(n) + " "; strings.Contains(f, " "+want+" ") {
+			return true
+		}
+	}
+	return false
+}
+
 // leaderGovernment reads "Sheinbaum's government" as the government of the leader's
 // country, when the gazetteer knows the person's country.
 func (d *docState) leaderGovernment(s *sentence, i, n int, person graph.Entity) int {
@@ -313,6 +354,9 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 	if gazLen >= run {
 		if gazLen > 0 {
 			if n := d.leaderGovernment(s, i, gazLen, gazEnt); n > 0 {
+				return n
+			}
+			if n := d.placeQualified(s, i, i+gazLen, gazEnt); n > 0 {
 				return n
 			}
 			d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
@@ -388,8 +432,9 @@ func isGenericOrgan(run []token) bool {
 }
 
 // ownedByState reads "Bahrain's Ministry of Foreign Affairs": a generic organ owned by a
-// state acts for that state, so the state's mention spans both, instead of a "Ministry of
-// Foreign Affairs" that every state would share.
+// state is that state's organ, an entity of its own named for both ("Bahrain Ministry of
+// Foreign Affairs"), never the state itself nor a "Ministry of Foreign Affairs" every
+// state would share. Later in the article the bare organ means this one.
 func (d *docState) ownedByState(s *sentence, lo, hi int) bool {
 	toks := s.toks
 	if lo < 2 || toks[lo-1].tag != "POS" || len(s.mentions) == 0 {
@@ -402,7 +447,10 @@ func (d *docState) ownedByState(s *sentence, lo, hi int) bool {
 	if !isGenericOrgan(toks[lo:hi]) {
 		return false
 	}
-	s.mentions[len(s.mentions)-1].hi = hi
+	s.mentions = s.mentions[:len(s.mentions)-1]
+	organ := s.textOf(toks[lo:hi])
+	d.addNew(s, last.lo, hi, graph.Agency, d.entities[last.id].Name+" "+organ)
+	d.setShort(d.key(organ), s.mentions[len(s.mentions)-1].id)
 	return true
 }
 
@@ -431,6 +479,9 @@ func (d *docState) personAt(s *sentence, lo, hi int, titled bool) int {
 	for n := hi - lo; n >= 1; n-- {
 		key := joinFolds(toks[lo : lo+n])
 		if id, ok := d.shortName[key]; ok {
+			if id == "" {
+				return n // a surname two people of the article share names neither
+			}
 			d.addMentionID(s, lo, lo+n, id)
 			return n
 		}
@@ -536,6 +587,9 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 	case head == "embassy" || head == "consulate" || head == "ministry":
 		name := s.textOf(toks[i:i+n]) + " " + strings.ToLower(toks[j].text)
 		if e, ok := d.lookup(d.key(name)); ok {
+			if q := d.placeQualified(s, i, j+1, e); q > 0 {
+				return q
+			}
 			d.addMention(s, i, j+1, e, true, d.inStore(e))
 		} else {
 			d.addNew(s, i, j+1, graph.Agency, titleCase(name))
@@ -626,6 +680,15 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 		if toks[i].fold == "the" {
 			key = strings.TrimPrefix(key, "the ")
 		}
+		if id, ok := d.shortName[key]; ok && j-i > 1 {
+			// the article's own names first: after "the Russian Embassy in Warsaw", "the
+			// Russian Embassy" is that one, whatever the store calls by that name
+			if id == "" {
+				continue // claimed by two of the article's entities: neither
+			}
+			e := d.entities[id]
+			return j - i, graph.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name}, e.FromStore
+		}
 		if d.gaz != nil {
 			if e, ok := d.gaz.Lookup(key); ok {
 				return j - i, e, true
@@ -642,6 +705,10 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 }
 
 func (d *docState) lookup(key string) (graph.Entity, bool) {
+	if id, ok := d.shortName[key]; ok && id != "" && strings.Contains(key, " ") {
+		e := d.entities[id]
+		return graph.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name}, true
+	}
 	if d.gaz != nil {
 		if e, ok := d.gaz.Lookup(key); ok {
 			return e, true
@@ -779,12 +846,14 @@ func (d *docState) registerShortNames(e *Entity) {
 	}
 }
 
-// setShort keeps the first entity to claim a short name: in news prose the first full
-// name introduces the surname used afterwards.
+// setShort lets key stand for id in the rest of the article. A key two entities claim
+// ("Smith" for Anna and for John Smith) stands for neither from then on ("").
 func (d *docState) setShort(key, id string) {
-	if _, taken := d.shortName[key]; !taken {
-		d.shortName[key] = id
+	if old, taken := d.shortName[key]; taken && old != id {
+		d.shortName[key] = ""
+		return
 	}
+	d.shortName[key] = id
 }
 
 // result assembles the Result in order of first mention.
