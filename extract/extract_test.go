@@ -150,6 +150,20 @@ func TestDates(t *testing.T) {
 		{"Estonia expelled two Russian diplomats last week.", "2025-12-03", "2025-11"},
 		{"Estonia expelled two Russian diplomats on Tuesday.", "2025-12-08", "2025-12-02"},
 		{"Estonia expelled two Russian diplomats last year.", "2025-12-08", "2024"},
+		// week, month and year boundaries; 2025-12-08 is a Monday, 2026-01-01 a Thursday
+		{"Estonia expelled two Russian diplomats on Monday.", "2025-12-08", "2025-12-08"},
+		{"Estonia expelled two Russian diplomats on Sunday.", "2025-12-08", "2025-12-07"},
+		{"Estonia expelled two Russian diplomats on Tuesday.", "2025-12-08", "2025-12-02"},
+		{"Estonia expelled two Russian diplomats on Tuesday.", "2026-01-01", "2025-12-30"},
+		{"Estonia expelled two Russian diplomats on Thursday.", "2026-01-01", "2026-01-01"},
+		{"Estonia expelled two Russian diplomats on Friday.", "2025-03-01", "2025-02-28"},
+		{"Estonia expelled two Russian diplomats yesterday.", "2026-01-01", "2025-12-31"},
+		{"Estonia expelled two Russian diplomats yesterday.", "2024-03-01", "2024-02-29"},
+		{"Estonia expelled two Russian diplomats last month.", "2026-01-15", "2025-12"},
+		{"Estonia expelled two Russian diplomats last week.", "2026-01-03", "2025-12"},
+		{"Estonia expelled two Russian diplomats earlier this month.", "2026-01-02", "2026-01"},
+		{"Estonia expelled two Russian diplomats this year.", "2026-01-02", "2026"},
+		{"Estonia expelled two Russian diplomats on Monday.", "2025-12", ""}, // no day to count back from
 		{"Estonia expelled two Russian diplomats.", "2025-12-08", ""},
 	}
 	for _, c := range cases {

@@ -83,9 +83,10 @@ file; its date anchors relative dates. --gazetteer store resolves names to the s
 
 func (a *app) ingestCommand() *cobra.Command {
 	var (
-		meta   ingest.Article
-		date   string
-		dryRun bool
+		meta          ingest.Article
+		date          string
+		dryRun        bool
+		minConfidence float64
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest FILE|DIR ...",
@@ -103,6 +104,9 @@ win; the title defaults to the file name.`,
 				return fmt.Errorf("--date: %w", err)
 			}
 			meta.Published = published
+			if err := ingest.ValidMinConfidence(minConfidence); err != nil {
+				return fmt.Errorf("--min-confidence: %w", err)
+			}
 			files, err := articleFiles(args)
 			if err != nil {
 				return err
@@ -116,7 +120,7 @@ win; the title defaults to the file name.`,
 			if err != nil {
 				return err
 			}
-			in := ingest.New(x, store)
+			in := ingest.New(x, store, ingest.WithMinConfidence(minConfidence))
 			bar := progressbar.NewOptions(len(files), progressbar.OptionSetWriter(a.stderr),
 				progressbar.OptionSetDescription("ingesting"), progressbar.OptionShowCount(),
 				progressbar.OptionSetVisibility(len(files) > 1))
@@ -134,15 +138,16 @@ win; the title defaults to the file name.`,
 				total.EntitiesMatched += sum.EntitiesMatched
 				total.RelationshipsCreated += sum.RelationshipsCreated
 				total.RelationshipsCorroborated += sum.RelationshipsCorroborated
+				total.RelationshipsHeld += sum.RelationshipsHeld
 			}
 			_ = bar.Finish()
 			verb := "ingested"
 			if dryRun {
 				verb = "would ingest (dry run)"
 			}
-			fmt.Fprintf(a.stdout, "%s %d of %d articles: entities %d created, %d matched; relationships %d created, %d corroborated\n",
+			fmt.Fprintf(a.stdout, "%s %d of %d articles: entities %d created, %d matched; relationships %d created, %d corroborated, %d held below confidence %.2f\n",
 				verb, len(files)-len(failed), len(files), total.EntitiesCreated, total.EntitiesMatched,
-				total.RelationshipsCreated, total.RelationshipsCorroborated)
+				total.RelationshipsCreated, total.RelationshipsCorroborated, total.RelationshipsHeld, minConfidence)
 			for _, f := range failed {
 				fmt.Fprintln(a.stderr, "failed:", f)
 			}
@@ -158,6 +163,8 @@ win; the title defaults to the file name.`,
 	f.StringVar(&date, "date", "", "publication date: YYYY, YYYY-MM or YYYY-MM-DD")
 	f.StringVar(&meta.URL, "url", "", "article URL")
 	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
+	f.Float64Var(&minConfidence, "min-confidence", ingest.DefaultMinConfidence,
+		"write only relationships extracted with at least this confidence, 0 to 1 (0 writes all; dossier extract shows every confidence)")
 	return cmd
 }
 
