@@ -20,6 +20,13 @@ type Gazetteer interface {
 	Lookup(key string) (graph.Entity, bool)
 }
 
+// AmbiguityReporter is implemented by a Gazetteer that can tell a key it does not resolve
+// because several entities share it from a key nobody has; extraction then also refuses
+// the world gazetteer's reading of that key ("NSC" when the store holds two).
+type AmbiguityReporter interface {
+	Ambiguous(key string) bool
+}
+
 // nameKey folds a name the way gazetteers key it: graph.Fold, without a leading "the".
 func nameKey(name string) string {
 	return strings.TrimPrefix(graph.Fold(name), "the ")
@@ -57,6 +64,9 @@ func (g *mapGazetteer) add(e graph.Entity) {
 		g.byKey[k] = e
 	}
 }
+
+// Ambiguous reports a key only two or more entities' aliases claim.
+func (g *mapGazetteer) Ambiguous(key string) bool { return g.shared[key] }
 
 func (g *mapGazetteer) Lookup(key string) (graph.Entity, bool) {
 	e, ok := g.byKey[key]

@@ -693,6 +693,9 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 			if e, ok := d.gaz.Lookup(key); ok {
 				return j - i, e, true
 			}
+			if d.ambiguous(key) {
+				continue
+			}
 		}
 		if e, ok := d.x.world.Lookup(key); ok {
 			if se, ok := d.storeTwin(e); ok {
@@ -704,6 +707,12 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 	return 0, graph.Entity{}, false
 }
 
+// ambiguous reports a key the caller's gazetteer knows several entities by.
+func (d *docState) ambiguous(key string) bool {
+	a, ok := d.gaz.(AmbiguityReporter)
+	return ok && a.Ambiguous(key)
+}
+
 func (d *docState) lookup(key string) (graph.Entity, bool) {
 	if id, ok := d.shortName[key]; ok && id != "" && strings.Contains(key, " ") {
 		e := d.entities[id]
@@ -712,6 +721,9 @@ func (d *docState) lookup(key string) (graph.Entity, bool) {
 	if d.gaz != nil {
 		if e, ok := d.gaz.Lookup(key); ok {
 			return e, true
+		}
+		if d.ambiguous(key) {
+			return graph.Entity{}, false
 		}
 	}
 	e, ok := d.x.world.Lookup(key)
@@ -828,6 +840,13 @@ func (d *docState) addMentionID(s *sentence, lo, hi int, id string) {
 // Obrador") or a name's capital initials ("AMLO").
 func (d *docState) registerShortNames(e *Entity) {
 	words := strings.Fields(graph.Fold(e.Name))
+	for i, w := range words {
+		// "Russian Embassy in Warsaw": in this article "the Russian Embassy" is this one
+		if e.Kind == graph.Agency && i > 0 && (w == "in" || w == "at") {
+			d.setShort(strings.Join(words[:i], " "), e.ID)
+			break
+		}
+	}
 	if e.Kind == graph.Person && len(words) >= 2 {
 		d.setShort(words[len(words)-1], e.ID)
 		if len(words) >= 3 {
