@@ -183,7 +183,7 @@ func blocks(text string) [][2]int {
 			lo = at
 		}
 	}
-	lineStart := 0
+	lineStart, paragraphStart := 0, true
 	for i := 0; i < len(text); i++ {
 		switch c := text[i]; {
 		case c == '\n':
@@ -191,8 +191,11 @@ func blocks(text string) [][2]int {
 			switch {
 			case line == "":
 				cut(i + 1) // a blank line ends whatever came before
-			case isHeading(line):
-				cut(i + 1)
+				paragraphStart = true
+			case paragraphStart && isHeading(line) && startsUpper(text[i+1:]):
+				cut(i + 1) // and stays a paragraph start: a dateline may follow a heading
+			default:
+				paragraphStart = false
 			}
 			lineStart = i + 1
 		case (c == '.' || c == '!' || c == '?') && gluedSentenceEnd(text, i):
@@ -211,20 +214,33 @@ func blocks(text string) [][2]int {
 	return out
 }
 
-// isHeading reports a line that cannot end inside a sentence: short and without the
-// punctuation that ends or continues one.
+// isHeading reports a line, first of its paragraph, that cannot end inside a sentence:
+// short, without the punctuation that ends or continues one, and either very short or
+// mostly capitalised, unlike the first line of hard-wrapped prose.
 func isHeading(line string) bool {
 	last, _ := utf8.DecodeLastRuneInString(line)
-	if strings.ContainsRune(".!?:;,\"'”’)-–—", last) || len(strings.Fields(line)) > maxHeadingWords {
+	words := strings.Fields(line)
+	if strings.ContainsRune(".!?:;,\"'”’)-–—", last) || len(words) > maxHeadingWords {
 		return false
 	}
-	if f := strings.Fields(line); len(f) > 0 {
-		switch strings.ToLower(f[len(f)-1]) { // a line cut after a function word is wrapped prose
-		case "the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "with", "by", "at", "from", "that":
-			return false
+	switch strings.ToLower(words[len(words)-1]) { // a line cut after a function word is wrapped prose
+	case "the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "with", "by", "at", "from", "that":
+		return false
+	}
+	capitals := 0
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) || unicode.IsDigit(r) {
+			capitals++
 		}
 	}
-	return true
+	return len(words) <= 6 || capitals*2 >= len(words)
+}
+
+// startsUpper reports whether the next non-blank text starts with a capital or a digit.
+func startsUpper(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t\n")
+	r, _ := utf8.DecodeRuneInString(rest)
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '“'
 }
 
 // gluedSentenceEnd reports a full stop (or ! or ?) at i with a lower-case letter or digit

@@ -351,3 +351,29 @@ func TestNewEntityIDsAreValid(t *testing.T) {
 		t.Errorf("want radoslaw-sikorski among %+v", res.Entities)
 	}
 }
+
+func TestBlocksKeepHeadingsApart(t *testing.T) {
+	x := newTestExtractor(t)
+	text := "Embassy Row\nPortugal expelled two Belarusian diplomats.\n\nThe talks collapsed in 2021.Sweden then expelled two Cuban diplomats."
+	res := extractText(t, x, text, "2025-04-02")
+	for _, e := range res.Entities {
+		if strings.Contains(e.Name, "Row Portugal") || strings.Contains(e.Name, "2021") || strings.Contains(e.Name, "\n") {
+			t.Errorf("a heading or a glued sentence became part of an entity: %+v", e)
+		}
+	}
+	if len(res.Relationships) != 2 {
+		t.Fatalf("want two expulsions, got %+v", res.Relationships)
+	}
+	for _, r := range res.Relationships {
+		for _, sp := range r.Evidence {
+			if strings.Contains(sp.Text, "Embassy Row") || strings.Contains(sp.Text, "collapsed") {
+				t.Errorf("evidence runs across a heading or a sentence end: %q", sp.Text)
+			}
+		}
+	}
+	// hard-wrapped prose is not cut at every line
+	wrapped := "Estonia expelled two Russian diplomats on Monday after a long\ninvestigation into their contacts with local officials."
+	if got := blocks(wrapped); len(got) != 1 {
+		t.Errorf("wrapped prose cut into %d blocks", len(got))
+	}
+}

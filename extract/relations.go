@@ -288,6 +288,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			break
 		}
 	}
+	if tr.typ == graph.Expelled && tr.hi < len(toks) && (toks[tr.hi].fold == "no" || toks[tr.hi].fold == "nobody" || toks[tr.hi].fold == "none") {
+		return true, true, false // "will expel no one", "expelled nobody": refused, said or done
+	}
 	if k > 1 && toks[k-1].fold == "to" && toks[k-2].fold == "yet" {
 		return true, true, false // "has yet to expel"
 	}
@@ -777,6 +780,8 @@ func (d *docState) unnamedObject(s *sentence, tr trigger, passive bool) (id stri
 	for j := lo; j != hi; j += step {
 		f := toks[j].fold
 		switch {
+		case !passive && j == lo && (f == "no" || f == "nobody" || f == "none" || f == "anyone" || f == "anybody"):
+			return "", true // "will expel no one"
 		case f == "them" || f == "they" && passive:
 			return d.lastPeople, true
 		case f == "him" || f == "her" || (f == "he" || f == "she") && passive:
