@@ -114,17 +114,12 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 		return Result{}, err
 	}
 	d := newDocState(x, gaz, doc)
-	var sentences []sentence
-	for _, b := range blocks(doc.Text) {
-		if strings.TrimSpace(doc.Text[b[0]:b[1]]) == "" {
-			continue
-		}
-		pd, err := prose.NewDocumentContext(ctx, doc.Text[b[0]:b[1]], prose.WithExtraction(false))
-		if err != nil {
-			return Result{}, fmt.Errorf("analyse text: %w", err)
-		}
-		sentences = d.split(pd, b[0], sentences)
+	cuts, patched := segment(doc.Text)
+	pd, err := prose.NewDocumentContext(ctx, patched, prose.WithExtraction(false))
+	if err != nil {
+		return Result{}, fmt.Errorf("analyse text: %w", err)
 	}
+	sentences := d.split(pd, cuts)
 	for i := range sentences {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -170,19 +165,13 @@ func (x *Extractor) checkInput(doc Document) error {
 // hard-wrapped sentence.
 const maxHeadingWords = 10
 
-// blocks cuts text into pieces no sentence crosses: at blank lines, after a short line
+// segment finds where no sentence may run on: after a blank line, after a short line
 // without final punctuation (a heading, a dateline, a caption), and where a sentence's
 // full stop is glued to the next one ("in 2014.The move"), as pasted web text often is.
-// It returns [start, end) byte ranges covering text in order.
-func blocks(text string) [][2]int {
-	var out [][2]int
-	lo := 0
-	cut := func(at int) {
-		if at > lo {
-			out = append(out, [2]int{lo, at})
-			lo = at
-		}
-	}
+// It returns those byte offsets in order, and the text with each glued full stop blanked
+// so that the tokenizer parts the words (offsets are unchanged).
+func segment(text string) (cuts []int, patched string) {
+	var buf []byte // a copy of text, made at the first glued full stop
 	lineStart, paragraphStart := 0, true
 	for i := 0; i < len(text); i++ {
 		switch c := text[i]; {
@@ -190,28 +179,33 @@ func blocks(text string) [][2]int {
 			line := strings.TrimSpace(text[lineStart:i])
 			switch {
 			case line == "":
-				cut(i + 1) // a blank line ends whatever came before
+				cuts = append(cuts, i+1) // a blank line ends whatever came before
 				paragraphStart = true
 			case paragraphStart && isHeading(line) && startsUpper(text[i+1:]):
-				cut(i + 1) // and stays a paragraph start: a dateline may follow a heading
+				cuts = append(cuts, i+1) // and stays a paragraph start: a dateline may follow a heading
 			default:
 				paragraphStart = false
 			}
 			lineStart = i + 1
 		case (c == '.' || c == '!' || c == '?') && gluedSentenceEnd(text, i):
-			j := i + 1
-			for j < len(text) && (text[j] == '"' || text[j] == '\'' || strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’")) {
-				if text[j] == '"' || text[j] == '\'' {
-					j++
-				} else {
-					j += len("”")
-				}
+			if buf == nil {
+				buf = []byte(text)
 			}
-			cut(j)
+			buf[i] = ' '
+			j := i + 1
+			for j < len(text) && (text[j] == '"' || text[j] == '\'') {
+				j++
+			}
+			if strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’") {
+				j += len("”")
+			}
+			cuts = append(cuts, j)
 		}
 	}
-	cut(len(text))
-	return out
+	if buf == nil {
+		return cuts, text
+	}
+	return cuts, string(buf)
 }
 
 // isHeading reports a line, first of its paragraph, that cannot end inside a sentence:

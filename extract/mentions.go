@@ -83,46 +83,71 @@ func (d *docState) key(name string) string {
 	return strings.TrimPrefix(d.fold(name), "the ")
 }
 
-// split turns prose's sentences and tokens of the block at byte offset base into ours,
-// appended to out.
-func (d *docState) split(pd *prose.Document, base int, out []sentence) []sentence {
+// split turns prose's sentences and tokens into ours, cutting prose's sentences at cuts
+// (sorted byte offsets no sentence may cross).
+func (d *docState) split(pd *prose.Document, cuts []int) []sentence {
 	sents := pd.Sentences()
 	toks := pd.Tokens()
-	ti := 0
-	for _, s := range sents {
-		start := base + s.Start
-		end := start + len(s.Text)
-		cur := sentence{start: start, end: end, text: s.Text}
-		for ti < len(toks) && base+toks[ti].Start < end {
-			t := toks[ti]
-			t.Start += base
-			ti++
-			if t.Start < start {
-				continue
+	out := make([]sentence, 0, len(sents)+len(cuts))
+	ti, ci := 0, 0
+	for _, ps := range sents {
+		for lo, hi := ps.Start, ps.Start+len(ps.Text); lo < hi; {
+			for ci < len(cuts) && cuts[ci] <= lo {
+				ci++
 			}
-			if len(cur.toks) == maxSentenceTokens {
-				// Text without sentence breaks (lists, tables, hostile input) is read in
-				// pieces, which keeps the clause analysis linear in the input.
-				last := cur.toks[len(cur.toks)-1]
-				cur.end, cur.text = last.end, d.text[cur.start:last.end]
-				out = append(out, cur)
-				cur = sentence{start: t.Start, end: end, text: d.text[t.Start:end]}
+			end := hi
+			if ci < len(cuts) && cuts[ci] < hi {
+				end = cuts[ci]
 			}
-			tok := d.newToken(t.Text, t.Tag, t.Start)
-			switch {
-			case tok.fold != "" && tok.fold[0] >= '0' && tok.fold[0] <= '9':
-				cur.cues |= cueDigit
-			case monthCues[tok.fold] || len(tok.fold) > 3 && monthCues[tok.fold[:3]]:
-				cur.cues |= cueMonth
-			case relativeCues[tok.fold]:
-				cur.cues |= cueRelative
-			}
-			cur.toks = append(cur.toks, tok)
+			out, ti = d.sentenceOf(toks, ti, lo, end, out)
+			lo = end
 		}
-		out = append(out, cur)
 	}
 	return out
 }
+
+// sentenceOf appends the sentence at text[lo:hi], trimmed, with the tokens from toks[ti]
+// that start inside it, and returns the index of the first token after it.
+func (d *docState) sentenceOf(toks []prose.Token, ti, lo, hi int, out []sentence) ([]sentence, int) {
+	for lo < hi && isSpace(d.text[lo]) {
+		lo++
+	}
+	for hi > lo && isSpace(d.text[hi-1]) {
+		hi--
+	}
+	cur := sentence{start: lo, end: hi, text: d.text[lo:hi]}
+	for ti < len(toks) && toks[ti].Start < hi {
+		t := toks[ti]
+		ti++
+		if t.Start < lo {
+			continue
+		}
+		if len(cur.toks) == maxSentenceTokens {
+			// Text without sentence breaks (lists, tables, hostile input) is read in
+			// pieces, which keeps the clause analysis linear in the input.
+			last := cur.toks[len(cur.toks)-1]
+			cur.end, cur.text = last.end, d.text[cur.start:last.end]
+			out = append(out, cur)
+			cur = sentence{start: t.Start, end: hi, text: d.text[t.Start:hi]}
+		}
+		tok := d.newToken(t.Text, t.Tag, t.Start)
+		switch {
+		case tok.fold != "" && tok.fold[0] >= '0' && tok.fold[0] <= '9':
+			cur.cues |= cueDigit
+		case monthCues[tok.fold] || len(tok.fold) > 3 && monthCues[tok.fold[:3]]:
+			cur.cues |= cueMonth
+		case relativeCues[tok.fold]:
+			cur.cues |= cueRelative
+		}
+		cur.toks = append(cur.toks, tok)
+	}
+	if cur.start < cur.end {
+		out = append(out, cur)
+	}
+	return out, ti
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 func (d *docState) newToken(text, tag string, start int) token {
 	t := token{text: text, tag: tag, start: start, end: start + len(text)}
