@@ -80,9 +80,40 @@ type Options struct {
 
 // Extractor holds the loaded models. It is immutable after New and safe for concurrent use.
 type Extractor struct {
+	lemmas   *lemmaLoader
+	world    *mapGazetteer
+	maxBytes int
+}
+
+// lemmaLoader loads the lemma dictionary, the slowest model to load, in the background,
+// so that a one-shot `dossier extract` reads its file, opens its store and tags the text
+// meanwhile. ready closes when lemmatizer or err is set.
+type lemmaLoader struct {
+	ready      chan struct{}
 	lemmatizer *golem.Lemmatizer
-	world      *mapGazetteer
-	maxBytes   int
+	err        error
+}
+
+func loadLemmas() *lemmaLoader {
+	l := &lemmaLoader{ready: make(chan struct{})}
+	go func() {
+		defer close(l.ready)
+		l.lemmatizer, l.err = golem.New(en.New())
+		if l.err != nil {
+			l.err = fmt.Errorf("load English lemma dictionary: %w", l.err)
+		}
+	}()
+	return l
+}
+
+// get waits for the dictionary.
+func (l *lemmaLoader) get(ctx context.Context) (*golem.Lemmatizer, error) {
+	select {
+	case <-l.ready:
+		return l.lemmatizer, l.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("extract: %w", ctx.Err())
+	}
 }
 
 // New loads the embedded models with default options.
@@ -96,15 +127,12 @@ func NewWithOptions(opts Options) (*Extractor, error) {
 	if opts.MaxBytes == 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
-	lem, err := golem.New(en.New())
-	if err != nil {
-		return nil, fmt.Errorf("load English lemma dictionary: %w", err)
-	}
+	lemmas := loadLemmas()
 	world, err := parseWorld(worldTSV)
 	if err != nil {
 		return nil, fmt.Errorf("load world gazetteer: %w", err)
 	}
-	return &Extractor{lemmatizer: lem, world: world, maxBytes: opts.MaxBytes}, nil
+	return &Extractor{lemmas: lemmas, world: world, maxBytes: opts.MaxBytes}, nil
 }
 
 // Extract finds the entities and relationships in doc. gaz, usually StoreGazetteer, resolves
@@ -118,6 +146,9 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 	pd, err := prose.NewDocumentContext(ctx, patched, prose.WithExtraction(false))
 	if err != nil {
 		return Result{}, fmt.Errorf("analyse text: %w", err)
+	}
+	if d.lemmatizer, err = x.lemmas.get(ctx); err != nil {
+		return Result{}, err
 	}
 	sentences := d.split(pd, cuts)
 	for i := range sentences {

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/aaaton/golem/v4"
 	prose "github.com/jdkato/prose/v3"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -42,6 +43,7 @@ type sentence struct {
 // docState is the working state of one Extract call.
 type docState struct {
 	x                           *Extractor
+	lemmatizer                  *golem.Lemmatizer
 	gaz                         Gazetteer
 	text                        string
 	published                   graph.PartialDate
@@ -156,7 +158,7 @@ func (d *docState) newToken(text, tag string, start int) token {
 	if isWordy(text) {
 		t.fold = foldWord(text)
 		if !t.capital && strings.IndexFunc(t.fold, unicode.IsLetter) >= 0 {
-			t.lemma = d.x.lemmatizer.LemmaLower(strings.ToLower(text))
+			t.lemma = d.lemmatizer.LemmaLower(strings.ToLower(text))
 		} else {
 			t.lemma = t.fold
 		}
