@@ -223,7 +223,7 @@ var (
 		"consuls", "attaché", "attachés", "attache", "attaches", "emissary", "emissaries", "representative",
 		"representatives", "chargé", "charge")
 	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
-	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal",
+	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal", "consular", "diplomatic",
 		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
 		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking")
 )

@@ -17,8 +17,9 @@ var (
 		"expel": graph.Expelled,
 		"urge":  graph.Requested, "ask": graph.Requested, "press": graph.Requested, "request": graph.Requested,
 		"pressure": graph.Requested, "implore": graph.Requested,
-		"accuse": graph.Accused,
-		"arrest": graph.Arrested, "detain": graph.Arrested,
+		"threaten": graph.Warned,
+		"accuse":   graph.Accused,
+		"arrest":   graph.Arrested, "detain": graph.Arrested,
 	}
 	// particleTriggers are phrasal verbs: lemma + particle.
 	particleTriggers = map[[2]string]graph.RelationType{
@@ -81,6 +82,7 @@ type trigger struct {
 	lo, hi  int  // tokens of the trigger
 	nominal bool // "warnings", "requests": the act as a noun
 	withTo  bool // the addressee comes after "with"/"to": "raised concerns with"
+	refusal bool // a negated acceptance, "would not accept the request": a denial when negated
 }
 
 // findRelations reads the acts in s.
@@ -108,6 +110,11 @@ func (d *docState) findRelations(s *sentence) {
 			continue
 		}
 		negated, asserted, viaRefusal := d.modality(s, tr, refusal)
+		if tr.refusal {
+			// "will not accept the junta's request" is a denial made, and only a negated
+			// acceptance is one
+			negated, asserted = false, negated
+		}
 		if !asserted {
 			k = tr.hi - 1
 			continue
@@ -189,6 +196,16 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 				break
 			}
 		}
+	case (lemma == "accept" || lemma == "grant" || lemma == "heed") && isVerb && d.negatedAt(s, k):
+		for j := k + 1; j < len(toks) && j <= k+5; j++ {
+			if requestNouns[toks[j].fold] || claimNouns[toks[j].fold] {
+				return trigger{typ: graph.Denied, lo: k, hi: k + 1, refusal: true}, true
+			}
+			if toks[j].fold == "" && toks[j].text != "'s" && toks[j].text != "’s" || strings.HasPrefix(toks[j].tag, "VB") {
+				break
+			}
+		}
+		return trigger{}, false
 	case lemma == "refuse" || lemma == "decline":
 		if next(1) == "to" {
 			return trigger{}, false // governs the verb that follows; see modality
@@ -209,6 +226,9 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			}
 		}
 	}
+	if lemma == "threaten" && next(1) == "to" {
+		return trigger{}, false // "threatened to expel": an intention, no warning to anyone
+	}
 	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
 		if typ == graph.Requested && !d.mentionStartsNear(s, k+1, 2) {
 			return trigger{}, false // "asked about", "pressed on": no addressee, no request
@@ -225,6 +245,14 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 func (d *docState) toLeave(s *sentence, k int) bool {
 	toks := s.toks
 	person := false
+	if isPassive(toks, k) {
+		// "the ambassador was given 48 hours to leave": who leaves comes first
+		for j := k - 1; j >= 0 && j >= k-6; j-- {
+			if representatives[toks[j].fold] || objectPronouns[toks[j].fold] || toks[j].fold == "he" || toks[j].fold == "she" || toks[j].fold == "they" {
+				person = true
+			}
+		}
+	}
 	for j := k + 1; j < len(toks) && j <= k+12; j++ {
 		f := toks[j].fold
 		if i := d.mentionIndexAt(s, j); i >= 0 {
@@ -562,6 +590,11 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 		case topicPreps[prep]:
 			about = append(about, m.id)
 		case locationPreps[prep]:
+		case prep == "from" && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
+			// "expelled ambassadors from Argentina, Chile and Peru": where they came from
+			if len(to) == 0 {
+				to = append(to, d.coordinated(s, i, false)...)
+			}
 		case prep == "from" || prep == "by":
 			if claimFrom < 0 {
 				claimFrom = i
