@@ -196,6 +196,13 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 				break
 			}
 		}
+	case lemma == "dispute" && isVerb:
+		for j := k + 1; j < len(toks) && j <= k+5; j++ {
+			if claimNouns[toks[j].fold] {
+				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true // "disputed the claims"
+			}
+		}
+		return trigger{}, false
 	case (lemma == "accept" || lemma == "grant" || lemma == "heed") && isVerb && d.negatedAt(s, k):
 		for j := k + 1; j < len(toks) && j <= k+5; j++ {
 			if requestNouns[toks[j].fold] || claimNouns[toks[j].fold] {
@@ -316,9 +323,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			break
 		}
 	}
-	if tr.typ == graph.Expelled && tr.hi < len(toks) && (toks[tr.hi].fold == "no" || toks[tr.hi].fold == "nobody" || toks[tr.hi].fold == "none") {
-		return true, true, false // "will expel no one", "expelled nobody": refused, said or done
-	}
+	// "expelled nobody", "will expel no one": refused, done or announced
+	noObject := tr.typ == graph.Expelled && tr.hi < len(toks) && (toks[tr.hi].fold == "no" || toks[tr.hi].fold == "nobody" || toks[tr.hi].fold == "none")
 	if k > 1 && toks[k-1].fold == "to" && toks[k-2].fold == "yet" {
 		return true, true, false // "has yet to expel"
 	}
@@ -335,7 +341,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			g--
 		}
 		if g < 0 {
-			return false, false, false
+			// a headline's "Russia to expel 35 US diplomats" announces the act
+			return false, tr.typ == graph.Expelled && k >= 2 && d.inMention(s, k-2) && isSentenceStart(toks, s.mentions[d.mentionIndexAt(s, k-2)].lo), false
 		}
 		gl := toks[g].lemma
 		switch {
@@ -360,17 +367,34 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	if k > 0 && (toks[k-1].fold == "without" || toks[k-1].lemma == "avoid" || toks[k-1].lemma == "consider") {
 		return false, false, false
 	}
-	neg := d.negatedAt(s, k)
+	neg := d.negatedAt(s, k) || noObject
 	for j := k - 1; j >= 0 && j >= k-4; j-- {
 		f := toks[j].fold
 		if modals[f] {
-			return neg, neg, false
+			if tr.typ == graph.Expelled && (f == "will" || f == "'ll" || f == "wo" || f == "would" && d.reportedAt(s, j)) {
+				return neg, true, false // "says it will expel": an expulsion announced is one made
+			}
+			return neg, neg && !noObject, false
 		}
 		if !auxiliaries[f] && !negators[f] && !beForms[f] {
 			break
 		}
 	}
 	return neg, true, false
+}
+
+// reportedAt reports a saying verb shortly before the modal at j: "said it would expel".
+func (d *docState) reportedAt(s *sentence, j int) bool {
+	toks := s.toks
+	for i := j - 1; i >= 0 && i >= j-5; i-- {
+		if sayVerbs[toks[i].lemma] && strings.HasPrefix(toks[i].tag, "VB") {
+			return true
+		}
+		if toks[i].fold == "" && toks[i].text != "," {
+			return false
+		}
+	}
+	return false
 }
 
 // modalAt reports a modal in the auxiliary chain before token k: "would decide".
