@@ -382,3 +382,21 @@ func TestBlocksKeepHeadingsApart(t *testing.T) {
 		t.Errorf("wrapped prose cut at %v", cuts)
 	}
 }
+
+func TestCountryNameAsFirstName(t *testing.T) {
+	x := newTestExtractor(t)
+	res := extractText(t, x, "Israel Katz warned Lebanon. Russia Ukraine talks failed. Jordan rejected the claims from Syria.", "2025")
+	ids := map[string]graph.Kind{}
+	for _, e := range res.Entities {
+		ids[e.ID] = e.Kind
+	}
+	want := map[string]graph.Kind{"israel-katz": graph.Person, "russia": graph.Government, "ukraine": graph.Government, "jordan": graph.Government}
+	for id, kind := range want {
+		if ids[id] != kind {
+			t.Errorf("want %s as %s, got entities %v", id, kind, ids)
+		}
+	}
+	if _, ok := ids["israel"]; ok {
+		t.Errorf("a first name was taken for a state: %v", ids)
+	}
+}

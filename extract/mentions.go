@@ -426,6 +426,10 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 			return run
 		}
 	}
+	if gazLen == 1 && run == 2 && gazEnt.Kind == graph.Government && d.unknownNameWord(toks, i+1) {
+		// "Israel Katz", "Chad Stuart": a country's name is also a first name
+		return d.personAt(s, i, i+2, false)
+	}
 	if gazLen > 0 {
 		d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
 		return gazLen
@@ -479,6 +483,20 @@ func (d *docState) ownedByState(s *sentence, lo, hi int) bool {
 	d.addNew(s, last.lo, hi, graph.Agency, d.entities[last.id].Name+" "+organ)
 	d.setShort(d.key(organ), s.mentions[len(s.mentions)-1].id)
 	return true
+}
+
+// unknownNameWord reports a capitalised word that could end a person's name: tagged a
+// proper noun, no place or period word, and unknown to the gazetteers.
+func (d *docState) unknownNameWord(toks []token, j int) bool {
+	t := toks[j]
+	if !strings.HasPrefix(t.tag, "NNP") || notNameWords[t.fold] || orgWords[t.fold] || outletWords[t.fold] || groupWords[t.fold] || !isNameWord(t.text) {
+		return false
+	}
+	if n, _, _ := d.lookupLongest(toks, j); n > 0 {
+		return false
+	}
+	_, demonym := d.x.world.demonym[t.fold]
+	return !demonym
 }
 
 // orgKind types a capitalised run by its cue words: outlets and groups by their last word
