@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -1074,6 +1075,7 @@ func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, ab
 		return
 	}
 	about = slices.DeleteFunc(slices.Clone(about), func(a string) bool { return a == from || a == to })
+	conf = math.Round(conf*100) / 100 // sums of cue weights, not measurements: two decimals say it all
 	span := Span{Start: s.start, End: s.end, Text: s.text}
 	for i := range d.relations {
 		r := &d.relations[i]
