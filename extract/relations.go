@@ -46,7 +46,8 @@ var (
 	clauseOpeners = set("while", "but", "although", "because", "after", "before", "when", "until", "unless", "whereas")
 	// claimNouns are what a denial denies; their author is its counterpart.
 	claimNouns = set("allegation", "allegations", "accusation", "accusations", "claim", "claims", "charge",
-		"charges", "assertion", "assertions", "suggestion", "suggestions", "report", "reports")
+		"charges", "assertion", "assertions", "suggestion", "suggestions", "report", "reports", "assessment",
+		"assessments", "conclusion", "conclusions", "finding", "findings")
 	// sayVerbs report speech: in "X said it rejects", "it" is X.
 	sayVerbs = set("say", "add", "state", "announce", "insist", "tell", "declare", "stress", "reply", "respond")
 	// receivers are those who got a warning named by a noun: "Ottawa heeded Beijing's warning".
@@ -787,14 +788,37 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 			break
 		}
 	}
-	// "a claim which Iran denied": the claim is the relative clause's antecedent
-	for j := tr.lo - 1; j >= 1 && j >= tr.lo-6 && !claim; j-- {
-		if (toks[j].fold == "which" || toks[j].fold == "that") && claimNouns[toks[j-1].fold] {
-			claim = true
+	// "a claim which Iran denied", "an assessment Trump has dismissed": the claim is the
+	// antecedent of the relative clause the denial sits in, set off by a comma from the
+	// clause that made it, whose subject is then the author
+	appositive := -1
+	for j := tr.lo - 1; j >= 1 && j >= tr.lo-7 && !claim; j-- {
+		if !claimNouns[toks[j].fold] {
+			continue
+		}
+		claim = true
+		for c := j - 1; c >= 0 && c >= j-4; c-- {
+			if toks[c].text == "," {
+				appositive = c
+				break
+			}
+			if tg := toks[c].tag; tg != "DT" && tg != "JJ" && tg != "RB" {
+				break
+			}
 		}
 	}
 	if !claim {
 		return "", false
+	}
+	if appositive > 0 {
+		for _, m := range s.mentions {
+			if m.hi > appositive {
+				break
+			}
+			if id := m.id; id != denier && (m.lo == 0 || s.toks[m.lo-1].tag != "IN" && s.toks[m.lo-1].tag != "TO") {
+				return id, true // the first actor of the sentence, not one inside a phrase
+			}
+		}
 	}
 	for i := len(d.relations) - 1; i >= 0; i-- {
 		r := d.relations[i]
