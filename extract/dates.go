@@ -136,8 +136,10 @@ func (d *docState) resolveRelative(all, which, unit string) graph.PartialDate {
 	case all == "yesterday" && dayKnown:
 		return graph.PartialDate(pub.AddDate(0, 0, -1).Format(time.DateOnly))
 	case strings.HasPrefix(all, "on ") && dayKnown:
+		// News names the day of the past week an act happened, and the day of publication
+		// itself: "on Monday" in an article of Monday 8 December is that day, not the 1st.
 		want := strings.TrimPrefix(all, "on ")
-		for back := 1; back <= 7; back++ {
+		for back := 0; back < 7; back++ {
 			t := pub.AddDate(0, 0, -back)
 			if strings.ToLower(t.Weekday().String()) == want {
 				return graph.PartialDate(t.Format(time.DateOnly))

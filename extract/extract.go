@@ -80,9 +80,40 @@ type Options struct {
 
 // Extractor holds the loaded models. It is immutable after New and safe for concurrent use.
 type Extractor struct {
+	lemmas   *lemmaLoader
+	world    *mapGazetteer
+	maxBytes int
+}
+
+// lemmaLoader loads the lemma dictionary, the slowest model to load, in the background,
+// so that a one-shot `dossier extract` reads its file, opens its store and tags the text
+// meanwhile. ready closes when lemmatizer or err is set.
+type lemmaLoader struct {
+	ready      chan struct{}
 	lemmatizer *golem.Lemmatizer
-	world      *mapGazetteer
-	maxBytes   int
+	err        error
+}
+
+func loadLemmas() *lemmaLoader {
+	l := &lemmaLoader{ready: make(chan struct{})}
+	go func() {
+		defer close(l.ready)
+		l.lemmatizer, l.err = golem.New(en.New())
+		if l.err != nil {
+			l.err = fmt.Errorf("load English lemma dictionary: %w", l.err)
+		}
+	}()
+	return l
+}
+
+// get waits for the dictionary.
+func (l *lemmaLoader) get(ctx context.Context) (*golem.Lemmatizer, error) {
+	select {
+	case <-l.ready:
+		return l.lemmatizer, l.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("extract: %w", ctx.Err())
+	}
 }
 
 // New loads the embedded models with default options.
@@ -96,15 +127,12 @@ func NewWithOptions(opts Options) (*Extractor, error) {
 	if opts.MaxBytes == 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
-	lem, err := golem.New(en.New())
-	if err != nil {
-		return nil, fmt.Errorf("load English lemma dictionary: %w", err)
-	}
+	lemmas := loadLemmas()
 	world, err := parseWorld(worldTSV)
 	if err != nil {
 		return nil, fmt.Errorf("load world gazetteer: %w", err)
 	}
-	return &Extractor{lemmatizer: lem, world: world, maxBytes: opts.MaxBytes}, nil
+	return &Extractor{lemmas: lemmas, world: world, maxBytes: opts.MaxBytes}, nil
 }
 
 // Extract finds the entities and relationships in doc. gaz, usually StoreGazetteer, resolves
@@ -113,12 +141,16 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 	if err := x.checkInput(doc); err != nil {
 		return Result{}, err
 	}
-	pd, err := prose.NewDocumentContext(ctx, doc.Text, prose.WithExtraction(false))
+	d := newDocState(x, gaz, doc)
+	cuts, patched := segment(doc.Text)
+	pd, err := prose.NewDocumentContext(ctx, patched, prose.WithExtraction(false))
 	if err != nil {
 		return Result{}, fmt.Errorf("analyse text: %w", err)
 	}
-	d := newDocState(x, gaz, doc)
-	sentences := d.split(pd)
+	if d.lemmatizer, err = x.lemmas.get(ctx); err != nil {
+		return Result{}, err
+	}
+	sentences := d.split(pd, cuts)
 	for i := range sentences {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -126,6 +158,7 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 			}
 		}
 		s := &sentences[i]
+		d.sentenceNo = i
 		d.findMentions(s)
 		d.findRelations(s)
 	}
@@ -157,4 +190,99 @@ func (x *Extractor) checkInput(doc Document) error {
 		return graph.Errorf(graph.EINVALID, "text has too many control characters (%d of %d characters): binary data, not an article", control, total)
 	}
 	return nil
+}
+
+// maxHeadingWords bounds an unpunctuated line read as a heading rather than as part of a
+// hard-wrapped sentence.
+const maxHeadingWords = 10
+
+// segment finds where no sentence may run on: after a blank line, after a short line
+// without final punctuation (a heading, a dateline, a caption), and where a sentence's
+// full stop is glued to the next one ("in 2014.The move"), as pasted web text often is.
+// It returns those byte offsets in order, and the text with each glued full stop blanked
+// so that the tokenizer parts the words (offsets are unchanged).
+func segment(text string) (cuts []int, patched string) {
+	var buf []byte // a copy of text, made at the first glued full stop
+	lineStart, paragraphStart := 0, true
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c == '\n':
+			line := strings.TrimSpace(text[lineStart:i])
+			switch {
+			case line == "":
+				cuts = append(cuts, i+1) // a blank line ends whatever came before
+				paragraphStart = true
+			case paragraphStart && isHeading(line) && startsUpper(text[i+1:]):
+				cuts = append(cuts, i+1) // and stays a paragraph start: a dateline may follow a heading
+			default:
+				paragraphStart = false
+			}
+			lineStart = i + 1
+		case (c == '.' || c == '!' || c == '?') && gluedSentenceEnd(text, i):
+			if buf == nil {
+				buf = []byte(text)
+			}
+			buf[i] = ' '
+			j := i + 1
+			for j < len(text) && (text[j] == '"' || text[j] == '\'') {
+				j++
+			}
+			if strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’") {
+				j += len("”")
+			}
+			cuts = append(cuts, j)
+		}
+	}
+	if buf == nil {
+		return cuts, text
+	}
+	return cuts, string(buf)
+}
+
+// isHeading reports a line, first of its paragraph, that cannot end inside a sentence:
+// short, without the punctuation that ends or continues one, and either very short or
+// mostly capitalised, unlike the first line of hard-wrapped prose.
+func isHeading(line string) bool {
+	last, _ := utf8.DecodeLastRuneInString(line)
+	words := strings.Fields(line)
+	if strings.ContainsRune(".!?:;,\"'”’)-–—", last) || len(words) > maxHeadingWords {
+		return false
+	}
+	switch strings.ToLower(words[len(words)-1]) { // a line cut after a function word is wrapped prose
+	case "the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "with", "by", "at", "from", "that":
+		return false
+	}
+	capitals := 0
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) || unicode.IsDigit(r) {
+			capitals++
+		}
+	}
+	return len(words) <= 6 || capitals*2 >= len(words)
+}
+
+// startsUpper reports whether the next non-blank text starts with a capital or a digit.
+func startsUpper(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t\n")
+	r, _ := utf8.DecodeRuneInString(rest)
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || r == '"' || r == '“'
+}
+
+// gluedSentenceEnd reports a full stop (or ! or ?) at i with a lower-case letter or digit
+// before it and, right after it (past closing quotes), a capitalised word: "2014.The".
+func gluedSentenceEnd(text string, i int) bool {
+	if i == 0 || i+2 >= len(text) {
+		return false
+	}
+	if p := text[i-1]; !(p >= 'a' && p <= 'z' || p >= '0' && p <= '9') {
+		return false
+	}
+	j := i + 1
+	for j < len(text) && (text[j] == '"' || text[j] == '\'') {
+		j++
+	}
+	if strings.HasPrefix(text[j:], "”") || strings.HasPrefix(text[j:], "’") {
+		j += len("”")
+	}
+	return j+1 < len(text) && text[j] >= 'A' && text[j] <= 'Z' && text[j+1] >= 'a' && text[j+1] <= 'z'
 }

@@ -10,11 +10,21 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 )
 
-// Gazetteer resolves names to known entities.
+// Gazetteer resolves names to known entities. It is the whole of what extraction needs
+// from a store, so that a store's name index can stand behind it.
 type Gazetteer interface {
 	// Lookup returns the entity one of whose names or aliases folds (graph.Fold, a leading
-	// "the" dropped) to key.
+	// "the" dropped) to key. A key that is one entity's name wins over others' aliases; a
+	// key that only aliases two or more entities (a surname two people share) resolves to
+	// none of them.
 	Lookup(key string) (graph.Entity, bool)
+}
+
+// AmbiguityReporter is implemented by a Gazetteer that can tell a key it does not resolve
+// because several entities share it from a key nobody has; extraction then also refuses
+// the world gazetteer's reading of that key ("NSC" when the store holds two).
+type AmbiguityReporter interface {
+	Ambiguous(key string) bool
 }
 
 // nameKey folds a name the way gazetteers key it: graph.Fold, without a leading "the".
@@ -27,25 +37,36 @@ func nameKey(name string) string {
 type mapGazetteer struct {
 	byKey   map[string]graph.Entity
 	isName  map[string]bool
+	shared  map[string]bool         // alias keys of two or more entities
 	demonym map[string]graph.Entity // folded demonym → government
 }
 
 func newMapGazetteer() *mapGazetteer {
-	return &mapGazetteer{byKey: map[string]graph.Entity{}, isName: map[string]bool{}, demonym: map[string]graph.Entity{}}
+	return &mapGazetteer{byKey: map[string]graph.Entity{}, isName: map[string]bool{}, shared: map[string]bool{},
+		demonym: map[string]graph.Entity{}}
 }
 
 func (g *mapGazetteer) add(e graph.Entity) {
 	if k := nameKey(e.Name); k != "" && !g.isName[k] {
 		g.byKey[k], g.isName[k] = e, true
+		delete(g.shared, k)
 	}
 	for _, a := range e.Aliases {
-		if k := nameKey(a); k != "" {
-			if _, taken := g.byKey[k]; !taken {
-				g.byKey[k] = e
-			}
+		k := nameKey(a)
+		if k == "" || g.isName[k] || g.shared[k] {
+			continue
 		}
+		if old, taken := g.byKey[k]; taken && old.ID != e.ID {
+			delete(g.byKey, k)
+			g.shared[k] = true
+			continue
+		}
+		g.byKey[k] = e
 	}
 }
+
+// Ambiguous reports a key only two or more entities' aliases claim.
+func (g *mapGazetteer) Ambiguous(key string) bool { return g.shared[key] }
 
 func (g *mapGazetteer) Lookup(key string) (graph.Entity, bool) {
 	e, ok := g.byKey[key]

@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/aaaton/golem/v4"
 	prose "github.com/jdkato/prose/v3"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -23,8 +24,9 @@ type token struct {
 
 // mention is a stretch of a sentence's tokens [lo, hi) that names an entity.
 type mention struct {
-	id     string
-	lo, hi int
+	id      string
+	lo, hi  int
+	pronoun bool // "he", "she": the person last named, less certain than a name
 }
 
 // sentence is one sentence with its tokens and the mentions found in it.
@@ -40,18 +42,24 @@ type sentence struct {
 
 // docState is the working state of one Extract call.
 type docState struct {
-	x         *Extractor
-	gaz       Gazetteer
-	text      string
-	published graph.PartialDate
-	entities  map[string]*Entity
-	order     []string                // entity ids in order of first mention
-	shortName map[string]string       // folded surname or acronym → entity id, within the article
-	lastYear  string                  // the year most recently named, for "that year"
-	lastGroup string                  // the group of people most recently named, for "the officers"
-	folded    map[string]string       // graph.Fold memo: names recur throughout an article
-	twins     map[string]graph.Entity // world id → the caller's entity for it; zero if none
-	relations []Relation
+	x                           *Extractor
+	lemmatizer                  *golem.Lemmatizer
+	gaz                         Gazetteer
+	text                        string
+	published                   graph.PartialDate
+	entities                    map[string]*Entity
+	order                       []string          // entity ids in order of first mention
+	shortName                   map[string]string // folded surname or acronym → entity id, within the article
+	lastYear                    string            // the year most recently named, for "that year"
+	lastGroup                   string            // the group of people most recently named, for "the officers"
+	lastPeople                  string            // the group or state whose people were most recently named, for "them"
+	lastPerson                  string            // the person most recently named, for "he" and "she"
+	lastPersonAt, otherPersonAt int               // sentences where lastPerson and the person before were last named
+	otherPerson                 string
+	sentenceNo                  int                     // index of the sentence being read
+	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
+	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
+	relations                   []Relation
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
@@ -77,44 +85,71 @@ func (d *docState) key(name string) string {
 	return strings.TrimPrefix(d.fold(name), "the ")
 }
 
-// split turns prose's sentences and tokens into ours.
-func (d *docState) split(pd *prose.Document) []sentence {
+// split turns prose's sentences and tokens into ours, cutting prose's sentences at cuts
+// (sorted byte offsets no sentence may cross).
+func (d *docState) split(pd *prose.Document, cuts []int) []sentence {
 	sents := pd.Sentences()
 	toks := pd.Tokens()
-	out := make([]sentence, 0, len(sents))
-	ti := 0
-	for _, s := range sents {
-		end := s.Start + len(s.Text)
-		cur := sentence{start: s.Start, end: end, text: s.Text}
-		for ti < len(toks) && toks[ti].Start < end {
-			t := toks[ti]
-			ti++
-			if t.Start < s.Start {
-				continue
+	out := make([]sentence, 0, len(sents)+len(cuts))
+	ti, ci := 0, 0
+	for _, ps := range sents {
+		for lo, hi := ps.Start, ps.Start+len(ps.Text); lo < hi; {
+			for ci < len(cuts) && cuts[ci] <= lo {
+				ci++
 			}
-			if len(cur.toks) == maxSentenceTokens {
-				// Text without sentence breaks (lists, tables, hostile input) is read in
-				// pieces, which keeps the clause analysis linear in the input.
-				last := cur.toks[len(cur.toks)-1]
-				cur.end, cur.text = last.end, d.text[cur.start:last.end]
-				out = append(out, cur)
-				cur = sentence{start: t.Start, end: end, text: d.text[t.Start:end]}
+			end := hi
+			if ci < len(cuts) && cuts[ci] < hi {
+				end = cuts[ci]
 			}
-			tok := d.newToken(t.Text, t.Tag, t.Start)
-			switch {
-			case tok.fold != "" && tok.fold[0] >= '0' && tok.fold[0] <= '9':
-				cur.cues |= cueDigit
-			case monthCues[tok.fold] || len(tok.fold) > 3 && monthCues[tok.fold[:3]]:
-				cur.cues |= cueMonth
-			case relativeCues[tok.fold]:
-				cur.cues |= cueRelative
-			}
-			cur.toks = append(cur.toks, tok)
+			out, ti = d.sentenceOf(toks, ti, lo, end, out)
+			lo = end
 		}
-		out = append(out, cur)
 	}
 	return out
 }
+
+// sentenceOf appends the sentence at text[lo:hi], trimmed, with the tokens from toks[ti]
+// that start inside it, and returns the index of the first token after it.
+func (d *docState) sentenceOf(toks []prose.Token, ti, lo, hi int, out []sentence) ([]sentence, int) {
+	for lo < hi && isSpace(d.text[lo]) {
+		lo++
+	}
+	for hi > lo && isSpace(d.text[hi-1]) {
+		hi--
+	}
+	cur := sentence{start: lo, end: hi, text: d.text[lo:hi]}
+	for ti < len(toks) && toks[ti].Start < hi {
+		t := toks[ti]
+		ti++
+		if t.Start < lo {
+			continue
+		}
+		if len(cur.toks) == maxSentenceTokens {
+			// Text without sentence breaks (lists, tables, hostile input) is read in
+			// pieces, which keeps the clause analysis linear in the input.
+			last := cur.toks[len(cur.toks)-1]
+			cur.end, cur.text = last.end, d.text[cur.start:last.end]
+			out = append(out, cur)
+			cur = sentence{start: t.Start, end: hi, text: d.text[t.Start:hi]}
+		}
+		tok := d.newToken(t.Text, t.Tag, t.Start)
+		switch {
+		case tok.fold != "" && tok.fold[0] >= '0' && tok.fold[0] <= '9':
+			cur.cues |= cueDigit
+		case monthCues[tok.fold] || len(tok.fold) > 3 && monthCues[tok.fold[:3]]:
+			cur.cues |= cueMonth
+		case relativeCues[tok.fold]:
+			cur.cues |= cueRelative
+		}
+		cur.toks = append(cur.toks, tok)
+	}
+	if cur.start < cur.end {
+		out = append(out, cur)
+	}
+	return out, ti
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 func (d *docState) newToken(text, tag string, start int) token {
 	t := token{text: text, tag: tag, start: start, end: start + len(text)}
@@ -123,7 +158,7 @@ func (d *docState) newToken(text, tag string, start int) token {
 	if isWordy(text) {
 		t.fold = foldWord(text)
 		if !t.capital && strings.IndexFunc(t.fold, unicode.IsLetter) >= 0 {
-			t.lemma = d.x.lemmatizer.LemmaLower(strings.ToLower(text))
+			t.lemma = d.lemmatizer.LemmaLower(strings.ToLower(text))
 		} else {
 			t.lemma = t.fold
 		}
@@ -180,10 +215,15 @@ var (
 		"spies": "intelligence officers", "spy": "intelligence officers", "agents": "intelligence officers",
 		"officers": "intelligence officers", "operatives": "intelligence officers", "officer": "intelligence officers",
 		"agent": "intelligence officers", "operative": "intelligence officers",
-		"diplomats": "diplomats", "diplomat": "diplomats", "nationals": "nationals", "citizens": "nationals",
+		"nationals": "nationals", "citizens": "nationals",
 	}
+	// representatives after a demonym speak and suffer for their state: expelling "three
+	// Danish diplomats" is an act against Denmark, with the count as its quantity.
+	representatives = set("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "consul",
+		"consuls", "attaché", "attachés", "attache", "attaches", "emissary", "emissaries", "representative",
+		"representatives", "chargé", "charge")
 	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
-	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal",
+	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal", "consular", "diplomatic",
 		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
 		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking")
 )
@@ -207,6 +247,10 @@ var notNameWords = set("america", "americas", "europe", "asia", "africa", "hemis
 	"december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "spring", "summer",
 	"autumn", "fall", "winter", "covid", "internet", "god", "soviet", "union", "empire", "republic", "kingdom")
 
+// dateWords end a capitalised run; May is left out, being a surname too.
+var dateWords = set("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+	"january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december")
+
 // maxSentenceTokens bounds the tokens read as one sentence.
 const maxSentenceTokens = 200
 
@@ -217,6 +261,11 @@ const maxWindow = 8
 func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
 	for i := 0; i < len(toks); {
+		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
+			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
+			i++
+			continue
+		}
 		n := d.mentionAt(s, i)
 		if n == 0 {
 			n = d.definiteGroupAt(s, i)
@@ -227,6 +276,60 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		i += n
 	}
+}
+
+// pronounPerson is the person "he" or "she" stands for: the one named in this sentence or
+// the one before, when no other person was named that recently. Otherwise nobody: a wrong
+// guess would put words in someone's mouth.
+func (d *docState) pronounPerson() string {
+	if d.lastPerson == "" || d.sentenceNo-d.lastPersonAt > 1 {
+		return ""
+	}
+	if d.otherPerson != "" && d.sentenceNo-d.otherPersonAt <= 1 {
+		return ""
+	}
+	return d.lastPerson
+}
+
+// placeQualified reads a known organ followed by where it sits, "the Russian Embassy in
+// Warsaw": when the known entity's names do not name that place, this is another organ
+// (another embassy of the same state), so a new entity is made for it and the article's
+// later "the Russian embassy" means this one. It returns the tokens consumed from lo, 0
+// when there is no place qualifier.
+func (d *docState) placeQualified(s *sentence, lo, hi int, e graph.Entity) int {
+	toks := s.toks
+	if e.Kind != graph.Agency || hi+1 >= len(toks) || toks[hi].fold != "in" && toks[hi].fold != "at" && toks[hi].fold != "to" {
+		return 0
+	}
+	p := capitalRun(toks, hi+1)
+	if p == 0 {
+		return 0
+	}
+	start := lo
+	if toks[start].fold == "the" {
+		start++
+	}
+	place := s.textOf(toks[hi+1 : hi+1+p])
+	if d.namesPlace(e, place) {
+		d.addMention(s, lo, hi+1+p, e, true, d.inStore(e))
+		return hi + 1 + p - lo
+	}
+	bare := d.key(s.textOf(toks[start:hi]))
+	d.addNew(s, start, hi+1+p, graph.Agency, titleCase(s.textOf(toks[start:hi]))+" "+toks[hi].fold+" "+place)
+	d.setShort(bare, s.mentions[len(s.mentions)-1].id)
+	return hi + 1 + p - lo
+}
+
+// namesPlace reports whether one of e's names holds the place, or the place's government
+// holds one of the places e's names hold ("Mexico" for "in Mexico City").
+func (d *docState) namesPlace(e graph.Entity, place string) bool {
+	want := d.key(place)
+	for _, n := range append([]string{e.Name}, e.Aliases...) {
+		if f := " " + d.fold(n) + " "; strings.Contains(f, " "+want+" ") {
+			return true
+		}
+	}
+	return false
 }
 
 // leaderGovernment reads "Sheinbaum's government" as the government of the leader's
@@ -252,11 +355,18 @@ func (d *docState) leaderGovernment(s *sentence, i, n int, person graph.Entity) 
 // last named, a cheap but common coreference in news prose.
 func (d *docState) definiteGroupAt(s *sentence, i int) int {
 	toks := s.toks
-	if d.lastGroup == "" || toks[i].fold != "the" || i+1 >= len(toks) || peopleNouns[toks[i+1].fold] == "" {
+	if toks[i].fold != "the" || i+1 >= len(toks) {
 		return 0
 	}
-	d.addMentionID(s, i, i+2, d.lastGroup)
-	return 2
+	switch f := toks[i+1].fold; {
+	case d.lastGroup != "" && peopleNouns[f] != "":
+		d.addMentionID(s, i, i+2, d.lastGroup)
+		return 2
+	case d.lastPeople != "" && (f == "diplomats" || f == "envoys"):
+		d.addMentionID(s, i, i+2, d.lastPeople)
+		return 2
+	}
+	return 0
 }
 
 // mentionAt tries to read a mention starting at token i; it returns the tokens consumed.
@@ -273,6 +383,9 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 			if n := d.leaderGovernment(s, i, gazLen, gazEnt); n > 0 {
 				return n
 			}
+			if n := d.placeQualified(s, i, i+gazLen, gazEnt); n > 0 {
+				return n
+			}
 			d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
 		}
 		return gazLen
@@ -282,6 +395,12 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 		lo := i
 		if toks[lo].fold == "the" {
 			lo++
+		}
+		if kind == graph.Agency && d.ownedByState(s, lo, i+run) {
+			return run
+		}
+		if kind == graph.Agency && isGenericOrgan(toks[lo:i+run]) {
+			return run // "the Foreign Ministry": whose is not said, so it is nobody's entity
 		}
 		if lo < i+run {
 			d.addNew(s, lo, i+run, kind, s.textOf(toks[lo:i+run]))
@@ -307,6 +426,10 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 			return run
 		}
 	}
+	if gazLen == 1 && run == 2 && gazEnt.Kind == graph.Government && d.unknownNameWord(toks, i+1) {
+		// "Israel Katz", "Chad Stuart": a country's name is also a first name
+		return d.personAt(s, i, i+2, false)
+	}
 	if gazLen > 0 {
 		d.addMention(s, i, i+gazLen, gazEnt, true, fromStore)
 		return gazLen
@@ -323,6 +446,57 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 		end++
 	}
 	return d.personAt(s, i, end, false)
+}
+
+// genericOrgWords make up the name of an organ any state has: "Ministry of Foreign Affairs".
+var genericOrgWords = set("foreign", "affairs", "external", "interior", "home", "defence", "defense", "justice",
+	"public", "general", "high", "information", "communications", "presidential", "press", "and", "the")
+
+// isGenericOrgan reports a name every state's organ could bear: "Foreign Ministry".
+func isGenericOrgan(run []token) bool {
+	for _, t := range run {
+		if !orgWords[t.fold] && !genericOrgWords[t.fold] && !connectors[t.fold] {
+			return false
+		}
+	}
+	return true
+}
+
+// ownedByState reads "Bahrain's Ministry of Foreign Affairs": a generic organ owned by a
+// state is that state's organ, an entity of its own named for both ("Bahrain Ministry of
+// Foreign Affairs"), never the state itself nor a "Ministry of Foreign Affairs" every
+// state would share. Later in the article the bare organ means this one.
+func (d *docState) ownedByState(s *sentence, lo, hi int) bool {
+	toks := s.toks
+	if lo < 2 || toks[lo-1].tag != "POS" || len(s.mentions) == 0 {
+		return false
+	}
+	last := s.mentions[len(s.mentions)-1]
+	if last.hi != lo-1 || d.entities[last.id].Kind != graph.Government {
+		return false
+	}
+	if !isGenericOrgan(toks[lo:hi]) {
+		return false
+	}
+	s.mentions = s.mentions[:len(s.mentions)-1]
+	organ := s.textOf(toks[lo:hi])
+	d.addNew(s, last.lo, hi, graph.Agency, d.entities[last.id].Name+" "+organ)
+	d.setShort(d.key(organ), s.mentions[len(s.mentions)-1].id)
+	return true
+}
+
+// unknownNameWord reports a capitalised word that could end a person's name: tagged a
+// proper noun, no place or period word, and unknown to the gazetteers.
+func (d *docState) unknownNameWord(toks []token, j int) bool {
+	t := toks[j]
+	if !strings.HasPrefix(t.tag, "NNP") || notNameWords[t.fold] || orgWords[t.fold] || outletWords[t.fold] || groupWords[t.fold] || !isNameWord(t.text) {
+		return false
+	}
+	if n, _, _ := d.lookupLongest(toks, j); n > 0 {
+		return false
+	}
+	_, demonym := d.x.world.demonym[t.fold]
+	return !demonym
 }
 
 // orgKind types a capitalised run by its cue words: outlets and groups by their last word
@@ -350,6 +524,9 @@ func (d *docState) personAt(s *sentence, lo, hi int, titled bool) int {
 	for n := hi - lo; n >= 1; n-- {
 		key := joinFolds(toks[lo : lo+n])
 		if id, ok := d.shortName[key]; ok {
+			if id == "" {
+				return n // a surname two people of the article share names neither
+			}
 			d.addMentionID(s, lo, lo+n, id)
 			return n
 		}
@@ -399,6 +576,13 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 		}
 	}
 	if n == 0 {
+		// "the Israelis", "the Russians": a people for its state in diplomatic news
+		if f := toks[i].fold; i > 0 && toks[i-1].fold == "the" && len(f) > 3 && f[len(f)-1] == 's' {
+			if e, ok := d.x.world.demonym[f[:len(f)-1]]; ok && e.Kind == graph.Government {
+				d.addReference(s, i, i+1, e)
+				return 1
+			}
+		}
 		return 0
 	}
 	j := i + n
@@ -429,6 +613,14 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 	case govNouns[head]:
 		d.addMention(s, i, j+1, country, true, false)
 		return j + 1 - i
+	case claimNouns[head] || requestNouns[head]:
+		// "the baseless Indian allegations": the state made them
+		d.addReference(s, i, i+n, country)
+		return n
+	case representatives[head]:
+		d.addMention(s, i, j+1, country, true, d.inStore(country))
+		d.lastPeople = country.ID
+		return j + 1 - i
 	case peopleNouns[head] != "":
 		name := s.textOf(toks[i:i+n]) + " " + peopleNouns[head]
 		if e, ok := d.lookup(d.key(name)); ok {
@@ -440,6 +632,9 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 	case head == "embassy" || head == "consulate" || head == "ministry":
 		name := s.textOf(toks[i:i+n]) + " " + strings.ToLower(toks[j].text)
 		if e, ok := d.lookup(d.key(name)); ok {
+			if q := d.placeQualified(s, i, j+1, e); q > 0 {
+				return q
+			}
 			d.addMention(s, i, j+1, e, true, d.inStore(e))
 		} else {
 			d.addNew(s, i, j+1, graph.Agency, titleCase(name))
@@ -453,14 +648,14 @@ func (d *docState) demonymPhrase(s *sentence, i int) int {
 // "Mexican intelligence" stops at "intelligence" unless a head noun follows.
 func isHead(toks []token, j int) bool {
 	f := toks[j].fold
-	if !govNouns[f] && peopleNouns[f] == "" {
+	if !govNouns[f] && peopleNouns[f] == "" && !representatives[f] {
 		return false
 	}
 	if j+1 >= len(toks) {
 		return true
 	}
 	next := toks[j+1].fold
-	return !govNouns[next] && peopleNouns[next] == ""
+	return !govNouns[next] && peopleNouns[next] == "" && !representatives[next]
 }
 
 func titleCase(s string) string {
@@ -479,6 +674,8 @@ func capitalRun(toks []token, i int) int {
 	for j < len(toks) {
 		t := toks[j]
 		switch {
+		case j > i && dateWords[t.fold]:
+			return j - i // "Israel Katz Wednesday": the day is no part of the name
 		case t.capital && t.fold != "":
 			j++
 		case j > i && connectors[t.fold] && j+1 < len(toks) && toks[j+1].capital && toks[j+1].fold != "":
@@ -528,9 +725,21 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 		if toks[i].fold == "the" {
 			key = strings.TrimPrefix(key, "the ")
 		}
+		if id, ok := d.shortName[key]; ok && j-i > 1 {
+			// the article's own names first: after "the Russian Embassy in Warsaw", "the
+			// Russian Embassy" is that one, whatever the store calls by that name
+			if id == "" {
+				continue // claimed by two of the article's entities: neither
+			}
+			e := d.entities[id]
+			return j - i, graph.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name}, e.FromStore
+		}
 		if d.gaz != nil {
 			if e, ok := d.gaz.Lookup(key); ok {
 				return j - i, e, true
+			}
+			if d.ambiguous(key) {
+				continue
 			}
 		}
 		if e, ok := d.x.world.Lookup(key); ok {
@@ -543,10 +752,23 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 	return 0, graph.Entity{}, false
 }
 
+// ambiguous reports a key the caller's gazetteer knows several entities by.
+func (d *docState) ambiguous(key string) bool {
+	a, ok := d.gaz.(AmbiguityReporter)
+	return ok && a.Ambiguous(key)
+}
+
 func (d *docState) lookup(key string) (graph.Entity, bool) {
+	if id, ok := d.shortName[key]; ok && id != "" && strings.Contains(key, " ") {
+		e := d.entities[id]
+		return graph.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name}, true
+	}
 	if d.gaz != nil {
 		if e, ok := d.gaz.Lookup(key); ok {
 			return e, true
+		}
+		if d.ambiguous(key) {
+			return graph.Entity{}, false
 		}
 	}
 	e, ok := d.x.world.Lookup(key)
@@ -620,7 +842,14 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 		d.registerShortNames(ent)
 	}
 	if e.Kind == graph.Group && peopleNouns[s.toks[hi-1].fold] != "" {
-		d.lastGroup = e.ID
+		d.lastGroup, d.lastPeople = e.ID, e.ID
+	}
+	if e.Kind == graph.Person && e.ID != d.lastPerson {
+		d.otherPerson, d.otherPersonAt = d.lastPerson, d.lastPersonAt
+		d.lastPerson = e.ID
+	}
+	if e.Kind == graph.Person {
+		d.lastPersonAt = d.sentenceNo
 	}
 	surface := strings.TrimSuffix(s.textOf(s.toks[lo:hi]), "'s")
 	if s.toks[lo].fold == "the" || strings.Contains(surface, "'s ") {
@@ -632,6 +861,21 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 	s.mentions = append(s.mentions, mention{id: e.ID, lo: lo, hi: hi})
 }
 
+// addReference records a mention of e by words that are no name of it ("Indian" in "the
+// Indian allegations"), so that they never become an alias.
+func (d *docState) addReference(s *sentence, lo, hi int, e graph.Entity) {
+	kept := -1
+	if ent, ok := d.entities[e.ID]; ok {
+		kept = len(ent.Aliases)
+	}
+	d.addMention(s, lo, hi, e, true, d.inStore(e))
+	if ent := d.entities[e.ID]; kept >= 0 {
+		ent.Aliases = ent.Aliases[:kept]
+	} else {
+		ent.Aliases = ent.Aliases[:0]
+	}
+}
+
 func (d *docState) addMentionID(s *sentence, lo, hi int, id string) {
 	e := d.entities[id]
 	d.addMention(s, lo, hi, graph.Entity{ID: e.ID, Kind: e.Kind, Name: e.Name}, e.Known, e.FromStore)
@@ -641,6 +885,13 @@ func (d *docState) addMentionID(s *sentence, lo, hi int, id string) {
 // Obrador") or a name's capital initials ("AMLO").
 func (d *docState) registerShortNames(e *Entity) {
 	words := strings.Fields(graph.Fold(e.Name))
+	for i, w := range words {
+		// "Russian Embassy in Warsaw": in this article "the Russian Embassy" is this one
+		if e.Kind == graph.Agency && i > 0 && (w == "in" || w == "at") {
+			d.setShort(strings.Join(words[:i], " "), e.ID)
+			break
+		}
+	}
 	if e.Kind == graph.Person && len(words) >= 2 {
 		d.setShort(words[len(words)-1], e.ID)
 		if len(words) >= 3 {
@@ -659,16 +910,19 @@ func (d *docState) registerShortNames(e *Entity) {
 	}
 }
 
-// setShort keeps the first entity to claim a short name: in news prose the first full
-// name introduces the surname used afterwards.
+// setShort lets key stand for id in the rest of the article. A key two entities claim
+// ("Smith" for Anna and for John Smith) stands for neither from then on ("").
 func (d *docState) setShort(key, id string) {
-	if _, taken := d.shortName[key]; !taken {
-		d.shortName[key] = id
+	if old, taken := d.shortName[key]; taken && old != id {
+		d.shortName[key] = ""
+		return
 	}
+	d.shortName[key] = id
 }
 
 // result assembles the Result in order of first mention.
 func (d *docState) result() Result {
+	d.dropUnnamedTwins()
 	res := Result{Entities: make([]Entity, 0, len(d.order)), Relationships: d.relations}
 	if res.Relationships == nil {
 		res.Relationships = []Relation{}

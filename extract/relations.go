@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -17,8 +18,9 @@ var (
 		"expel": graph.Expelled,
 		"urge":  graph.Requested, "ask": graph.Requested, "press": graph.Requested, "request": graph.Requested,
 		"pressure": graph.Requested, "implore": graph.Requested,
-		"accuse": graph.Accused,
-		"arrest": graph.Arrested, "detain": graph.Arrested,
+		"threaten": graph.Warned,
+		"accuse":   graph.Accused,
+		"arrest":   graph.Arrested, "detain": graph.Arrested,
 	}
 	// particleTriggers are phrasal verbs: lemma + particle.
 	particleTriggers = map[[2]string]graph.RelationType{
@@ -39,11 +41,32 @@ var (
 		"pressure", "application", "applications", "bid", "bids", "push", "entreaties")
 	// doneGovernors assert the act they govern: "decided to expel".
 	doneGovernors = set("decide", "move", "vote", "proceed", "go", "begin", "start")
+	// clauseOpeners start a clause whose subject is its own: "told Reuters, after officials
+	// deemed him persona non grata".
+	clauseOpeners = set("while", "but", "although", "because", "after", "before", "when", "until", "unless", "whereas")
+	// claimNouns are what a denial denies; their author is its counterpart.
+	claimNouns = set("allegation", "allegations", "accusation", "accusations", "claim", "claims", "charge",
+		"charges", "assertion", "assertions", "suggestion", "suggestions", "report", "reports", "assessment",
+		"assessments", "conclusion", "conclusions", "finding", "findings")
+	// sayVerbs report speech: in "X said it rejects", "it" is X.
+	sayVerbs = set("say", "add", "state", "announce", "insist", "tell", "declare", "stress", "reply", "respond")
+	// receivers are those who got a warning named by a noun: "Ottawa heeded Beijing's warning".
+	receivers = set("heed", "disregard", "receive", "get", "defy", "ignore", "dismiss", "reject")
 	// conveyVerbs pass on a warning or request named by a noun: "sent warnings to Mexico".
-	conveyVerbs = set("send", "issue", "deliver", "give", "relay", "pass", "convey", "repeat", "make", "lodge")
-	modals      = set("may", "might", "could", "would", "should", "will", "can", "must", "shall", "'d", "'ll", "wo", "ca")
-	negators    = set("not", "n't", "never", "no", "neither", "nor")
-	auxiliaries = set("do", "does", "did", "has", "have", "had", "be", "is", "are", "was", "were", "been",
+	// causatives make their object the actor of the act they govern: "led Mexico to expel".
+	causatives = set("lead", "prompt", "force", "compel", "cause", "spur", "push", "drive")
+	// attempts assert a denial or warning, which is made in the trying: "sought to play down".
+	attempts = set("seek", "try", "attempt", "move", "rush", "hasten")
+	// departures complete "asked the ambassador to leave": an expulsion.
+	departures = set("leave", "depart", "quit", "exit")
+	// expulsionGovernors have the expeller as subject: "announced the expulsion of".
+	expulsionGovernors = set("announce", "order", "confirm", "approve", "carry", "declare", "decree", "make")
+	// objectPronouns stand for the people last named: "declined to expel them".
+	objectPronouns = set("them", "him", "her")
+	conveyVerbs    = set("send", "issue", "deliver", "give", "relay", "pass", "convey", "repeat", "make", "lodge")
+	modals         = set("may", "might", "could", "would", "should", "will", "can", "must", "shall", "'d", "'ll", "wo", "ca")
+	negators       = set("not", "n't", "never", "no", "neither", "nor")
+	auxiliaries    = set("do", "does", "did", "has", "have", "had", "be", "is", "are", "was", "were", "been",
 		"being", "also", "still", "yet", "ever", "formally", "officially", "repeatedly", "publicly", "privately",
 		"quietly", "flatly", "firmly", "swiftly", "later", "eventually", "then", "once", "again", "already",
 		"reportedly", "allegedly", "directly", "personally", "explicitly", "effectively", "so", "far", "in",
@@ -61,6 +84,7 @@ type trigger struct {
 	lo, hi  int  // tokens of the trigger
 	nominal bool // "warnings", "requests": the act as a noun
 	withTo  bool // the addressee comes after "with"/"to": "raised concerns with"
+	refusal bool // a negated acceptance, "would not accept the request": a denial when negated
 }
 
 // findRelations reads the acts in s.
@@ -88,6 +112,11 @@ func (d *docState) findRelations(s *sentence) {
 			continue
 		}
 		negated, asserted, viaRefusal := d.modality(s, tr, refusal)
+		if tr.refusal {
+			// "will not accept the junta's request" is a denial made, and only a negated
+			// acceptance is one
+			negated, asserted = false, negated
+		}
 		if !asserted {
 			k = tr.hi - 1
 			continue
@@ -113,6 +142,10 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		return ""
 	}
 	switch {
+	case (t.fold == "expulsion" || t.fold == "expulsions") && next(1) == "of":
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
+	case (lemma == "ask" || lemma == "tell" || lemma == "instruct" || lemma == "give" || lemma == "direct" || lemma == "order") && isVerb && d.toLeave(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case t.fold == "warnings" || t.fold == "warning" && !isVerb:
 		return trigger{typ: graph.Warned, lo: k, hi: k + 1, nominal: true}, true
 	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb &&
@@ -155,7 +188,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			}
 		}
 		return trigger{}, false
-	case lemma == "call" || lemma == "label" || lemma == "brand":
+	case lemma == "call" || lemma == "label" || lemma == "brand" || lemma == "term" || lemma == "describe":
 		// "called the report a fabrication"
 		for j := k + 1; j < len(toks) && j <= k+7; j++ {
 			if dismissals[toks[j].fold] {
@@ -165,6 +198,23 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 				break
 			}
 		}
+	case lemma == "dispute" && isVerb:
+		for j := k + 1; j < len(toks) && j <= k+5; j++ {
+			if claimNouns[toks[j].fold] {
+				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true // "disputed the claims"
+			}
+		}
+		return trigger{}, false
+	case (lemma == "accept" || lemma == "grant" || lemma == "heed") && isVerb && d.negatedAt(s, k):
+		for j := k + 1; j < len(toks) && j <= k+5; j++ {
+			if requestNouns[toks[j].fold] || claimNouns[toks[j].fold] {
+				return trigger{typ: graph.Denied, lo: k, hi: k + 1, refusal: true}, true
+			}
+			if toks[j].fold == "" && toks[j].text != "'s" && toks[j].text != "’s" || strings.HasPrefix(toks[j].tag, "VB") {
+				break
+			}
+		}
+		return trigger{}, false
 	case lemma == "refuse" || lemma == "decline":
 		if next(1) == "to" {
 			return trigger{}, false // governs the verb that follows; see modality
@@ -174,6 +224,20 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	if typ, ok := particleTriggers[[2]string{lemma, next(1)}]; ok {
 		return trigger{typ: typ, lo: k, hi: k + 2}, true
 	}
+	if isVerb {
+		// "waved the report away", "kick them all out": the particle after a short object
+		for j := k + 2; j < len(toks) && j <= k+5; j++ {
+			if typ, ok := particleTriggers[[2]string{lemma, toks[j].fold}]; ok && typ != graph.Requested {
+				return trigger{typ: typ, lo: k, hi: k + 1}, true
+			}
+			if tg := toks[j].tag; toks[j].fold == "" || strings.HasPrefix(tg, "V") || tg == "IN" || tg == "TO" || tg == "CC" {
+				break
+			}
+		}
+	}
+	if lemma == "threaten" && next(1) == "to" {
+		return trigger{}, false // "threatened to expel": an intention, no warning to anyone
+	}
 	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
 		if typ == graph.Requested && !d.mentionStartsNear(s, k+1, 2) {
 			return trigger{}, false // "asked about", "pressed on": no addressee, no request
@@ -181,6 +245,43 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		return trigger{typ: typ, lo: k, hi: k + 1}, true
 	}
 	return trigger{}, false
+}
+
+// toLeave reports "asked the ambassador to leave", "ordered 10 envoys out", "gave him 72
+// hours to leave": the verb at k sends people of another state away. Who is sent must
+// be a representative, a person or a pronoun, so that "asked Mexico to leave the talks"
+// is no expulsion.
+func (d *docState) toLeave(s *sentence, k int) bool {
+	toks := s.toks
+	person := false
+	if isPassive(toks, k) {
+		// "the ambassador was given 48 hours to leave": who leaves comes first
+		for j := k - 1; j >= 0 && j >= k-6; j-- {
+			if representatives[toks[j].fold] || objectPronouns[toks[j].fold] || toks[j].fold == "he" || toks[j].fold == "she" || toks[j].fold == "they" {
+				person = true
+			}
+		}
+	}
+	for j := k + 1; j < len(toks) && j <= k+12; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			if e := d.entities[s.mentions[i].id]; e.Kind == graph.Person || representatives[toks[s.mentions[i].hi-1].fold] {
+				person = true
+			}
+			continue
+		}
+		switch {
+		case representatives[f] || objectPronouns[f] || peopleNouns[f] != "":
+			person = true
+		case f == "to" && j+1 < len(toks) && departures[toks[j+1].lemma]:
+			return person
+		case f == "out" && toks[k].lemma == "order":
+			return person
+		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
+			return false
+		}
+	}
+	return false
 }
 
 // isPossessive reports a possessive just before token k: "Washington's requests".
@@ -224,6 +325,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			break
 		}
 	}
+	// "expelled nobody", "will expel no one": refused, done or announced
+	noObject := tr.typ == graph.Expelled && tr.hi < len(toks) && (toks[tr.hi].fold == "no" || toks[tr.hi].fold == "nobody" || toks[tr.hi].fold == "none")
 	if k > 1 && toks[k-1].fold == "to" && toks[k-2].fold == "yet" {
 		return true, true, false // "has yet to expel"
 	}
@@ -240,7 +343,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			g--
 		}
 		if g < 0 {
-			return false, false, false
+			// a headline's "Russia to expel 35 US diplomats" announces the act
+			return false, tr.typ == graph.Expelled && k >= 2 && d.inMention(s, k-2) && isSentenceStart(toks, s.mentions[d.mentionIndexAt(s, k-2)].lo), false
 		}
 		gl := toks[g].lemma
 		switch {
@@ -248,6 +352,12 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			return !d.negatedAt(s, g), true, false // "did not refuse to expel" is an expulsion
 		case doneGovernors[gl] && !d.negatedAt(s, g), gl == "hesitate" && d.negatedAt(s, g):
 			return false, true, false // "decided to expel", "did not hesitate to expel"
+		case causatives[gl] && d.inMention(s, k-2) && !d.negatedAt(s, g) && !d.modalAt(s, g):
+			return false, true, false // "led Dutch officials to voice their concern"
+		case attempts[gl] && tr.typ != graph.Expelled && !d.negatedAt(s, g) && !d.modalAt(s, g):
+			return false, true, false // "sought to play down the claims"
+		case (toks[g].fold == "decision" || toks[g].fold == "move") && !d.modalAt(s, g):
+			return false, true, false // "Oslo's decision to expel"
 		case requestNouns[toks[g].fold] && refusal != nil && refusal.lo < g:
 			return true, true, true
 		}
@@ -259,17 +369,49 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	if k > 0 && (toks[k-1].fold == "without" || toks[k-1].lemma == "avoid" || toks[k-1].lemma == "consider") {
 		return false, false, false
 	}
-	neg := d.negatedAt(s, k)
+	neg := d.negatedAt(s, k) || noObject
 	for j := k - 1; j >= 0 && j >= k-4; j-- {
 		f := toks[j].fold
 		if modals[f] {
-			return neg, neg, false
+			if tr.typ == graph.Expelled && (f == "will" || f == "'ll" || f == "wo" || f == "would" && d.reportedAt(s, j)) {
+				return neg, true, false // "says it will expel": an expulsion announced is one made
+			}
+			return neg, neg && !noObject, false
 		}
 		if !auxiliaries[f] && !negators[f] && !beForms[f] {
 			break
 		}
 	}
 	return neg, true, false
+}
+
+// reportedAt reports a saying verb shortly before the modal at j: "said it would expel".
+func (d *docState) reportedAt(s *sentence, j int) bool {
+	toks := s.toks
+	for i := j - 1; i >= 0 && i >= j-5; i-- {
+		if sayVerbs[toks[i].lemma] && strings.HasPrefix(toks[i].tag, "VB") {
+			return true
+		}
+		if toks[i].fold == "" && toks[i].text != "," {
+			return false
+		}
+	}
+	return false
+}
+
+// modalAt reports a modal in the auxiliary chain before token k: "would decide".
+func (d *docState) modalAt(s *sentence, k int) bool {
+	toks := s.toks
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		f := toks[j].fold
+		if modals[f] {
+			return true
+		}
+		if !auxiliaries[f] && !negators[f] && !beForms[f] && toks[j].tag != "RB" {
+			return false
+		}
+	}
+	return false
 }
 
 // negatedAt reports a negator in the auxiliary chain before token k: "did not expel",
@@ -385,7 +527,7 @@ func (d *docState) isPossessor(s *sentence, m mention) bool {
 func (d *docState) crossesBoundary(s *sentence, lo, hi int) bool {
 	for j := lo; j < hi; j++ {
 		t := s.toks[j]
-		if t.text == ";" || t.fold == "that" && t.tag == "IN" || t.fold == "while" || t.fold == "but" || t.fold == "although" || t.fold == "because" {
+		if t.text == ";" || (t.fold == "that" || t.fold == "which") && (t.tag == "IN" || t.tag == "WDT") || clauseOpeners[t.fold] {
 			return true
 		}
 	}
@@ -474,10 +616,17 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 		case topicPreps[prep]:
 			about = append(about, m.id)
 		case locationPreps[prep]:
+		case prep == "from" && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
+			// "expelled ambassadors from Argentina, Chile and Peru": where they came from
+			if len(to) == 0 {
+				to = append(to, d.coordinated(s, i, false)...)
+			}
 		case prep == "from" || prep == "by":
 			if claimFrom < 0 {
 				claimFrom = i
 			}
+		case (prep == "with" || prep == "to" || prep == "for") && tr.typ == graph.Denied && m.lo > 1 && strings.HasPrefix(toks[m.lo-2].tag, "NN"):
+			about = append(about, m.id) // "denied any links to the GRU": a topic, not an accuser
 		case prep == "with" || prep == "to" || prep == "for":
 			if tr.withTo || tr.typ == graph.Denied || tr.typ == graph.Warned {
 				if len(to) == 0 {
@@ -501,6 +650,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 	toks := s.toks
 	var subjects, tos []int
 	var about []string
+	accuserID := "" // the author of the claims a denial denies, named elsewhere
 	conf := 0.8
 	if isPassive(toks, tr.lo) && !viaRefusal {
 		subj := d.subjectOf(s, tr.lo)
@@ -511,7 +661,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		case agent >= 0:
 			subjects = []int{agent}
 		case tr.typ == graph.Expelled && d.expeller(s, tr) >= 0:
-			subjects = []int{d.expeller(s, tr)} // "were expelled from the Netherlands"
+			subjects = d.coordinated(s, d.expeller(s, tr), false) // "were expelled from the Netherlands and Japan"
 		default:
 			return
 		}
@@ -524,6 +674,12 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		if viaRefusal {
 			subj = refusalSubject
 		}
+		if g, ok := d.gerundActor(s, tr); ok {
+			subj = g
+		}
+		if sp, ok := d.speakerPronoun(s, tr); ok {
+			subj = sp // "Pakistan said it rejects": the pronoun is the speaker
+		}
 		if subj < 0 {
 			return
 		}
@@ -534,26 +690,191 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		if tr.typ == graph.Denied && claimFrom >= 0 && len(tos) == 0 {
 			tos = []int{claimFrom} // "dismissed the warnings from Washington"
 		}
+		if tr.typ == graph.Denied && len(tos) == 0 && len(subjects) == 1 {
+			if a, ok := d.accuser(s, tr, s.mentions[subjects[0]].id); ok {
+				accuserID = a
+			}
+		}
 	}
 	quantity := ""
 	if tr.typ == graph.Expelled || tr.typ == graph.Arrested {
 		quantity = findQuantity(s, tr.hi)
 	}
-	if len(tos) == 0 {
+	toIDs := make([]string, 0, len(tos)+1)
+	if accuserID != "" {
+		toIDs = append(toIDs, accuserID)
+		conf -= 0.1
+	}
+	for _, oi := range tos {
+		toIDs = append(toIDs, s.mentions[oi].id)
+		if s.mentions[oi].pronoun {
+			conf -= 0.15
+		}
+	}
+	if len(toIDs) == 0 {
 		conf -= 0.2
-		if tr.typ == graph.Expelled || tr.typ == graph.Arrested || tr.typ == graph.Requested || tr.typ == graph.Accused {
+		switch tr.typ {
+		case graph.Expelled:
+			// "expelled them", "is expelling two of their envoys", "expelled some 40 agents"
+			id, ok := d.unnamedObject(s, tr, isPassive(toks, tr.lo) && !viaRefusal)
+			if !ok {
+				return
+			}
+			if id != "" {
+				toIDs = append(toIDs, id)
+			}
+		case graph.Arrested, graph.Requested, graph.Accused:
 			return // these acts need someone acted on
 		}
 	}
 	for _, si := range subjects {
-		from := s.mentions[si].id
-		if len(tos) == 0 {
-			d.emit(s, tr.typ, from, "", about, negated, quantity, conf)
+		from, c := s.mentions[si].id, conf
+		if tr.typ == graph.Expelled && d.entities[from].Kind == graph.Outlet {
+			continue // outlets report expulsions, they carry none out
 		}
-		for _, oi := range tos {
-			d.emit(s, tr.typ, from, s.mentions[oi].id, about, negated, quantity, conf)
+		if s.mentions[si].pronoun {
+			c -= 0.15
+		}
+		if len(toIDs) == 0 {
+			d.emit(s, tr.typ, from, "", about, negated, quantity, c)
+		}
+		for _, to := range toIDs {
+			d.emit(s, tr.typ, from, to, about, negated, quantity, c)
 		}
 	}
+}
+
+// speakerPronoun reads "X said it rejects", "X said they would not expel": a pronoun
+// right before the verb (or its auxiliaries) whose clause reports what the subject of a
+// saying verb said is that subject. ok is false for any other pronoun or none.
+func (d *docState) speakerPronoun(s *sentence, tr trigger) (int, bool) {
+	toks := s.toks
+	p := tr.lo - 1
+	for p >= 0 && (auxiliaries[toks[p].fold] || modals[toks[p].fold] || negators[toks[p].fold] || beForms[toks[p].fold] || toks[p].tag == "RB" || toks[p].fold == "" && toks[p].text != ",") {
+		p--
+	}
+	if p < 1 {
+		return -1, false
+	}
+	switch toks[p].fold {
+	case "it", "they", "he", "she":
+	default:
+		return -1, false
+	}
+	v := p - 1
+	if toks[v].fold == "that" && v > 0 {
+		v--
+	}
+	if !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
+		return -1, false
+	}
+	sp := d.subjectOf(s, v)
+	return sp, sp >= 0
+}
+
+// accuser finds who made the claims a denial denies when the denial names no one: the
+// author of an accusation against the denier earlier in the article ("the US accused Iran
+// of sabotage, a claim which Iran denied"), or the owner of the claim noun ("the baseless
+// Indian allegations"). It only tries when the denial's object is a claim noun.
+func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool) {
+	toks := s.toks
+	claim := false
+	for j := tr.hi; j < len(toks) && j < tr.hi+5; j++ {
+		if claimNouns[toks[j].fold] {
+			claim = true
+			break
+		}
+		if toks[j].fold == "" || strings.HasPrefix(toks[j].tag, "VB") {
+			break
+		}
+	}
+	// "a claim which Iran denied", "an assessment Trump has dismissed": the claim is the
+	// antecedent of the relative clause the denial sits in, set off by a comma from the
+	// clause that made it, whose subject is then the author
+	appositive := -1
+	for j := tr.lo - 1; j >= 1 && j >= tr.lo-7 && !claim; j-- {
+		if !claimNouns[toks[j].fold] {
+			continue
+		}
+		claim = true
+		for c := j - 1; c >= 0 && c >= j-4; c-- {
+			if toks[c].text == "," {
+				appositive = c
+				break
+			}
+			if tg := toks[c].tag; tg != "DT" && tg != "JJ" && tg != "RB" {
+				break
+			}
+		}
+	}
+	if !claim {
+		return "", false
+	}
+	if appositive > 0 {
+		for _, m := range s.mentions {
+			if m.hi > appositive {
+				break
+			}
+			if id := m.id; id != denier && (m.lo == 0 || s.toks[m.lo-1].tag != "IN" && s.toks[m.lo-1].tag != "TO") {
+				return id, true // the first actor of the sentence, not one inside a phrase
+			}
+		}
+	}
+	for i := len(d.relations) - 1; i >= 0; i-- {
+		r := d.relations[i]
+		if r.Type == graph.Accused && r.To != nil && *r.To == denier && !r.Negated && r.From != denier {
+			return r.From, true
+		}
+	}
+	return "", false
+}
+
+// gerundActor finds the actor of a gerund after a preposition, which is not the clause's
+// subject: in "would not retaliate against Britain for expelling one of its diplomats" it
+// is Britain, the mention before "for"; with no such mention the actor is unknown (-1).
+// "responded by expelling" keeps the subject. ok is false when the trigger is no such
+// gerund.
+func (d *docState) gerundActor(s *sentence, tr trigger) (int, bool) {
+	toks := s.toks
+	k := tr.lo
+	if toks[k].tag != "VBG" || k == 0 || toks[k-1].tag != "IN" || toks[k-1].fold == "by" {
+		return -1, false
+	}
+	if toks[k-1].fold == "for" && k > 1 {
+		if i := d.mentionIndexAt(s, k-2); i >= 0 && s.mentions[i].hi == k-1 {
+			return i, true
+		}
+	}
+	return -1, true
+}
+
+// unnamedObject reads the people an expulsion acts on when no name follows the verb: a
+// pronoun stands for the people last named; a count or a noun for people ("some 40
+// agents", "two of their envoys") keeps the act with no named counterpart (id ""). For a
+// passive the people come before the verb ("ten attachés were expelled"). ok is false when
+// nothing says who was expelled.
+func (d *docState) unnamedObject(s *sentence, tr trigger, passive bool) (id string, ok bool) {
+	toks := s.toks
+	lo, hi, step := tr.hi, min(len(toks), tr.hi+8), 1
+	if passive {
+		lo, hi, step = tr.lo-1, max(-1, tr.lo-9), -1
+	}
+	for j := lo; j != hi; j += step {
+		f := toks[j].fold
+		switch {
+		case !passive && j == lo && (f == "no" || f == "nobody" || f == "none" || f == "anyone" || f == "anybody"):
+			return "", true // "will expel no one"
+		case f == "them" || f == "they" && passive:
+			return d.lastPeople, true
+		case f == "him" || f == "her" || (f == "he" || f == "she") && passive:
+			return d.lastPerson, d.lastPerson != ""
+		case representatives[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees" || f == "journalists" || f == "correspondents":
+			return "", true
+		case toks[j].text == ";" || toks[j].text == "," && !passive || boundaries[f] && f != "so":
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // agent finds the "by" phrase of a passive: "were expelled by Poland".
@@ -598,9 +919,94 @@ func (d *docState) expeller(s *sentence, tr trigger) int {
 	return -1
 }
 
+// nominalExpulsion reads "Ottawa's expulsion of a consular official", "announced the
+// expulsion of twelve officers", "the expulsion of X by Y": the expeller is the possessor,
+// the "by" phrase, or the subject of a verb that carries the act out; the expelled follow
+// "of". An expulsion merely mentioned ("following the expulsion of") has no actor and is
+// not reported.
+func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
+	toks := s.toks
+	from, negated, conf := -1, false, 0.6
+	for j := tr.lo - 1; j >= 0 && j >= tr.lo-4; j-- {
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			from = i // "Ottawa's expulsion", "the Dutch expulsion"
+			break
+		}
+		if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" && tg != "VBN" && tg != "CD" {
+			break
+		}
+	}
+	// the object phrase after "of", and an agent after it
+	end := min(len(toks), tr.hi+10)
+	var to []string
+	for j := tr.hi + 1; j < end; j++ {
+		if toks[j].fold == "" && toks[j].text != "'s" || boundaries[toks[j].fold] || strings.HasPrefix(toks[j].tag, "VB") {
+			end = j
+			break
+		}
+		if toks[j].fold == "by" {
+			if i := d.mentionIndexAt(s, j+1); i >= 0 && from < 0 {
+				from = i
+			}
+			end = j
+			break
+		}
+		if i := d.mentionIndexAt(s, j); i >= 0 && len(to) == 0 {
+			for _, c := range d.coordinated(s, i, false) {
+				to = append(to, s.mentions[c].id)
+			}
+		}
+	}
+	if from < 0 {
+		g := tr.lo - 1
+		for g >= 0 && (toks[g].tag == "DT" || toks[g].tag == "JJ" || toks[g].tag == "PRP$" || toks[g].tag == "CD" || toks[g].fold == "immediate") {
+			g--
+		}
+		if g < 0 || !expulsionGovernors[toks[g].lemma] || !strings.HasPrefix(toks[g].tag, "VB") || d.modalAt(s, g) {
+			return
+		}
+		for j := g - 1; j >= 0; j-- {
+			if conditionals[toks[j].fold] {
+				return
+			}
+		}
+		negated = d.negatedAt(s, g)
+		from = d.subjectOf(s, g)
+		if from < 0 {
+			return
+		}
+	}
+	if len(to) == 0 {
+		if _, ok := d.unnamedObject(s, trigger{typ: tr.typ, lo: tr.lo, hi: tr.hi + 1}, false); !ok {
+			return
+		}
+		conf = 0.45
+	}
+	quantity := findQuantity(s, tr.hi)
+	fromID := s.mentions[from].id
+	if s.mentions[from].pronoun {
+		conf -= 0.15
+	}
+	if len(to) == 0 {
+		d.emit(s, tr.typ, fromID, "", nil, negated, quantity, conf)
+	}
+	for _, id := range to {
+		d.emit(s, tr.typ, fromID, id, nil, negated, quantity, conf)
+	}
+}
+
 // nominal handles an act named by a noun: "warnings from Washington", "U.S. requests".
 func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSubject int) {
+	if tr.typ == graph.Expelled {
+		d.nominalExpulsion(s, tr)
+		return
+	}
 	toks := s.toks
+	for j := tr.lo - 1; j >= 0; j-- {
+		if conditionals[toks[j].fold] {
+			return // "if Canada did not heed the warning": no act is reported
+		}
+	}
 	from := -1
 	if tr.hi < len(toks) && (toks[tr.hi].fold == "from" || toks[tr.hi].fold == "by") {
 		if i := d.mentionIndexAt(s, tr.hi+1); i >= 0 || tr.hi+2 < len(toks) && toks[tr.hi+1].fold == "the" {
@@ -646,14 +1052,42 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	if to == "" && refusal != nil && refusal.lo < tr.lo && refusalSubject >= 0 {
 		to = s.mentions[refusalSubject].id // "Mexico dismissed warnings from Washington"
 	}
-	if tr.typ == graph.Requested && to == "" {
-		return
+	if to == "" {
+		// "Ottawa heeded Beijing's warning": who heeds a warning received it
+		for j := tr.lo - 1; j >= 0 && j >= tr.lo-6; j-- {
+			if receivers[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+				if i := d.subjectOf(s, j); i >= 0 && i != from {
+					to = s.mentions[i].id
+				}
+				break
+			}
+			if !d.inMention(s, j) && toks[j].tag != "DT" && toks[j].tag != "JJ" && toks[j].tag != "POS" && toks[j].tag != "PRP$" && toks[j].tag != "RB" {
+				break
+			}
+		}
+	}
+	if to == "" {
+		return // a warning with nobody warned, named by a noun, is too often a mere mention
 	}
 	conf := 0.6
-	if to == "" {
-		conf = 0.4
-	}
 	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
+}
+
+// dropUnnamedTwins removes an expulsion reported without counterpart when the article also
+// reports it, same actor (or same count) and polarity, with one: the same act written
+// twice, as a headline and its article do. Denials and warnings are left alone: one actor
+// often dismisses a claim and refuses a request in one breath.
+func (d *docState) dropUnnamedTwins() {
+	d.relations = slices.DeleteFunc(d.relations, func(r Relation) bool {
+		if r.To != nil || r.Type != graph.Expelled {
+			return false
+		}
+		return slices.ContainsFunc(d.relations, func(o Relation) bool {
+			// a headline's "expels 35 diplomats" is the body's "expelled 35 Russian diplomats"
+			sameCount := r.Quantity != "" && o.Quantity == r.Quantity
+			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated
+		})
+	})
 }
 
 // maxEvidence caps the spans kept per relation: a few sentences show an act as well as all.
@@ -665,6 +1099,7 @@ func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, ab
 		return
 	}
 	about = slices.DeleteFunc(slices.Clone(about), func(a string) bool { return a == from || a == to })
+	conf = math.Round(conf*100) / 100 // sums of cue weights, not measurements: two decimals say it all
 	span := Span{Start: s.start, End: s.end, Text: s.text}
 	for i := range d.relations {
 		r := &d.relations[i]

@@ -284,9 +284,9 @@ func hostileCases(t *testing.T) []hostileCase {
 
 		// Tokens.
 		{"mutation without a token", mutation(`mutation { deleteEntity(id: "mexico") }`, nil, ""), http.StatusUnauthorized, "UNAUTHENTICATED"},
-		{"mutation with a wrong token", mutation(`mutation { deleteEntity(id: "mexico") }`, nil, "Bearer "+strings.Repeat("x", len(testToken))), http.StatusUnauthorized, "UNAUTHENTICATED"},
-		{"mutation with the token as Basic", mutation(`mutation { deleteEntity(id: "mexico") }`, nil, "Basic "+testToken), http.StatusUnauthorized, "UNAUTHENTICATED"},
-		{"mutation with a token prefix", mutation(`mutation { deleteEntity(id: "mexico") }`, nil, "Bearer "+testToken[:len(testToken)-1]), http.StatusUnauthorized, "UNAUTHENTICATED"},
+		{"mutation with a wrong token", mutation(`mutation { deleteEntity(id: "mexico") }`, nil, "Bearer "+strings.Repeat("x", len(testToken))), http.StatusUnauthorized, "INVALID_TOKEN"},
+		{"mutation with the token as Basic", mutation(`mutation { deleteEntity(id: "mexico") }`, nil, "Basic "+testToken), http.StatusUnauthorized, "MALFORMED_AUTHORIZATION"},
+		{"mutation with a token prefix", mutation(`mutation { deleteEntity(id: "mexico") }`, nil, "Bearer "+testToken[:len(testToken)-1]), http.StatusUnauthorized, "INVALID_TOKEN"},
 		{"mutation over GET with the token", plain(func(t *testing.T, ls *liveServer) reply {
 			return ls.get(t, "/graphql", url.Values{"query": {`mutation { deleteEntity(id: "mexico") }`}}, testToken)
 		}), http.StatusMethodNotAllowed, "MUTATION_NOT_ALLOWED"},

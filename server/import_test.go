@@ -50,7 +50,7 @@ func TestImportRoute(t *testing.T) {
 	if r.header.Get("WWW-Authenticate") == "" {
 		t.Error("a 401 without WWW-Authenticate")
 	}
-	wantStatus(t, ls.postImport(t, "/import/sheet", sheet, "wrong-token-0123456789"), http.StatusUnauthorized, "UNAUTHENTICATED")
+	wantStatus(t, ls.postImport(t, "/import/sheet", sheet, "wrong-token-0123456789"), http.StatusUnauthorized, "INVALID_TOKEN")
 	wantStatus(t, ls.postImport(t, "/import/gexf", sheet, testToken), http.StatusNotFound, "NOT_FOUND")
 	wantStatus(t, ls.postImport(t, "/import/sheet?dryRun=perhaps", sheet, testToken), http.StatusBadRequest, "BAD_REQUEST")
 	wantStatus(t, ls.postImport(t, "/import/sheet", sheet+strings.Repeat("x", 20<<10), testToken), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE")

@@ -83,9 +83,10 @@ null where the text names no counterpart; about and quantity appear when the tex
 
 func (a *app) ingestCommand() *cobra.Command {
 	var (
-		meta   ingest.Article
-		date   string
-		dryRun bool
+		meta          ingest.Article
+		date          string
+		dryRun        bool
+		minConfidence float64
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest FILE|DIR ...",
@@ -107,11 +108,14 @@ write token from --token-file or DOSSIER_TOKEN; the server's --max-body
 				return fmt.Errorf("--date: %w", err)
 			}
 			meta.Published = published
+			if err := ingest.ValidMinConfidence(minConfidence); err != nil {
+				return fmt.Errorf("--min-confidence: %w", err)
+			}
 			files, err := articleFiles(args)
 			if err != nil {
 				return err
 			}
-			ingestOne, done, err := a.articleIngester(ctx)
+			ingestOne, done, err := a.articleIngester(ctx, minConfidence)
 			if err != nil {
 				return err
 			}
@@ -137,15 +141,16 @@ write token from --token-file or DOSSIER_TOKEN; the server's --max-body
 				total.EntitiesMatched += sum.EntitiesMatched
 				total.RelationshipsCreated += sum.RelationshipsCreated
 				total.RelationshipsCorroborated += sum.RelationshipsCorroborated
+				total.RelationshipsHeld += sum.RelationshipsHeld
 			}
 			_ = bar.Finish()
 			verb := "ingested"
 			if dryRun {
 				verb = "would ingest (dry run)"
 			}
-			fmt.Fprintf(a.stdout, "%s %d of %d articles: entities %d created, %d matched; relationships %d created, %d corroborated\n",
+			fmt.Fprintf(a.stdout, "%s %d of %d articles: entities %d created, %d matched; relationships %d created, %d corroborated, %d held below confidence %.2f\n",
 				verb, len(files)-len(failed), len(files), total.EntitiesCreated, total.EntitiesMatched,
-				total.RelationshipsCreated, total.RelationshipsCorroborated)
+				total.RelationshipsCreated, total.RelationshipsCorroborated, total.RelationshipsHeld, minConfidence)
 			for _, f := range failed {
 				fmt.Fprintln(a.stderr, "failed:", f)
 			}
@@ -162,6 +167,8 @@ write token from --token-file or DOSSIER_TOKEN; the server's --max-body
 	f.StringVar(&meta.URL, "url", "", "article URL")
 	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
 	a.server.register(f)
+	f.Float64Var(&minConfidence, "min-confidence", ingest.DefaultMinConfidence,
+		"write only relationships extracted with at least this confidence, 0 to 1 (0 writes all; dossier extract shows every confidence)")
 	return cmd
 }
 
@@ -197,8 +204,11 @@ func readArticle(file string, flags ingest.Article) (ingest.Article, error) {
 type ingestFunc func(ctx context.Context, art ingest.Article, dryRun bool) (ingest.Summary, error)
 
 // articleIngester returns how this run ingests articles, and what to call when it is done.
-func (a *app) articleIngester(ctx context.Context) (ingestFunc, func(), error) {
+func (a *app) articleIngester(ctx context.Context, minConfidence float64) (ingestFunc, func(), error) {
 	if a.server.url != "" {
+		if minConfidence != ingest.DefaultMinConfidence {
+			return nil, nil, fmt.Errorf("--min-confidence applies to ingestion into a store; a server ingests with its own default (%.2f)", ingest.DefaultMinConfidence)
+		}
 		c, err := a.client(true)
 		if err != nil {
 			return nil, nil, err
@@ -214,7 +224,7 @@ func (a *app) articleIngester(ctx context.Context) (ingestFunc, func(), error) {
 		store.Close()
 		return nil, nil, err
 	}
-	return ingest.New(x, store).Ingest, func() { store.Close() }, nil
+	return ingest.New(x, store, ingest.WithMinConfidence(minConfidence)).Ingest, func() { store.Close() }, nil
 }
 
 // ingestArticle runs the ingestArticle mutation.

@@ -227,3 +227,25 @@ func TestArticleSizeLimit(t *testing.T) {
 		t.Errorf("a malformed DOSSIER_MAX_ARTICLE_BYTES must be named: %v", err)
 	}
 }
+
+func TestIngestMinConfidence(t *testing.T) {
+	data := t.TempDir()
+	file := filepath.Join(t.TempDir(), "weak.md")
+	// The expulsion is extracted with high confidence, the bare denial (no counterpart) low.
+	text := "---\noutlet: Test Wire\ndate: 2025-06-02\n---\nEstonia expelled two Russian diplomats. Hungary denied the report.\n"
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "ingest", "--data", data, file)
+	if !strings.Contains(out, "1 created, 0 corroborated, 1 held below confidence 0.65") {
+		t.Errorf("default threshold: %q", out)
+	}
+	other := t.TempDir()
+	out = mustRun(t, "ingest", "--data", other, "--min-confidence", "0", file)
+	if !strings.Contains(out, "2 created, 0 corroborated, 0 held") {
+		t.Errorf("--min-confidence 0 writes everything: %q", out)
+	}
+	if _, _, err := run(t, "ingest", "--data", other, "--min-confidence", "2", file); err == nil || !strings.Contains(err.Error(), "between 0 and 1") {
+		t.Errorf("--min-confidence 2 must be refused with the valid range, got %v", err)
+	}
+}
