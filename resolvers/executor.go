@@ -50,6 +50,9 @@ type Options struct {
 	CacheSize int
 	// Ingester serves the ingestArticle mutation; nil turns ingestion off.
 	Ingester *ingest.Ingester
+	// OnIngest, when set, hears of every ingestion the ingestArticle mutation ran, for
+	// metrics.
+	OnIngest func(dryRun bool, sum ingest.Summary, err error)
 }
 
 // Request is one GraphQL request.
@@ -90,7 +93,7 @@ func New(store graph.Store, opts Options) (*Executor, error) {
 	if opts.CacheSize == 0 {
 		opts.CacheSize = DefaultCacheSize
 	}
-	r := &resolver{store: store, ingester: opts.Ingester, log: opts.Logger}
+	r := &resolver{store: store, ingester: opts.Ingester, onIngest: opts.OnIngest, log: opts.Logger}
 	fields := r.fieldResolvers()
 	maps.Copy(fields, r.ingestResolvers())
 	schema, err := buildSchema(dossier.Schema, map[string]*graphql.Scalar{"PartialDate": newPartialDate()}, fields)
@@ -144,7 +147,7 @@ func (e *Executor) Execute(ctx context.Context, req Request) *graphql.Result {
 		Args:          req.Variables,
 		Context:       ctx,
 	})
-	res.Errors = codedErrors(ctx, e.opts.Logger, res.Errors)
+	res.Errors = explainPartialDates(codedErrors(ctx, e.opts.Logger, res.Errors))
 	return res
 }
 
@@ -179,7 +182,7 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 				v.Errors[i].Extensions = map[string]any{"code": graph.EINVALID}
 			}
 		}
-		return nil, &graphql.Result{Errors: v.Errors}
+		return nil, &graphql.Result{Errors: explainPartialDates(v.Errors)}
 	}
 	if e.cache != nil {
 		e.cache.put(query, doc)

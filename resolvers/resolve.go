@@ -16,7 +16,8 @@ import (
 // resolver holds what every field resolver needs; per-request state lives in the context.
 type resolver struct {
 	store    graph.Store
-	ingester *ingest.Ingester // nil: ingestArticle answers that ingestion is off
+	ingester *ingest.Ingester                                 // nil: ingestArticle answers that ingestion is off
+	onIngest func(dryRun bool, sum ingest.Summary, err error) // nil: nobody listens
 	log      *slog.Logger
 }
 

@@ -200,7 +200,7 @@ func checkQuery(req graphQLRequest) (resolvers.Request, error) {
 func (s *Server) execute(c *gin.Context, req resolvers.Request, readOnly bool) {
 	req.ReadOnly = readOnly
 	req.CanWrite = s.token.authorized(c.GetHeader("Authorization"))
-	res := s.exec.Execute(c.Request.Context(), req)
+	res := s.executeCounted(c.Request.Context(), req)
 	status := statusFor(res)
 	switch status {
 	case http.StatusUnauthorized:

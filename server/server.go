@@ -1,5 +1,5 @@
 // Package server is Dossier's HTTP layer: the GraphQL endpoint (POST and GET /graphql), the
-// GraphiQL playground, and a health check, on gin.
+// GraphiQL playground, a health check and Prometheus metrics, on gin.
 //
 // Reads are open; a mutation needs "Authorization: Bearer <write token>". Every answer is
 // JSON except the playground page, and carries security headers; there is no CORS.
@@ -39,6 +39,12 @@ type Config struct {
 	MaxBodyBytes                               int64  // largest request body; larger ones get 413
 	ReadTimeout, WriteTimeout, ShutdownTimeout time.Duration
 	Logger                                     *slog.Logger // nil = discard
+	// PlaygroundAssets is the folder scripts/playground-assets fills; the server then serves
+	// GraphiQL's files itself. Empty: the playground loads them from the CDN.
+	PlaygroundAssets string
+	// Metrics collects what GET /metrics shows; nil = the server makes its own. Pass one in
+	// to count ingestion as well (see Metrics.ObserveIngest).
+	Metrics *Metrics
 }
 
 // Server serves Dossier over HTTP.
@@ -49,6 +55,8 @@ type Server struct {
 	log    *slog.Logger
 	engine *gin.Engine
 	token  tokenChecker
+	play   playground
+	stats  *Metrics
 
 	mu      sync.Mutex
 	bound   string        // the listener's address once bound
@@ -68,13 +76,22 @@ func New(store graph.Store, exec *resolvers.Executor, cfg Config) (*Server, erro
 	if err := cfg.applyDefaults(); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	play, err := newPlayground(playgroundAssetList, cfg.PlaygroundAssets)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s := &Server{
 		store: store,
 		exec:  exec,
 		cfg:   cfg,
 		log:   cfg.Logger,
 		token: newTokenChecker(cfg.WriteToken),
+		play:  play,
+		stats: cfg.Metrics,
 		ready: make(chan struct{}),
+	}
+	if s.stats == nil {
+		s.stats = NewMetrics()
 	}
 	s.engine = s.routes()
 	return s, nil
@@ -121,8 +138,8 @@ func (s *Server) routes() *gin.Engine {
 	// Dossier is not meant to sit behind proxies it should trust, so logs show the peer
 	// address (nil cannot fail to parse).
 	_ = e.SetTrustedProxies(nil)
-	// Logging is outermost so that it also logs the 500 of a recovered panic.
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
+	// Logging and metrics are outermost so that they also see the 500 of a recovered panic.
+	e.Use(s.logRequests, s.stats.countRequests, s.recoverPanics, securityHeaders)
 	e.NoRoute(func(c *gin.Context) {
 		WriteError(c, http.StatusNotFound, "NOT_FOUND", "no such path: "+clip(c.Request.URL.Path))
 	})
@@ -134,7 +151,11 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/graphql", s.getGraphQL)
 	e.GET("/healthz", s.healthz)
 	e.GET("/export/:format", s.exportGraph)
-	e.GET("/playground", newPlayground().serve)
+	e.GET("/metrics", s.metrics)
+	e.GET("/playground", s.play.serve)
+	if s.play.local {
+		e.GET(playgroundAssetsPath+"*file", s.play.serveAsset)
+	}
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
 	return e
 }
@@ -163,23 +184,43 @@ func (s *Server) Addr() string {
 // then returns the error.
 func (s *Server) Ready() <-chan struct{} { return s.ready }
 
+// PlaygroundLocal tells whether the playground's files are served by this server (else the
+// page loads them from the CDN).
+func (s *Server) PlaygroundLocal() bool { return s.play.local }
+
+// Listen binds addr, so that a caller can learn that the address is taken before it creates
+// anything, and hand the listener to Serve.
+func Listen(ctx context.Context, addr string) (net.Listener, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("server: listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
 // ListenAndServe listens on Config.Addr and serves until ctx is cancelled, then shuts down
 // gracefully: it stops accepting connections and waits up to Config.ShutdownTimeout for
 // requests in flight. It returns nil after a clean shutdown. A Server serves only once.
 func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := Listen(ctx, s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is ListenAndServe on a listener the caller bound (see Listen); it closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.mu.Lock()
 	if s.started {
 		s.mu.Unlock()
-		return errors.New("server: ListenAndServe called twice")
+		ln.Close()
+		return errors.New("server: Serve called twice")
 	}
 	s.started = true
 	s.mu.Unlock()
 
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
-	}
 	s.mu.Lock()
 	s.bound = ln.Addr().String()
 	s.mu.Unlock()

@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,36 +19,64 @@ import (
 	"github.com/dossiergraph/dossier/server"
 )
 
+// Defaults of serve's flags.
+const (
+	defaultPlaygroundAssets = "playground-assets" // where scripts/playground-assets puts them
+	defaultPprofAddr        = "127.0.0.1:6060"
+)
+
 func (a *app) serveCommand() *cobra.Command {
 	var (
 		addr       string
 		writeToken string
 		noSeed     bool
 		maxBody    int64
+		assets     string
+		pprofAddr  string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the GraphQL API, the playground and the exports",
-		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format}, /healthz.
-An empty store is loaded with the seed story first, unless --no-seed.
+		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format}, /healthz,
+/metrics (Prometheus). An empty store is loaded with the seed story first, unless --no-seed.
 Writes need "Authorization: Bearer <token>": --write-token, or else a token generated on first
-start and kept in <data>/write-token (mode 0600).`,
+start and kept in <data>/write-token (mode 0600).
+The playground's browser files are served from --playground-assets when that folder exists
+(scripts/playground-assets fills it); without it the page loads them from a CDN.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
+			ctx, cancel := context.WithCancel(cmd.Context())
+			defer cancel()
 			log, err := a.logger()
 			if err != nil {
 				return err
 			}
+			assetsDir, err := playgroundAssetsDir(assets, cmd.Flags().Changed("playground-assets") || os.Getenv("DOSSIER_PLAYGROUND_ASSETS") != "")
+			if err != nil {
+				return err
+			}
+			// Both addresses are bound before the store is opened, so that a taken port
+			// leaves no new data directory behind.
+			ln, err := server.Listen(ctx, addr)
+			if err != nil {
+				return err
+			}
+			defer ln.Close()
+			var pprofLn net.Listener
+			if pprofAddr != "" {
+				if pprofLn, err = server.ListenPprof(ctx, pprofAddr); err != nil {
+					return fmt.Errorf("--pprof: %w", err)
+				}
+				defer pprofLn.Close()
+			}
+
 			store, err := a.store.open(ctx, a.store.backend, log)
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			if !noSeed {
-				if err := seedIfEmpty(ctx, store); err != nil {
-					return err
-				}
+			if err := seedIfEmpty(ctx, store, noSeed, log); err != nil {
+				return err
 			}
 			if writeToken == "" {
 				token, path, created, err := server.LoadOrCreateWriteToken(a.store.dataDir)
@@ -57,23 +90,35 @@ start and kept in <data>/write-token (mode 0600).`,
 			if err != nil {
 				return err
 			}
-			exec, err := resolvers.New(store, resolvers.Options{Logger: log, Ingester: ingest.New(x, store)})
+			metrics := server.NewMetrics()
+			exec, err := resolvers.New(store, resolvers.Options{Logger: log, Ingester: ingest.New(x, store), OnIngest: metrics.ObserveIngest})
 			if err != nil {
 				return fmt.Errorf("build GraphQL schema: %w", err)
 			}
 			srv, err := server.New(store, exec, server.Config{
-				Addr:            addr,
-				WriteToken:      writeToken,
-				MaxBodyBytes:    maxBody,
-				ReadTimeout:     30 * time.Second,
-				WriteTimeout:    5 * time.Minute, // exports of large graphs stream for a while
-				ShutdownTimeout: 15 * time.Second,
-				Logger:          log,
+				Addr:             ln.Addr().String(),
+				WriteToken:       writeToken,
+				MaxBodyBytes:     maxBody,
+				ReadTimeout:      30 * time.Second,
+				WriteTimeout:     5 * time.Minute, // exports of large graphs stream for a while
+				ShutdownTimeout:  15 * time.Second,
+				Logger:           log,
+				PlaygroundAssets: assetsDir,
+				Metrics:          metrics,
 			})
 			if err != nil {
 				return err
 			}
-			return srv.ListenAndServe(ctx)
+			logPlayground(log, ln.Addr(), assetsDir)
+			pprofDone := make(chan error, 1)
+			if pprofLn != nil {
+				go func() { pprofDone <- server.ServePprof(ctx, pprofLn, log) }()
+			} else {
+				close(pprofDone)
+			}
+			err = srv.Serve(ctx, ln)
+			cancel()
+			return errors.Join(err, <-pprofDone)
 		},
 	}
 	f := cmd.Flags()
@@ -81,20 +126,63 @@ start and kept in <data>/write-token (mode 0600).`,
 	f.StringVar(&writeToken, "write-token", envOr("DOSSIER_WRITE_TOKEN", ""), "bearer token that writes need (DOSSIER_WRITE_TOKEN); default: generated into <data>/write-token")
 	f.BoolVar(&noSeed, "no-seed", false, "do not load the seed story into an empty store")
 	f.Int64Var(&maxBody, "max-body", 1<<20, "largest request body in bytes")
+	f.StringVar(&assets, "playground-assets", envOr("DOSSIER_PLAYGROUND_ASSETS", defaultPlaygroundAssets),
+		"folder of the playground's browser files, filled by scripts/playground-assets; when the default one is absent the page loads them from a CDN (DOSSIER_PLAYGROUND_ASSETS)")
+	f.StringVar(&pprofAddr, "pprof", "", "serve Go's profiler on this loopback address (bare --pprof: "+defaultPprofAddr+"); off by default")
+	f.Lookup("pprof").NoOptDefVal = defaultPprofAddr
 	return cmd
 }
 
-// seedIfEmpty loads the built-in seed story into a store that holds no entities yet.
-func seedIfEmpty(ctx context.Context, s graph.Store) error {
+// playgroundAssetsDir returns the assets folder to serve from, or "" for the CDN. A folder
+// the user named must exist; the default one may be absent.
+func playgroundAssetsDir(dir string, named bool) (string, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case err == nil && info.IsDir():
+		return dir, nil
+	case err == nil:
+		return "", fmt.Errorf("--playground-assets %s is not a folder", dir)
+	case errors.Is(err, fs.ErrNotExist) && !named:
+		return "", nil
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("--playground-assets %s does not exist; run scripts/playground-assets %s first", dir, dir)
+	}
+	return "", fmt.Errorf("--playground-assets: %w", err)
+}
+
+// logPlayground tells where the playground is and where its files come from.
+func logPlayground(log *slog.Logger, addr net.Addr, assetsDir string) {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost" // bound to every interface: this machine's own name works
+	}
+	url := "http://" + net.JoinHostPort(host, port) + "/playground"
+	if assetsDir != "" {
+		log.Info("playground", "url", url, "assets", assetsDir)
+		return
+	}
+	log.Info("playground", "url", url, "assets", "CDN (cdn.jsdelivr.net); run scripts/playground-assets to serve them offline")
+}
+
+// seedIfEmpty loads the built-in seed story into a store that holds no entities yet, and
+// logs what it did either way.
+func seedIfEmpty(ctx context.Context, s graph.Store, noSeed bool, log *slog.Logger) error {
 	st, err := s.Stats(ctx)
 	if err != nil {
 		return fmt.Errorf("read store stats: %w", err)
 	}
-	if st.Entities > 0 {
+	switch {
+	case st.Entities > 0:
+		log.Info("store not seeded: it holds data", "entities", st.Entities, "articles", st.Articles, "relationships", st.Relationships)
+		return nil
+	case noSeed:
+		log.Info("store not seeded: --no-seed", "entities", 0)
 		return nil
 	}
-	if _, err := seed.Load(ctx, s, "seed.yaml", seed.Default()); err != nil {
+	res, err := seed.Load(ctx, s, "seed.yaml", seed.Default())
+	if err != nil {
 		return fmt.Errorf("seed the empty store: %w", err)
 	}
+	log.Info("store seeded with the seed story", "entities", res.EntitiesCreated, "articles", res.ArticlesCreated, "relationships", res.RelationshipsCreated)
 	return nil
 }
