@@ -94,11 +94,16 @@ var knownMethods = map[string]bool{
 	http.MethodPatch: true, http.MethodDelete: true, http.MethodOptions: true,
 }
 
-// countRequests is the middleware that counts and times every request. The route label is
-// gin's path pattern, never the raw path, so that the number of series stays bounded.
+// countRequests is the middleware that counts and times every request, aborted exports
+// (which panic through it) included. The route label is gin's path pattern, never the raw
+// path, so that the number of series stays bounded.
 func (m *Metrics) countRequests(c *gin.Context) {
 	start := time.Now()
+	defer m.countRequest(c, start)
 	c.Next()
+}
+
+func (m *Metrics) countRequest(c *gin.Context, start time.Time) {
 	route := c.FullPath()
 	if route == "" {
 		route = "unmatched"
