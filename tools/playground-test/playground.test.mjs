@@ -68,6 +68,16 @@ async function setEditor(selector, text) {
   await page.$eval(selector, (el, t) => el.CodeMirror.setValue(t), text);
 }
 
+// setQuery puts a query into the query editor and waits until GraphiQL has read its
+// operation name (it does so a moment after each change), so that a click on run sends the
+// new operation rather than the old one's name.
+async function setQuery(text, operationName) {
+  const editor = ".graphiql-query-editor .CodeMirror";
+  await setEditor(editor, text);
+  await waitFor(`GraphiQL to see operation ${operationName}`,
+    () => page.$eval(editor, (el, name) => el.CodeMirror.operationName === name, operationName));
+}
+
 async function editorText(selector) {
   return page.$eval(selector, (el) => el.CodeMirror.getValue());
 }
@@ -131,6 +141,8 @@ test("the playground renders offline and answers its opening query", async () =>
   assert.equal(res.status(), 200);
   await page.waitForSelector(".graphiql-container .graphiql-query-editor .CodeMirror", { timeout: 20000 });
   assert.match(await editorText(".graphiql-query-editor .CodeMirror"), /query SeedStory/);
+  await waitFor("GraphiQL to read the opening query",
+    () => page.$eval(".graphiql-query-editor .CodeMirror", (el) => el.CodeMirror.operationName === "SeedStory"));
 
   const answer = await run();
   await screenshot("01-seed-query.png");
@@ -148,7 +160,7 @@ test("the playground renders offline and answers its opening query", async () =>
 test("a mutation is refused without the token and runs with it in the Headers editor", async () => {
   const name = `Playground Tester ${randomBytes(4).toString("hex")}`;
   const mutation = `mutation AddTester {\n  createEntity(input: {kind: PERSON, name: "${name}", description: "Added by the browser test"}) {\n    id\n    name\n    kind\n  }\n}\n`;
-  await setEditor(".graphiql-query-editor .CodeMirror", mutation);
+  await setQuery(mutation, "AddTester");
   const refused = await run();
   await screenshot("02-mutation-without-token.png");
   assert.equal(refused.errors?.[0]?.extensions?.code, "UNAUTHENTICATED", JSON.stringify(refused));
