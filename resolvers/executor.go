@@ -76,6 +76,9 @@ type Options struct {
 	CacheSize int
 	// Ingester serves the ingestArticle mutation; nil turns ingestion off.
 	Ingester *ingest.Ingester
+	// OnIngest, when set, hears of every ingestion the ingestArticle mutation ran, for
+	// metrics.
+	OnIngest func(dryRun bool, sum ingest.Summary, err error)
 }
 
 func (o *Options) applyDefaults() {
@@ -130,7 +133,7 @@ func New(store graph.Querier, opts Options) (*Executor, error) {
 		return nil, fmt.Errorf("resolvers: no store")
 	}
 	opts.applyDefaults()
-	r := &resolver{store: store, ingester: opts.Ingester, log: opts.Logger}
+	r := &resolver{store: store, ingester: opts.Ingester, onIngest: opts.OnIngest, log: opts.Logger}
 	if w, ok := store.(graph.WriterStore); ok {
 		r.writer = graph.NewWriter(w)
 	}
@@ -211,7 +214,7 @@ func (e *Executor) Execute(ctx context.Context, req Request) *graphql.Result {
 	default:
 		return &graphql.Result{Errors: errorResult(CodeCancelled, "the client closed the request")}
 	}
-	res.Errors = codedErrors(ctx, e.opts.Logger, res.Errors)
+	res.Errors = explainPartialDates(codedErrors(ctx, e.opts.Logger, res.Errors))
 	return res
 }
 
@@ -280,7 +283,7 @@ func (e *Executor) document(query string) (*ast.Document, *graphql.Result) {
 				v.Errors[i].Extensions = map[string]any{"code": graph.EINVALID}
 			}
 		}
-		return nil, &graphql.Result{Errors: v.Errors}
+		return nil, &graphql.Result{Errors: explainPartialDates(v.Errors)}
 	}
 	if e.cache != nil {
 		e.cache.put(query, doc)

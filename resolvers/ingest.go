@@ -30,6 +30,9 @@ func (r *resolver) ingestArticle(p graphql.ResolveParams) (any, error) {
 	}
 	dryRun := argBool(p.Args, "dryRun")
 	sum, err := r.ingester.Ingest(p.Context, art, dryRun)
+	if r.onIngest != nil {
+		r.onIngest(dryRun, sum, err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -16,8 +16,9 @@ import (
 // resolver holds what every field resolver needs; per-request state lives in the context.
 type resolver struct {
 	store    graph.Querier
-	writer   *graph.Writer    // nil when the store cannot be written
-	ingester *ingest.Ingester // nil: ingestArticle answers that ingestion is off
+	writer   *graph.Writer                                    // nil when the store cannot be written
+	ingester *ingest.Ingester                                 // nil: ingestArticle answers that ingestion is off
+	onIngest func(dryRun bool, sum ingest.Summary, err error) // nil: nobody listens
 	log      *slog.Logger
 }
 

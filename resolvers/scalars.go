@@ -5,10 +5,25 @@ import (
 	"strings"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/gqlerrors"
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/dossiergraph/dossier/graph"
 )
+
+// partialDateFormat is what graphql-go's "Expected type" errors for the scalar leave out.
+const partialDateFormat = "a PartialDate is YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2025\", \"2025-12\" or \"2025-12-10\""
+
+// explainPartialDates adds the format to graphql-go's errors for a malformed PartialDate
+// argument or variable, which only name the type.
+func explainPartialDates(errs []gqlerrors.FormattedError) []gqlerrors.FormattedError {
+	for i := range errs {
+		if strings.Contains(errs[i].Message, `Expected type "PartialDate"`) {
+			errs[i].Message += " (" + partialDateFormat + ")"
+		}
+	}
+	return errs
+}
 
 // newPartialDate returns the PartialDate scalar. Its description comes from the SDL.
 // Invalid values parse to nil, which graphql-go reports as an invalid argument or variable;

@@ -207,7 +207,7 @@ func checkQuery(req graphQLRequest) (resolvers.Request, error) {
 func (s *Server) execute(c *gin.Context, req resolvers.Request, readOnly bool) {
 	req.ReadOnly = readOnly
 	req.CanWrite = canWrite(c)
-	res := s.exec.Execute(c.Request.Context(), req)
+	res := s.executeCounted(c.Request.Context(), req)
 	if answeredRefusedMutation(c, res) {
 		return
 	}

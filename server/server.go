@@ -1,5 +1,5 @@
 // Package server is Dossier's HTTP layer: the GraphQL endpoint (POST and GET /graphql), the
-// GraphiQL playground, and a health check, on gin.
+// GraphiQL playground, a health check and Prometheus metrics, on gin.
 //
 // Requests authenticate with "Authorization: Bearer <token>" of a named credential (see
 // package auth): mutations need the write role, and reads need the read role when
@@ -51,16 +51,31 @@ type Config struct {
 	// World resolves names in sheet imports against well-known actors, as ingestion does
 	// (extract.Extractor.LookupWorld); nil for none.
 	World func(name string) (graph.Entity, bool)
+	// PlaygroundAssets is the folder scripts/playground-assets fills; the server then serves
+	// GraphiQL's files itself. Empty: the playground loads them from the CDN.
+	PlaygroundAssets string
+	// Metrics collects what GET /metrics shows; nil = the server makes its own. Pass one in
+	// to count ingestion as well (see Metrics.ObserveIngest).
+	Metrics *Metrics
+}
+
+// Store is what the server reads itself: exports, dumps, health checks and the counts that
+// /metrics shows. Imports also need it to be an export.SheetTarget, found by type assertion.
+type Store interface {
+	export.Source
+	graph.Counter
 }
 
 // Server serves Dossier over HTTP.
 type Server struct {
-	store  export.Source // what the server reads itself: exports and health checks
+	store  Store
 	exec   *resolvers.Executor
 	cfg    Config
 	log    *slog.Logger
 	engine *gin.Engine
 	keys   *auth.Keyring
+	play   playground
+	stats  *Metrics
 
 	mu      sync.Mutex
 	bound   string        // the listener's address once bound
@@ -70,7 +85,7 @@ type Server struct {
 
 // New builds a Server over store, answering GraphQL requests with exec. It does not listen
 // yet; see ListenAndServe.
-func New(store export.Source, exec *resolvers.Executor, cfg Config) (*Server, error) {
+func New(store Store, exec *resolvers.Executor, cfg Config) (*Server, error) {
 	if store == nil {
 		return nil, errors.New("server: store is nil")
 	}
@@ -82,6 +97,10 @@ func New(store export.Source, exec *resolvers.Executor, cfg Config) (*Server, er
 	}
 	keys, err := newKeyring(cfg)
 	if err != nil {
+		return nil, err
+	}
+	play, err := newPlayground(playgroundAssetList, cfg.PlaygroundAssets)
+	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s := &Server{
@@ -90,7 +109,12 @@ func New(store export.Source, exec *resolvers.Executor, cfg Config) (*Server, er
 		cfg:   cfg,
 		log:   cfg.Logger,
 		keys:  keys,
+		play:  play,
+		stats: cfg.Metrics,
 		ready: make(chan struct{}),
+	}
+	if s.stats == nil {
+		s.stats = NewMetrics()
 	}
 	s.engine = s.routes()
 	return s, nil
@@ -134,8 +158,8 @@ func (s *Server) routes() *gin.Engine {
 	// Dossier is not meant to sit behind proxies it should trust, so logs show the peer
 	// address (nil cannot fail to parse).
 	_ = e.SetTrustedProxies(nil)
-	// Logging is outermost so that it also logs the 500 of a recovered panic.
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders, s.authenticate)
+	// Logging and metrics are outermost so that they also see the 500 of a recovered panic.
+	e.Use(s.logRequests, s.stats.countRequests, s.recoverPanics, securityHeaders, s.authenticate)
 	e.NoRoute(func(c *gin.Context) {
 		WriteError(c, http.StatusNotFound, graph.ENOTFOUND, "no such path: "+graph.Clip(c.Request.URL.Path))
 	})
@@ -149,8 +173,12 @@ func (s *Server) routes() *gin.Engine {
 	e.GET("/export/:format", s.requireReader, s.exportGraph)
 	e.POST("/import/:format", s.requireRole(auth.RoleWrite, "importing"), s.importGraph)
 	e.GET("/dump", s.requireReader, s.dumpGraph)
+	e.GET("/metrics", s.requireReader, s.metrics)
 	s.credentialRoutes(e)
-	e.GET("/playground", newPlayground().serve)
+	e.GET("/playground", s.play.serve)
+	if s.play.local {
+		e.GET(playgroundAssetsPath+"*file", s.play.serveAsset)
+	}
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
 	return e
 }
@@ -179,23 +207,43 @@ func (s *Server) Addr() string {
 // then returns the error.
 func (s *Server) Ready() <-chan struct{} { return s.ready }
 
+// PlaygroundLocal tells whether the playground's files are served by this server (else the
+// page loads them from the CDN).
+func (s *Server) PlaygroundLocal() bool { return s.play.local }
+
+// Listen binds addr, so that a caller can learn that the address is taken before it creates
+// anything, and hand the listener to Serve.
+func Listen(ctx context.Context, addr string) (net.Listener, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("server: listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
 // ListenAndServe listens on Config.Addr and serves until ctx is cancelled, then shuts down
 // gracefully: it stops accepting connections and waits up to Config.ShutdownTimeout for
 // requests in flight. It returns nil after a clean shutdown. A Server serves only once.
 func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := Listen(ctx, s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is ListenAndServe on a listener the caller bound (see Listen); it closes ln.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.mu.Lock()
 	if s.started {
 		s.mu.Unlock()
-		return errors.New("server: ListenAndServe called twice")
+		ln.Close()
+		return errors.New("server: Serve called twice")
 	}
 	s.started = true
 	s.mu.Unlock()
 
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", s.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("server: listen on %s: %w", s.cfg.Addr, err)
-	}
 	s.mu.Lock()
 	s.bound = ln.Addr().String()
 	s.mu.Unlock()

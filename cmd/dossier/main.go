@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -82,9 +83,19 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 // logger builds the process logger from the flags; logs go to stderr so that commands
 // which print data (export, extract) keep stdout clean.
 func (a *app) logger() (*slog.Logger, error) {
+	// Only the four names: slog would also take "info+2" and the like, which no one means.
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
+	switch strings.ToLower(a.logLevel) {
+	case "debug":
+		level = slog.LevelDebug
+	case "info":
+		level = slog.LevelInfo
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	default:
+		return nil, fmt.Errorf("--log-level: want debug, info, warn or error, got %q", a.logLevel)
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch a.logFormat {

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
 	"os"
 	"time"
 
@@ -15,12 +19,20 @@ import (
 	"github.com/dossiergraph/dossier/server"
 )
 
+// Defaults of serve's flags.
+const (
+	defaultPlaygroundAssets = "playground-assets" // where scripts/playground-assets puts them
+	defaultPprofAddr        = "127.0.0.1:6060"
+)
+
 func (a *app) serveCommand() *cobra.Command {
 	var (
 		addr       string
 		writeToken string
 		noSeed     bool
 		maxBody    int64
+		assets     string
+		pprofAddr  string
 		access     accessFlags
 		limits     resolvers.Options
 		timeouts   struct{ request, long time.Duration }
@@ -29,17 +41,20 @@ func (a *app) serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the GraphQL API, the playground and the exports",
 		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format},
-POST /import/{format} (what dossier import --server sends), GET /dump, /healthz. While it serves the
-embedded store it records its URL in <data>/server-address.
+POST /import/{format} (what dossier import --server sends), GET /dump, /healthz, /metrics
+(Prometheus). While it serves the embedded store it records its URL in <data>/server-address.
 An empty store is loaded with the seed story first, unless --no-seed.
 Requests authenticate with "Authorization: Bearer <token>" of a named credential (dossier token);
 mutations need role write or admin, and with --require-read-token reads and exports need one too.
 The first start creates an admin credential called --operator-name and prints its token once.
 An old <data>/write-token file becomes a write credential of that name and is removed;
---write-token adds a write credential of that name for this run.`,
+--write-token adds a write credential of that name for this run.
+The playground's browser files are served from --playground-assets when that folder exists
+(scripts/playground-assets fills it); without it the page loads them from a CDN.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
+			ctx, cancel := context.WithCancel(cmd.Context())
+			defer cancel()
 			if err := flagsFromEnv(cmd, serveEnv); err != nil {
 				return err
 			}
@@ -50,15 +65,32 @@ An old <data>/write-token file becomes a write credential of that name and is re
 			if err != nil {
 				return err
 			}
+			assetsDir, err := playgroundAssetsDir(assets, cmd.Flags().Changed("playground-assets") || os.Getenv("DOSSIER_PLAYGROUND_ASSETS") != "")
+			if err != nil {
+				return err
+			}
+			// Both addresses are bound before the store is opened, so that a taken port
+			// leaves no new data directory behind.
+			ln, err := server.Listen(ctx, addr)
+			if err != nil {
+				return err
+			}
+			defer ln.Close()
+			var pprofLn net.Listener
+			if pprofAddr != "" {
+				if pprofLn, err = server.ListenPprof(ctx, pprofAddr); err != nil {
+					return fmt.Errorf("--pprof: %w", err)
+				}
+				defer pprofLn.Close()
+			}
+
 			store, err := a.store.open(ctx, a.store.backend, log)
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			if !noSeed {
-				if err := seedIfEmpty(ctx, store); err != nil {
-					return err
-				}
+			if err := seedIfEmpty(ctx, store, noSeed, log); err != nil {
+				return err
 			}
 			creds, err := a.prepareCredentials(cmd, log, &access, writeToken != "")
 			if err != nil {
@@ -68,14 +100,15 @@ An old <data>/write-token file becomes a write credential of that name and is re
 			if err != nil {
 				return err
 			}
+			metrics := server.NewMetrics()
 			limits.Timeout, limits.LongTimeout = timeouts.request, timeouts.long
-			limits.Logger, limits.Ingester = log, ingest.New(x, store)
+			limits.Logger, limits.Ingester, limits.OnIngest = log, ingest.New(x, store), metrics.ObserveIngest
 			exec, err := resolvers.New(store, limits)
 			if err != nil {
 				return fmt.Errorf("build GraphQL schema: %w", err)
 			}
 			srv, err := server.New(store, exec, server.Config{
-				Addr:             addr,
+				Addr:             ln.Addr().String(),
 				Credentials:      creds,
 				WriteToken:       writeToken,
 				WriteTokenName:   access.operator,
@@ -87,14 +120,27 @@ An old <data>/write-token file becomes a write credential of that name and is re
 				ExportTimeout:    timeouts.long,
 				Logger:           log,
 				World:            x.LookupWorld,
+				PlaygroundAssets: assetsDir,
+				Metrics:          metrics,
 			})
 			if err != nil {
 				return err
 			}
-			if a.store.backend == backendBolt {
-				return serveRecordingAddress(ctx, srv, a.store.dataDir, log)
+			logPlayground(log, ln.Addr(), assetsDir)
+			pprofDone := make(chan error, 1)
+			if pprofLn != nil {
+				go func() { pprofDone <- server.ServePprof(ctx, pprofLn, log) }()
+			} else {
+				close(pprofDone)
 			}
-			return srv.ListenAndServe(ctx)
+			serve := func(ctx context.Context) error { return srv.Serve(ctx, ln) }
+			if a.store.backend == backendBolt {
+				err = serveRecordingAddress(ctx, srv, serve, a.store.dataDir, log)
+			} else {
+				err = serve(ctx)
+			}
+			cancel()
+			return errors.Join(err, <-pprofDone)
 		},
 	}
 	f := cmd.Flags()
@@ -109,6 +155,10 @@ An old <data>/write-token file becomes a write credential of that name and is re
 	f.IntVar(&limits.MaxAliases, "max-aliases", resolvers.DefaultMaxAliases, "most aliases a query may use (DOSSIER_MAX_ALIASES)")
 	f.IntVar(&limits.MaxSameName, "max-same-name", resolvers.DefaultMaxSameName, "most fields that may share one response name in a selection set (DOSSIER_MAX_SAME_NAME)")
 	f.IntVar(&limits.MaxResponseBytes, "max-response", resolvers.DefaultMaxResponseBytes, "largest GraphQL answer in bytes (DOSSIER_MAX_RESPONSE_BYTES)")
+	f.StringVar(&assets, "playground-assets", envOr("DOSSIER_PLAYGROUND_ASSETS", defaultPlaygroundAssets),
+		"folder of the playground's browser files, filled by scripts/playground-assets; when the default one is absent the page loads them from a CDN (DOSSIER_PLAYGROUND_ASSETS)")
+	f.StringVar(&pprofAddr, "pprof", "", "serve Go's profiler on this loopback address (bare --pprof: "+defaultPprofAddr+"); off by default")
+	f.Lookup("pprof").NoOptDefVal = defaultPprofAddr
 	return cmd
 }
 
@@ -151,20 +201,56 @@ func checkLimits(o resolvers.Options, request, long time.Duration) error {
 	return nil
 }
 
-// seedIfEmpty loads the built-in seed story into a store that holds no entities yet.
-func seedIfEmpty(ctx context.Context, s interface {
-	graph.Counter
-	graph.Applier
-}) error {
+// playgroundAssetsDir returns the assets folder to serve from, or "" for the CDN. A folder
+// the user named must exist; the default one may be absent.
+func playgroundAssetsDir(dir string, named bool) (string, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case err == nil && info.IsDir():
+		return dir, nil
+	case err == nil:
+		return "", fmt.Errorf("--playground-assets %s is not a folder", dir)
+	case errors.Is(err, fs.ErrNotExist) && !named:
+		return "", nil
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("--playground-assets %s does not exist; run scripts/playground-assets %s first", dir, dir)
+	}
+	return "", fmt.Errorf("--playground-assets: %w", err)
+}
+
+// logPlayground tells where the playground is and where its files come from.
+func logPlayground(log *slog.Logger, addr net.Addr, assetsDir string) {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost" // bound to every interface: this machine's own name works
+	}
+	url := "http://" + net.JoinHostPort(host, port) + "/playground"
+	if assetsDir != "" {
+		log.Info("playground", "url", url, "assets", assetsDir)
+		return
+	}
+	log.Info("playground", "url", url, "assets", "CDN (cdn.jsdelivr.net); run scripts/playground-assets to serve them offline")
+}
+
+// seedIfEmpty loads the built-in seed story into a store that holds no entities yet, and
+// logs what it did either way.
+func seedIfEmpty(ctx context.Context, s graph.Store, noSeed bool, log *slog.Logger) error {
 	st, err := s.Stats(ctx)
 	if err != nil {
 		return fmt.Errorf("read store stats: %w", err)
 	}
-	if st.Entities > 0 {
+	switch {
+	case st.Entities > 0:
+		log.Info("store not seeded: it holds data", "entities", st.Entities, "articles", st.Articles, "relationships", st.Relationships)
+		return nil
+	case noSeed:
+		log.Info("store not seeded: --no-seed", "entities", 0)
 		return nil
 	}
-	if _, err := seed.Load(ctx, s, "seed.yaml", seed.Default()); err != nil {
+	res, err := seed.Load(ctx, s, "seed.yaml", seed.Default())
+	if err != nil {
 		return fmt.Errorf("seed the empty store: %w", err)
 	}
+	log.Info("store seeded with the seed story", "entities", res.EntitiesCreated, "articles", res.ArticlesCreated, "relationships", res.RelationshipsCreated)
 	return nil
 }

@@ -24,9 +24,9 @@ import (
 // is and how to reach it.
 const serverAddressFile = "server-address"
 
-// serveRecordingAddress runs srv until ctx ends and, while it serves the embedded store in
-// dataDir, keeps its URL in dataDir/server-address.
-func serveRecordingAddress(ctx context.Context, srv *server.Server, dataDir string, log *slog.Logger) error {
+// serveRecordingAddress runs serve (srv's serving loop) until ctx ends and, while it serves
+// the embedded store in dataDir, keeps srv's URL in dataDir/server-address.
+func serveRecordingAddress(ctx context.Context, srv *server.Server, serve func(context.Context) error, dataDir string, log *slog.Logger) error {
 	path := filepath.Join(dataDir, serverAddressFile)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -40,7 +40,7 @@ func serveRecordingAddress(ctx context.Context, srv *server.Server, dataDir stri
 			log.Warn("could not record the server address", "file", path, "err", err)
 		}
 	})
-	err := srv.ListenAndServe(ctx)
+	err := serve(ctx)
 	close(stop)
 	wg.Wait()
 	if rmErr := os.Remove(path); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -87,32 +86,15 @@ func assertNoSecretIn(t *testing.T, dir string, tokens ...string) {
 	}
 }
 
-// syncBuffer collects a running command's output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // runningServe is `dossier serve` running in-process on a loopback port.
 type runningServe struct {
 	base           string
 	stdout, stderr *syncBuffer
 }
 
-// startServe runs `dossier serve` with args until the test ends.
-func startServe(t *testing.T, args ...string) *runningServe {
+// startServeWithOutput runs `dossier serve` with args until the test ends, keeping stdout
+// (where a first start prints its token) apart from the log.
+func startServeWithOutput(t *testing.T, args ...string) *runningServe {
 	t.Helper()
 	rs := &runningServe{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	cmd := newRootCommand(rs.stdout, rs.stderr)
@@ -190,7 +172,7 @@ var shownToken = regexp.MustCompile(`\n    (dossier_\S+)\n`)
 
 func TestServeFirstStartShowsTheTokenOnce(t *testing.T) {
 	data := t.TempDir()
-	first := startServe(t, "--data", data, "--operator-name", "editor")
+	first := startServeWithOutput(t, "--data", data, "--operator-name", "editor")
 	m := shownToken.FindStringSubmatch(first.stdout.String())
 	if m == nil {
 		t.Fatalf("the first start showed no token:\n%s", first.stdout.String())
@@ -228,7 +210,7 @@ func TestServeMigratesTheOldWriteToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("DOSSIER_REQUIRE_READ_TOKEN", "true")
-	rs := startServe(t, "--data", data)
+	rs := startServeWithOutput(t, "--data", data)
 	if rs.stdout.String() != "" {
 		t.Errorf("a migrating start created a credential: %q", rs.stdout.String())
 	}
