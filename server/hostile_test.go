@@ -22,6 +22,7 @@ import (
 	"github.com/dossiergraph/dossier/graph/bolt"
 	"github.com/dossiergraph/dossier/graph/neo4j/neo4jtest"
 	"github.com/dossiergraph/dossier/resolvers"
+	"github.com/dossiergraph/dossier/resolvers/resolverstest"
 	"github.com/dossiergraph/dossier/server"
 )
 
@@ -182,25 +183,6 @@ func getPath(path string, params url.Values) sender {
 	return plain(func(t *testing.T, ls *liveServer) reply { return ls.get(t, path, params, "") })
 }
 
-// fragmentChain is n fragments on typ, each spreading the next fanout times, the last
-// selecting leaf, spread by the operation inside open … close.
-func fragmentChain(n, fanout int, typ, open, close, leaf string) string {
-	var b strings.Builder
-	b.WriteString("query {" + open + " ...F0 " + close + "}\n")
-	for i := range n {
-		fmt.Fprintf(&b, "fragment F%d on %s {", i, typ)
-		if i == n-1 {
-			b.WriteString(leaf)
-		} else {
-			for range fanout {
-				fmt.Fprintf(&b, " ...F%d", i+1)
-			}
-		}
-		b.WriteString("}\n")
-	}
-	return b.String()
-}
-
 func aliased(n int, field string) string {
 	var b strings.Builder
 	b.WriteString("{")
@@ -231,12 +213,12 @@ func hostileCases(t *testing.T) []hostileCase {
 	deepJSON := `{"query":"{ stats { entities } }","variables":{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`
 	return []hostileCase{
 		// The holes of the issue, and their variants.
-		{"introspection fragments spread twice, 22 deep", query(fragmentChain(22, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
-		{"introspection fragments spread twice, 21 deep", query(fragmentChain(21, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
+		{"introspection fragments spread twice, 22 deep", query(resolverstest.FragmentChain(22, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
+		{"introspection fragments spread twice, 21 deep", query(resolverstest.FragmentChain(21, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
 		// Refused from its text alone: too many tokens for the selection limit.
 		{"16000 aliases of __schema", query(aliased(16000, "__schema { types { fields { name } } }")), bad, resolvers.CodeQueryTooLarge},
 		{"201 aliases", query(aliased(201, "__typename")), bad, resolvers.CodeTooManyAliases},
-		{"9 fragments each spreading the next 10 times", query(fragmentChain(9, 10, "Stats", " stats {", "}", " entities")), bad, resolvers.CodeQueryTooLarge},
+		{"9 fragments each spreading the next 10 times", query(resolverstest.FragmentChain(9, 10, "Stats", " stats {", "}", " entities")), bad, resolvers.CodeQueryTooLarge},
 		// Over the selection limit, which is checked first, as well as the repeated-name one.
 		{"20000 repeated fields", query("{" + strings.Repeat(" stats{entities}", 20000) + " }"), bad, resolvers.CodeQueryTooLarge},
 		{"40000 repeated fields", query("{" + strings.Repeat(" stats{entities}", 40000) + " }"), bad, resolvers.CodeQueryTooLarge},
