@@ -51,6 +51,29 @@ func openBoltStore(t *testing.T) graph.Store {
 	return s
 }
 
+// fixtureHandler is the handler of a server over a bolt store holding fixture, writes with
+// testToken, for tests that call it without a listener.
+func fixtureHandler(tb testing.TB) (graph.Store, http.Handler) {
+	tb.Helper()
+	store, err := bolt.Open(tb.Context(), tb.TempDir())
+	if err != nil {
+		tb.Fatalf("open bolt store: %v", err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	if _, err := store.Apply(tb.Context(), fixture); err != nil {
+		tb.Fatal(err)
+	}
+	exec, err := resolvers.New(store, resolvers.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: testToken})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return store, srv.Handler()
+}
+
 func TestHostileBolt(t *testing.T) { testHostile(t, openBoltStore) }
 
 // TestRequestsStop checks that a request stops at its deadline with REQUEST_TIMEOUT, and
