@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -96,36 +95,25 @@ type runningServe struct {
 // (where a first start prints its token) apart from the log.
 func startServeWithOutput(t *testing.T, args ...string) *runningServe {
 	t.Helper()
-	rs := &runningServe{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
-	cmd := newRootCommand(rs.stdout, rs.stderr)
-	cmd.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--no-seed", "--log-format", "json"}, args...))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		sc := bufio.NewScanner(strings.NewReader(rs.stderr.String()))
+	rs := &runningServe{}
+	run := runServe(t, 20*time.Second, func(run *serveRun) bool {
+		sc := bufio.NewScanner(strings.NewReader(run.stderr.String()))
 		for sc.Scan() {
 			var line struct{ Msg, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
 				rs.base = "http://" + line.Addr
-				return rs
+				return true
 			}
 		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("serve ended: %v\n%s", err, rs.stderr.String())
-		default:
+		return false
+	}, append([]string{"--addr", "127.0.0.1:0", "--no-seed", "--log-format", "json"}, args...)...)
+	rs.stdout, rs.stderr = run.stdout, run.stderr
+	t.Cleanup(func() {
+		if err := run.stop(); err != nil {
+			t.Errorf("serve: %v", err)
 		}
-	}
-	t.Fatalf("serve did not listen within 20s:\n%s", rs.stderr.String())
-	return nil
+	})
+	return rs
 }
 
 // post sends a GraphQL query with a bearer token (none when empty) and returns the status
