@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dossiergraph/dossier/internal/atomicfile"
+	"github.com/dossiergraph/dossier/server/atomicfile"
 	"github.com/dossiergraph/dossier/server/auth"
 )
 

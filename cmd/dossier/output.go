@@ -3,7 +3,7 @@ package main
 import (
 	"io"
 
-	"github.com/dossiergraph/dossier/internal/atomicfile"
+	"github.com/dossiergraph/dossier/server/atomicfile"
 )
 
 // writeOutput lets fn write the command's output: to stdout when path is "" or "-", else to

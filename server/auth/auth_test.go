@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dossiergraph/dossier/internal/atomicfile"
+	"github.com/dossiergraph/dossier/server/atomicfile"
 )
 
 func TestRoles(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dossiergraph/dossier/internal/atomicfile"
+	"github.com/dossiergraph/dossier/server/atomicfile"
 )
 
 // FileName is the credentials file's name in the data directory.
