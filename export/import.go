@@ -31,6 +31,43 @@ type Target interface {
 // an import is applied as one atomic batch and so is held whole.
 const MaxImportBytes = 512 << 20
 
+// ImportAnswer is the body of a successful POST /import/FORMAT: the server writes it and
+// `dossier import --server` reads it.
+type ImportAnswer struct {
+	Format string       `json:"format"`
+	DryRun bool         `json:"dryRun"`
+	Result ImportCounts `json:"result"`
+	Rows   []SheetRow   `json:"rows,omitempty"` // sheet imports: what each row did
+}
+
+// ImportCounts is what an import wrote: the counts of graph.BatchResult an import can make.
+type ImportCounts struct {
+	EntitiesCreated      int `json:"entitiesCreated"`
+	EntitiesUpdated      int `json:"entitiesUpdated"`
+	ArticlesCreated      int `json:"articlesCreated"`
+	ArticlesUpdated      int `json:"articlesUpdated"`
+	RelationshipsCreated int `json:"relationshipsCreated"`
+	RelationshipsUpdated int `json:"relationshipsUpdated"`
+}
+
+// CountsOf takes an import's counts from its batch result.
+func CountsOf(res graph.BatchResult) ImportCounts {
+	return ImportCounts{
+		EntitiesCreated: res.EntitiesCreated, EntitiesUpdated: res.EntitiesUpdated,
+		ArticlesCreated: res.ArticlesCreated, ArticlesUpdated: res.ArticlesUpdated,
+		RelationshipsCreated: res.RelationshipsCreated, RelationshipsUpdated: res.RelationshipsUpdated,
+	}
+}
+
+// BatchResult gives the counts back as the batch result they came from.
+func (c ImportCounts) BatchResult() graph.BatchResult {
+	return graph.BatchResult{
+		EntitiesCreated: c.EntitiesCreated, EntitiesUpdated: c.EntitiesUpdated,
+		ArticlesCreated: c.ArticlesCreated, ArticlesUpdated: c.ArticlesUpdated,
+		RelationshipsCreated: c.RelationshipsCreated, RelationshipsUpdated: c.RelationshipsUpdated,
+	}
+}
+
 // Import reads a node-link JSON document or a CSV zip, as Write produces them, checks it
 // like the seed loader does (known kinds and types, valid fields, every id it names present
 // in the import or the store) and applies it to s atomically. Errors name the record at

@@ -312,18 +312,18 @@ func (im *sheetImporter) row(ctx context.Context, row sheetRow) (*SheetRow, erro
 	typ, ok := parseSheetType(c["type"])
 	if !ok {
 		if c["type"] == "" {
-			im.problem(row.line, "type", "empty: want one of %s", typeList())
+			im.problem(row.line, "type", "empty: want one of %s", graph.RelationTypeList())
 		} else {
-			im.problem(row.line, "type", "unknown relation type %q: want one of %s", c["type"], typeList())
+			im.problem(row.line, "type", "unknown relation type %q: want one of %s", c["type"], graph.RelationTypeList())
 		}
 	}
 	fromKind, ok1 := parseSheetKind(c["from_kind"])
 	if !ok1 {
-		im.problem(row.line, "from_kind", "unknown kind %q: want one of %s", c["from_kind"], kindList())
+		im.problem(row.line, "from_kind", "unknown kind %q: want one of %s", c["from_kind"], graph.KindList())
 	}
 	toKind, ok2 := parseSheetKind(c["to_kind"])
 	if !ok2 {
-		im.problem(row.line, "to_kind", "unknown kind %q: want one of %s", c["to_kind"], kindList())
+		im.problem(row.line, "to_kind", "unknown kind %q: want one of %s", c["to_kind"], graph.KindList())
 	}
 	date, err := graph.ParsePartialDate(c["date"])
 	if err != nil {
@@ -397,22 +397,6 @@ func parseSheetBool(s string) (bool, error) {
 		return true, nil
 	}
 	return false, errors.New("not a boolean")
-}
-
-func typeList() string {
-	names := make([]string, len(graph.RelationTypes))
-	for i, t := range graph.RelationTypes {
-		names[i] = string(t)
-	}
-	return strings.Join(names, ", ")
-}
-
-func kindList() string {
-	names := make([]string, len(graph.Kinds))
-	for i, k := range graph.Kinds {
-		names[i] = string(k)
-	}
-	return strings.Join(names, ", ")
 }
 
 // resolve finds the entity a cell names: by id, by exact name or alias in the store, among

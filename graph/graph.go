@@ -10,6 +10,7 @@ package graph
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Kind is the kind of actor an Entity is.
@@ -78,6 +79,20 @@ var RelationTypes = []RelationType{
 
 // Valid reports whether t is one of RelationTypes.
 func (t RelationType) Valid() bool { return slices.Contains(RelationTypes, t) }
+
+// RelationTypeList names every relation type, for errors that list the valid ones.
+func RelationTypeList() string { return joinNames(RelationTypes) }
+
+// KindList names every kind, for errors that list the valid ones.
+func KindList() string { return joinNames(Kinds) }
+
+func joinNames[T ~string](values []T) string {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
+	}
+	return strings.Join(names, ", ")
+}
 
 // Entity is an actor: a person, government, agency, outlet or group.
 type Entity struct {

@@ -12,7 +12,7 @@ import (
 func (f RelationshipFilter) Validate() error {
 	for _, t := range f.Types {
 		if !t.Valid() {
-			return Errorf(EINVALID, "unknown relation type %q: want one of %s", Clip(string(t)), relationTypeList())
+			return Errorf(EINVALID, "unknown relation type %q: want one of %s", Clip(string(t)), RelationTypeList())
 		}
 	}
 	for _, d := range []PartialDate{f.Since, f.Until} {
@@ -179,13 +179,4 @@ func ValidateMerge(survivor string, others []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// relationTypeList names every relation type, for errors that list the valid ones.
-func relationTypeList() string {
-	names := make([]string, len(RelationTypes))
-	for i, t := range RelationTypes {
-		names[i] = string(t)
-	}
-	return strings.Join(names, ", ")
 }

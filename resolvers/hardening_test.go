@@ -14,6 +14,7 @@ import (
 	"github.com/graphql-go/graphql/language/source"
 
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/resolvers/resolverstest"
 )
 
 // graphiqlIntrospection is the introspection query the playground's GraphiQL (3.8.3, with
@@ -64,26 +65,6 @@ func TestIntrospectionWithinLimits(t *testing.T) {
 	}
 }
 
-// fragmentChain is a document of n fragments on type on, each spreading the next fanout
-// times, the last selecting leaf; the operation spreads the first inside open and close.
-// Expanded, it has fanout^(n-1) copies of leaf.
-func fragmentChain(n, fanout int, on, open, close, leaf string) string {
-	var b strings.Builder
-	b.WriteString("{ " + open + " ...F0 " + close + " }\n")
-	for i := range n {
-		fmt.Fprintf(&b, "fragment F%d on %s { ", i, on)
-		if i == n-1 {
-			b.WriteString(leaf)
-		} else {
-			for range fanout {
-				fmt.Fprintf(&b, "...F%d ", i+1)
-			}
-		}
-		b.WriteString(" }\n")
-	}
-	return b.String()
-}
-
 func TestDocumentLimits(t *testing.T) {
 	store := newCountingStore(storyStore(t))
 	e := newTestExecutor(t, store, Options{})
@@ -99,8 +80,8 @@ func TestDocumentLimits(t *testing.T) {
 	cases := []struct {
 		name, query, code string
 	}{
-		{"fragments spread twice", fragmentChain(30, 2, "__Type", "__schema { types {", "} }", "name fields { name }"), CodeQueryTooLarge},
-		{"fragments spread ten times", fragmentChain(9, 10, "Stats", "stats {", "}", "entities"), CodeQueryTooLarge},
+		{"fragments spread twice", resolverstest.FragmentChain(30, 2, "__Type", "__schema { types {", "} }", "name fields { name }"), CodeQueryTooLarge},
+		{"fragments spread ten times", resolverstest.FragmentChain(9, 10, "Stats", "stats {", "}", "entities"), CodeQueryTooLarge},
 		{"many aliases", aliases(DefaultMaxAliases + 1), CodeTooManyAliases},
 		{"introspection aliases", "{ " + strings.Repeat("s: __schema { types { fields { name } } } ", 17) + "}", CodeTooManyRepeatedFields},
 		{"repeated field", repeat("stats { entities }", DefaultMaxSameName+1), CodeTooManyRepeatedFields},
@@ -263,8 +244,8 @@ func BenchmarkRefuse(b *testing.B) {
 	e := newTestExecutor(b, storyStore(b), Options{CacheSize: -1})
 	for name, q := range map[string]string{
 		"tiny query (executed)":           `{ stats { entities } }`,
-		"9 fragments x 10 spreads":        fragmentChain(9, 10, "Stats", "stats {", "}", "entities"),
-		"22 fragments x 2, introspection": fragmentChain(22, 2, "__Type", "__schema { types {", "} }", "name fields { name }"),
+		"9 fragments x 10 spreads":        resolverstest.FragmentChain(9, 10, "Stats", "stats {", "}", "entities"),
+		"22 fragments x 2, introspection": resolverstest.FragmentChain(22, 2, "__Type", "__schema { types {", "} }", "name fields { name }"),
 		"16000 aliases":                   "{" + strings.Repeat(" a: __schema { types { fields { name } } }", 16000) + " }",
 	} {
 		b.Run(name, func(b *testing.B) {

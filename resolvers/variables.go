@@ -68,27 +68,7 @@ func coerceValue(schema *graphql.Schema, t ast.Type, v any) (any, error) {
 		}
 		return coerceValue(schema, t.Type, v)
 	case *ast.List:
-		if v == nil {
-			return nil, nil
-		}
-		items, ok := v.([]any)
-		if !ok {
-			// A single value stands for a list of one, as the spec says.
-			item, err := coerceValue(schema, t.Type, v)
-			if err != nil {
-				return nil, err
-			}
-			return []any{item}, nil
-		}
-		out := make([]any, len(items))
-		for i, item := range items {
-			c, err := coerceValue(schema, t.Type, item)
-			if err != nil {
-				return nil, fmt.Errorf("item %d %w", i, err)
-			}
-			out[i] = c
-		}
-		return out, nil
+		return coerceList(v, func(item any) (any, error) { return coerceValue(schema, t.Type, item) })
 	case *ast.Named:
 		if v == nil {
 			return nil, nil
@@ -199,6 +179,31 @@ func coerceInput(schema *graphql.Schema, t *graphql.InputObject, v any) (any, er
 	return out, nil
 }
 
+// coerceList coerces a list item by item; a single value stands for a list of one, as the
+// spec says.
+func coerceList(v any, coerceItem func(any) (any, error)) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	items, ok := v.([]any)
+	if !ok {
+		item, err := coerceItem(v)
+		if err != nil {
+			return nil, err
+		}
+		return []any{item}, nil
+	}
+	out := make([]any, len(items))
+	for i, item := range items {
+		c, err := coerceItem(item)
+		if err != nil {
+			return nil, fmt.Errorf("item %d %w", i, err)
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
 // coerceTyped is coerceValue for a schema type rather than an AST one.
 func coerceTyped(schema *graphql.Schema, t graphql.Type, v any) (any, error) {
 	switch t := t.(type) {
@@ -208,26 +213,7 @@ func coerceTyped(schema *graphql.Schema, t graphql.Type, v any) (any, error) {
 		}
 		return coerceTyped(schema, t.OfType, v)
 	case *graphql.List:
-		if v == nil {
-			return nil, nil
-		}
-		items, ok := v.([]any)
-		if !ok {
-			item, err := coerceTyped(schema, t.OfType, v)
-			if err != nil {
-				return nil, err
-			}
-			return []any{item}, nil
-		}
-		out := make([]any, len(items))
-		for i, item := range items {
-			c, err := coerceTyped(schema, t.OfType, item)
-			if err != nil {
-				return nil, fmt.Errorf("item %d %w", i, err)
-			}
-			out[i] = c
-		}
-		return out, nil
+		return coerceList(v, func(item any) (any, error) { return coerceTyped(schema, t.OfType, item) })
 	}
 	if v == nil {
 		return nil, nil

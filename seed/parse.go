@@ -433,9 +433,9 @@ func (p *parser) entity(n *yaml.Node, index int) graph.Entity {
 	e.Kind = graph.Kind(kind)
 	if n.Kind == yaml.MappingNode {
 		if kind == "" {
-			p.addf(n.Line, "%s: kind is required (one of %s)", what, joinKinds())
+			p.addf(n.Line, "%s: kind is required (one of %s)", what, graph.KindList())
 		} else if !e.Kind.Valid() {
-			p.addf(lineOf(n, "kind"), "%s: unknown kind %q (want one of %s)", what, graph.Clip(kind), joinKinds())
+			p.addf(lineOf(n, "kind"), "%s: unknown kind %q (want one of %s)", what, graph.Clip(kind), graph.KindList())
 		}
 		if strings.TrimSpace(e.Name) == "" {
 			p.addf(n.Line, "%s: name is required", what)
@@ -446,22 +446,6 @@ func (p *parser) entity(n *yaml.Node, index int) graph.Entity {
 	}
 	p.finish(n, what, id, before, p.entities, e.Validate)
 	return e
-}
-
-func joinKinds() string {
-	names := make([]string, len(graph.Kinds))
-	for i, k := range graph.Kinds {
-		names[i] = string(k)
-	}
-	return strings.Join(names, ", ")
-}
-
-func joinTypes() string {
-	names := make([]string, len(graph.RelationTypes))
-	for i, t := range graph.RelationTypes {
-		names[i] = string(t)
-	}
-	return strings.Join(names, ", ")
 }
 
 // lineOf returns the line of key's value in mapping n, or n's own line.
@@ -532,9 +516,9 @@ func (p *parser) relationship(n *yaml.Node, index int) graph.Relationship {
 	if n.Kind == yaml.MappingNode {
 		switch {
 		case typ == "":
-			p.addf(n.Line, "%s: type is required (one of %s)", what, joinTypes())
+			p.addf(n.Line, "%s: type is required (one of %s)", what, graph.RelationTypeList())
 		case !r.Type.Valid():
-			p.addf(lineOf(n, "type"), "%s: unknown type %q (want one of %s)", what, graph.Clip(typ), joinTypes())
+			p.addf(lineOf(n, "type"), "%s: unknown type %q (want one of %s)", what, graph.Clip(typ), graph.RelationTypeList())
 		}
 		if r.From == "" {
 			p.addf(n.Line, "%s: from is required", what)

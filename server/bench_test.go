@@ -5,33 +5,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/dossiergraph/dossier/graph/bolt"
-	"github.com/dossiergraph/dossier/resolvers"
-	"github.com/dossiergraph/dossier/server"
 )
 
 // BenchmarkPostGraphQL measures POST /graphql through the whole handler (middleware, body
 // reading, execution, encoding) over the embedded store.
 func BenchmarkPostGraphQL(b *testing.B) {
 	ctx := b.Context()
-	store, err := bolt.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.Apply(ctx, fixture); err != nil {
-		b.Fatal(err)
-	}
-	exec, err := resolvers.New(store, resolvers.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: testToken})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := srv.Handler()
+	_, h := fixtureHandler(b)
 	for name, body := range map[string]string{
 		// An entity with its relationships, their ends and evidence: what the playground and
 		// the notebook ask most.

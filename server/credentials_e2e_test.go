@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dossiergraph/dossier/graph"
-	"github.com/dossiergraph/dossier/graph/bolt"
 	"github.com/dossiergraph/dossier/server"
 	"github.com/dossiergraph/dossier/server/auth"
 )
@@ -21,14 +20,7 @@ import (
 // credentialServer starts a live server over the credentials in dataDir.
 func credentialServer(t *testing.T, dataDir string, requireRead bool) *liveServer {
 	t.Helper()
-	ls := startServer(t, func(t *testing.T) graph.Store {
-		s, err := bolt.Open(t.Context(), t.TempDir())
-		if err != nil {
-			t.Fatalf("open bolt store: %v", err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}, func(c *server.Config) {
+	ls := startServer(t, openBoltStore, func(c *server.Config) {
 		c.WriteToken = ""
 		c.Credentials = auth.NewFile(dataDir)
 		c.RequireReadToken = requireRead

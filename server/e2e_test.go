@@ -17,25 +17,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dossiergraph/dossier/graph"
-	"github.com/dossiergraph/dossier/graph/bolt"
 	"github.com/dossiergraph/dossier/graph/neo4j/neo4jtest"
 	"github.com/dossiergraph/dossier/resolvers"
 	"github.com/dossiergraph/dossier/server"
 )
 
 func TestEndToEndBolt(t *testing.T) {
-	testEndToEnd(t, func(t *testing.T) graph.Store {
-		s, err := bolt.Open(t.Context(), t.TempDir())
-		if err != nil {
-			t.Fatalf("open bolt store: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("close bolt store: %v", err)
-			}
-		})
-		return s
-	})
+	testEndToEnd(t, openBoltStore)
 }
 
 // fixture is a small graph in the shape of the seed story.

@@ -7,33 +7,13 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
-
-	"github.com/dossiergraph/dossier/graph/bolt"
-	"github.com/dossiergraph/dossier/resolvers"
-	"github.com/dossiergraph/dossier/server"
 )
 
 // FuzzGraphQLHandler sends any body (POST, with any Content-Type) or any query string
 // (GET) to /graphql without a token: the answer is always a JSON object in the server's
 // error shape or with data, never a 5xx, and the store never changes.
 func FuzzGraphQLHandler(f *testing.F) {
-	store, err := bolt.Open(f.Context(), f.TempDir())
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.Apply(f.Context(), fixture); err != nil {
-		f.Fatal(err)
-	}
-	exec, err := resolvers.New(store, resolvers.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: testToken})
-	if err != nil {
-		f.Fatal(err)
-	}
-	h := srv.Handler()
+	store, h := fixtureHandler(f)
 	before, err := store.Stats(f.Context())
 	if err != nil {
 		f.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/dossiergraph/dossier/graph/bolt"
 	"github.com/dossiergraph/dossier/graph/neo4j/neo4jtest"
 	"github.com/dossiergraph/dossier/resolvers"
+	"github.com/dossiergraph/dossier/resolvers/resolverstest"
 	"github.com/dossiergraph/dossier/server"
 )
 
@@ -48,6 +49,29 @@ func openBoltStore(t *testing.T) graph.Store {
 		}
 	})
 	return s
+}
+
+// fixtureHandler is the handler of a server over a bolt store holding fixture, writes with
+// testToken, for tests that call it without a listener.
+func fixtureHandler(tb testing.TB) (graph.Store, http.Handler) {
+	tb.Helper()
+	store, err := bolt.Open(tb.Context(), tb.TempDir())
+	if err != nil {
+		tb.Fatalf("open bolt store: %v", err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	if _, err := store.Apply(tb.Context(), fixture); err != nil {
+		tb.Fatal(err)
+	}
+	exec, err := resolvers.New(store, resolvers.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: testToken})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return store, srv.Handler()
 }
 
 func TestHostileBolt(t *testing.T) { testHostile(t, openBoltStore) }
@@ -182,25 +206,6 @@ func getPath(path string, params url.Values) sender {
 	return plain(func(t *testing.T, ls *liveServer) reply { return ls.get(t, path, params, "") })
 }
 
-// fragmentChain is n fragments on typ, each spreading the next fanout times, the last
-// selecting leaf, spread by the operation inside open … close.
-func fragmentChain(n, fanout int, typ, open, close, leaf string) string {
-	var b strings.Builder
-	b.WriteString("query {" + open + " ...F0 " + close + "}\n")
-	for i := range n {
-		fmt.Fprintf(&b, "fragment F%d on %s {", i, typ)
-		if i == n-1 {
-			b.WriteString(leaf)
-		} else {
-			for range fanout {
-				fmt.Fprintf(&b, " ...F%d", i+1)
-			}
-		}
-		b.WriteString("}\n")
-	}
-	return b.String()
-}
-
 func aliased(n int, field string) string {
 	var b strings.Builder
 	b.WriteString("{")
@@ -231,12 +236,12 @@ func hostileCases(t *testing.T) []hostileCase {
 	deepJSON := `{"query":"{ stats { entities } }","variables":{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`
 	return []hostileCase{
 		// The holes of the issue, and their variants.
-		{"introspection fragments spread twice, 22 deep", query(fragmentChain(22, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
-		{"introspection fragments spread twice, 21 deep", query(fragmentChain(21, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
+		{"introspection fragments spread twice, 22 deep", query(resolverstest.FragmentChain(22, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
+		{"introspection fragments spread twice, 21 deep", query(resolverstest.FragmentChain(21, 2, "__Type", " __schema { types {", "} }", " name fields { name type { name } }")), bad, resolvers.CodeQueryTooLarge},
 		// Refused from its text alone: too many tokens for the selection limit.
 		{"16000 aliases of __schema", query(aliased(16000, "__schema { types { fields { name } } }")), bad, resolvers.CodeQueryTooLarge},
 		{"201 aliases", query(aliased(201, "__typename")), bad, resolvers.CodeTooManyAliases},
-		{"9 fragments each spreading the next 10 times", query(fragmentChain(9, 10, "Stats", " stats {", "}", " entities")), bad, resolvers.CodeQueryTooLarge},
+		{"9 fragments each spreading the next 10 times", query(resolverstest.FragmentChain(9, 10, "Stats", " stats {", "}", " entities")), bad, resolvers.CodeQueryTooLarge},
 		// Over the selection limit, which is checked first, as well as the repeated-name one.
 		{"20000 repeated fields", query("{" + strings.Repeat(" stats{entities}", 20000) + " }"), bad, resolvers.CodeQueryTooLarge},
 		{"40000 repeated fields", query("{" + strings.Repeat(" stats{entities}", 40000) + " }"), bad, resolvers.CodeQueryTooLarge},

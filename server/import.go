@@ -15,24 +15,6 @@ import (
 	"github.com/dossiergraph/dossier/resolvers"
 )
 
-// importCounts is what an import wrote, as the import route answers it.
-type importCounts struct {
-	EntitiesCreated      int `json:"entitiesCreated"`
-	EntitiesUpdated      int `json:"entitiesUpdated"`
-	ArticlesCreated      int `json:"articlesCreated"`
-	ArticlesUpdated      int `json:"articlesUpdated"`
-	RelationshipsCreated int `json:"relationshipsCreated"`
-	RelationshipsUpdated int `json:"relationshipsUpdated"`
-}
-
-// importAnswer is the body of a successful POST /import/:format.
-type importAnswer struct {
-	Format string            `json:"format"`
-	DryRun bool              `json:"dryRun"`
-	Result importCounts      `json:"result"`
-	Rows   []export.SheetRow `json:"rows,omitempty"` // sheet imports: what each row did
-}
-
 // importGraph serves POST /import/:format (nodelink, csv or sheet), the file in the body:
 // what `dossier import --server` sends. It writes, so its route needs the write role; the body is
 // bounded by Config.MaxBodyBytes; the import is all or nothing. ?dryRun=true (sheets only)
@@ -76,7 +58,7 @@ func (s *Server) importGraph(c *gin.Context) {
 		WriteError(c, http.StatusBadRequest, codeBadRequest, "could not read the request body: "+err.Error())
 		return
 	}
-	answer := importAnswer{Format: string(format), DryRun: dryRun}
+	answer := export.ImportAnswer{Format: string(format), DryRun: dryRun}
 	var res graph.BatchResult
 	if format == export.Sheet {
 		var report export.SheetReport
@@ -90,11 +72,7 @@ func (s *Server) importGraph(c *gin.Context) {
 		s.importFailed(c, err)
 		return
 	}
-	answer.Result = importCounts{
-		EntitiesCreated: res.EntitiesCreated, EntitiesUpdated: res.EntitiesUpdated,
-		ArticlesCreated: res.ArticlesCreated, ArticlesUpdated: res.ArticlesUpdated,
-		RelationshipsCreated: res.RelationshipsCreated, RelationshipsUpdated: res.RelationshipsUpdated,
-	}
+	answer.Result = export.CountsOf(res)
 	s.writeJSON(c, http.StatusOK, answer)
 }
 

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
-	"github.com/dossiergraph/dossier/graph/bolt"
 )
 
 func (ls *liveServer) postImport(t *testing.T, path, body, token string) reply {
@@ -26,14 +25,7 @@ func (ls *liveServer) postImport(t *testing.T, path, body, token string) reply {
 
 // POST /import/:format writes with the token only, within the body limit, all or nothing.
 func TestImportRoute(t *testing.T) {
-	ls := startServer(t, func(t *testing.T) graph.Store {
-		s, err := bolt.Open(t.Context(), t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	ls := startServer(t, openBoltStore)
 	ctx := t.Context()
 	count := func() graph.Stats {
 		st, err := ls.store.Stats(ctx)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dossiergraph/dossier/server/atomicfile"
 	"github.com/dossiergraph/dossier/server/auth"
 )
 
@@ -43,7 +44,7 @@ func MigrateWriteToken(dataDir, name string, creds *auth.File) (migrated bool, e
 	if err := os.Remove(path); err != nil {
 		return false, fmt.Errorf("remove the migrated %s: %w", path, err)
 	}
-	return true, auth.SyncDir(dataDir)
+	return true, atomicfile.SyncDir(dataDir)
 }
 
 // CreateFirstCredential gives a new server its operator: when the credentials file has

@@ -282,19 +282,6 @@ func (a *app) importIntoStore(cmd *cobra.Command, f export.Format, path string, 
 	return report.Result, report.Rows, err
 }
 
-// importAnswer is the server's answer to POST /import/FORMAT.
-type importAnswer struct {
-	Result struct {
-		EntitiesCreated      int `json:"entitiesCreated"`
-		EntitiesUpdated      int `json:"entitiesUpdated"`
-		ArticlesCreated      int `json:"articlesCreated"`
-		ArticlesUpdated      int `json:"articlesUpdated"`
-		RelationshipsCreated int `json:"relationshipsCreated"`
-		RelationshipsUpdated int `json:"relationshipsUpdated"`
-	} `json:"result"`
-	Rows []export.SheetRow `json:"rows"`
-}
-
 // importThroughServer sends the file (a CSV directory zipped) to the server's import route.
 func (a *app) importThroughServer(cmd *cobra.Command, f export.Format, path string, isDir, dryRun bool) (graph.BatchResult, []export.SheetRow, error) {
 	c, err := a.client(true)
@@ -314,16 +301,11 @@ func (a *app) importThroughServer(cmd *cobra.Command, f export.Format, path stri
 	if dryRun {
 		params.Set("dryRun", "true")
 	}
-	var answer importAnswer
+	var answer export.ImportAnswer
 	if err := c.upload(cmd.Context(), "/import/"+string(f), params, f.ContentType(), body, &answer); err != nil {
 		return graph.BatchResult{}, nil, err
 	}
-	r := answer.Result
-	return graph.BatchResult{
-		EntitiesCreated: r.EntitiesCreated, EntitiesUpdated: r.EntitiesUpdated,
-		ArticlesCreated: r.ArticlesCreated, ArticlesUpdated: r.ArticlesUpdated,
-		RelationshipsCreated: r.RelationshipsCreated, RelationshipsUpdated: r.RelationshipsUpdated,
-	}, answer.Rows, nil
+	return answer.Result.BatchResult(), answer.Rows, nil
 }
 
 // sheetProblems lists a sheet's problems one a line.

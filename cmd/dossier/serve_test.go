@@ -36,33 +36,52 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// startServe runs `dossier serve args...` in-process until the returned stop is called; it
-// returns once the playground log line shows the bound URL.
-func startServe(t *testing.T, args ...string) (playgroundURL string, logs *syncBuffer, stop func() error) {
+// serveRun is `dossier serve` running in-process.
+type serveRun struct {
+	stdout, stderr *syncBuffer
+	stop           func() error // ends serve and returns its error; later calls return it again
+}
+
+// runServe runs `dossier serve args...` in-process and returns once ready holds, polled every
+// 20ms; the test fails if serve ends first or ready does not hold within wait.
+func runServe(t *testing.T, wait time.Duration, ready func(*serveRun) bool, args ...string) *serveRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	logs = &syncBuffer{}
-	cmd := newRootCommand(io.Discard, logs)
+	run := &serveRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	cmd := newRootCommand(run.stdout, run.stderr)
 	cmd.SetArgs(append([]string{"serve"}, args...))
 	done := make(chan error, 1)
 	go func() { done <- cmd.ExecuteContext(ctx) }()
-	stop = func() error { cancel(); return <-done }
-	urlLine := regexp.MustCompile(`msg=playground url=(http://\S+/playground)`)
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		if m := urlLine.FindStringSubmatch(logs.String()); m != nil {
-			return m[1], logs, stop
-		}
+	run.stop = sync.OnceValue(func() error { cancel(); return <-done })
+	deadline := time.Now().Add(wait)
+	for !ready(run) {
 		select {
 		case err := <-done:
-			t.Fatalf("serve ended early: %v\n%s", err, logs)
+			done <- err // for stop
+			t.Fatalf("serve ended early: %v\n%s", err, run.stderr)
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			stop()
-			t.Fatalf("no playground line in the log:\n%s", logs)
+			run.stop()
+			t.Fatalf("serve was not ready within %s:\n%s", wait, run.stderr)
 		}
 	}
+	return run
+}
+
+// startServe runs `dossier serve args...` until the returned stop is called; it returns once
+// the playground log line shows the bound URL.
+func startServe(t *testing.T, args ...string) (playgroundURL string, logs *syncBuffer, stop func() error) {
+	t.Helper()
+	urlLine := regexp.MustCompile(`msg=playground url=(http://\S+/playground)`)
+	run := runServe(t, 20*time.Second, func(run *serveRun) bool {
+		m := urlLine.FindStringSubmatch(run.stderr.String())
+		if m != nil {
+			playgroundURL = m[1]
+		}
+		return m != nil
+	}, args...)
+	return playgroundURL, run.stderr, run.stop
 }
 
 func TestServeLogsSeedingAndThePlayground(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -21,35 +20,14 @@ import (
 // file must go, when the test ends.
 func startServer(t *testing.T, data string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var logs bytes.Buffer
-	go func() {
-		cmd := newRootCommand(&bytes.Buffer{}, &logs)
-		cmd.SetArgs([]string{"serve", "--data", data, "--addr", "127.0.0.1:0"})
-		done <- cmd.ExecuteContext(ctx)
-	}()
-	addrFile := filepath.Join(data, serverAddressFile)
-	deadline := time.Now().Add(time.Minute)
-	for runningServer(data) == "" {
-		select {
-		case err := <-done:
-			cancel()
-			t.Fatalf("serve ended early: %v\n%s", err, logs.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			cancel()
-			t.Fatal("the server recorded no address within a minute")
-		}
-	}
+	run := runServe(t, time.Minute, func(*serveRun) bool { return runningServer(data) != "" },
+		"--data", data, "--addr", "127.0.0.1:0")
 	url := runningServer(data)
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := run.stop(); err != nil {
 			t.Errorf("serve: %v", err)
 		}
-		if _, err := os.Stat(addrFile); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(data, serverAddressFile)); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("the server left its address file behind: %v", err)
 		}
 	})

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -96,36 +95,25 @@ type runningServe struct {
 // (where a first start prints its token) apart from the log.
 func startServeWithOutput(t *testing.T, args ...string) *runningServe {
 	t.Helper()
-	rs := &runningServe{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
-	cmd := newRootCommand(rs.stdout, rs.stderr)
-	cmd.SetArgs(append([]string{"serve", "--addr", "127.0.0.1:0", "--no-seed", "--log-format", "json"}, args...))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		sc := bufio.NewScanner(strings.NewReader(rs.stderr.String()))
+	rs := &runningServe{}
+	run := runServe(t, 20*time.Second, func(run *serveRun) bool {
+		sc := bufio.NewScanner(strings.NewReader(run.stderr.String()))
 		for sc.Scan() {
 			var line struct{ Msg, Addr string }
 			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
 				rs.base = "http://" + line.Addr
-				return rs
+				return true
 			}
 		}
-		select {
-		case err := <-done:
-			done <- err
-			t.Fatalf("serve ended: %v\n%s", err, rs.stderr.String())
-		default:
+		return false
+	}, append([]string{"--addr", "127.0.0.1:0", "--no-seed", "--log-format", "json"}, args...)...)
+	rs.stdout, rs.stderr = run.stdout, run.stderr
+	t.Cleanup(func() {
+		if err := run.stop(); err != nil {
+			t.Errorf("serve: %v", err)
 		}
-	}
-	t.Fatalf("serve did not listen within 20s:\n%s", rs.stderr.String())
-	return nil
+	})
+	return rs
 }
 
 // post sends a GraphQL query with a bearer token (none when empty) and returns the status
@@ -163,6 +151,18 @@ func (rs *runningServe) post(t *testing.T, query, token string) (int, string) {
 	return resp.StatusCode, answer.Errors[0].Extensions.Code
 }
 
+// expect posts query with token (none when empty) and reports whether the answer has the
+// status and, unless code is empty, the first error's code; what names the request when not.
+func (rs *runningServe) expect(t *testing.T, what, query, token string, status int, code string) bool {
+	t.Helper()
+	gotStatus, gotCode := rs.post(t, query, token)
+	if gotStatus != status || (code != "" && gotCode != code) {
+		t.Errorf("%s: %d %s, want %d %s", what, gotStatus, gotCode, status, code)
+		return false
+	}
+	return true
+}
+
 const (
 	readQuery  = `{ stats { entities } }`
 	writeQuery = `mutation { createEntity(input: {kind: GROUP, name: "Test Desk"}) { id } }`
@@ -178,24 +178,18 @@ func TestServeFirstStartShowsTheTokenOnce(t *testing.T) {
 		t.Fatalf("the first start showed no token:\n%s", first.stdout.String())
 	}
 	token := m[1]
-	if status, code := first.post(t, writeQuery, token); status != http.StatusOK {
-		t.Fatalf("a mutation with the first token: %d %s", status, code)
+	if !first.expect(t, "a mutation with the first token", writeQuery, token, http.StatusOK, "") {
+		t.FailNow()
 	}
-	if status, code := first.post(t, writeQuery, ""); status != http.StatusUnauthorized || code != "UNAUTHENTICATED" {
-		t.Errorf("a mutation without a token: %d %s", status, code)
-	}
+	first.expect(t, "a mutation without a token", writeQuery, "", http.StatusUnauthorized, "UNAUTHENTICATED")
 	if list := mustRun(t, "token", "list", "--data", data); !regexp.MustCompile(`(?m)^editor +admin `).MatchString(list) {
 		t.Errorf("token list after the first start:\n%s", list)
 	}
 	// The CLI works beside the running server, which sees its changes at once.
 	reader := strings.TrimSpace(mustRun(t, "token", "create", "reader", "--role", "read", "--data", data))
-	if status, code := first.post(t, writeQuery, reader); status != http.StatusForbidden || code != "FORBIDDEN" {
-		t.Errorf("a mutation with a read token: %d %s", status, code)
-	}
+	first.expect(t, "a mutation with a read token", writeQuery, reader, http.StatusForbidden, "FORBIDDEN")
 	mustRun(t, "token", "revoke", "reader", "--data", data)
-	if status, code := first.post(t, readQuery, reader); status != http.StatusUnauthorized || code != "TOKEN_REVOKED" {
-		t.Errorf("a read with the revoked token: %d %s", status, code)
-	}
+	first.expect(t, "a read with the revoked token", readQuery, reader, http.StatusUnauthorized, "TOKEN_REVOKED")
 	if strings.Contains(first.stderr.String(), token) || strings.Contains(first.stderr.String(), reader) {
 		t.Error("the log holds a token")
 	}
@@ -220,13 +214,9 @@ func TestServeMigratesTheOldWriteToken(t *testing.T) {
 	if !strings.Contains(rs.stderr.String(), `the old write token now is credential \"operator\"`) {
 		t.Errorf("the log does not tell of the migration:\n%s", rs.stderr.String())
 	}
-	if status, code := rs.post(t, writeQuery, old); status != http.StatusOK {
-		t.Errorf("a mutation with the old token: %d %s", status, code)
-	}
+	rs.expect(t, "a mutation with the old token", writeQuery, old, http.StatusOK, "")
 	// DOSSIER_REQUIRE_READ_TOKEN=true closed the reads.
-	if status, code := rs.post(t, readQuery, ""); status != http.StatusUnauthorized || code != "UNAUTHENTICATED" {
-		t.Errorf("an anonymous read: %d %s", status, code)
-	}
+	rs.expect(t, "an anonymous read", readQuery, "", http.StatusUnauthorized, "UNAUTHENTICATED")
 	if list := mustRun(t, "token", "list", "--data", data); !regexp.MustCompile(`(?m)^operator +write `).MatchString(list) {
 		t.Errorf("token list after the migration:\n%s", list)
 	}

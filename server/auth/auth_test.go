@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dossiergraph/dossier/server/atomicfile"
 )
 
 func TestRoles(t *testing.T) {
@@ -275,7 +277,7 @@ func TestKeyringFollowsTheFile(t *testing.T) {
 	if _, err := k.Authenticate("Bearer " + ben); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("broken file: err = %v, want ErrUnavailable", err)
 	}
-	if err := writeAtomic(cli.Path(), good); err != nil {
+	if err := atomicfile.WriteFile(cli.Path(), good, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := k.Authenticate("Bearer " + ben); err != nil {

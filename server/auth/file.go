@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dossiergraph/dossier/server/atomicfile"
 )
 
 // FileName is the credentials file's name in the data directory.
@@ -187,7 +189,11 @@ func (f *File) update(change func([]Credential) ([]Credential, error)) (err erro
 	if err != nil {
 		return fmt.Errorf("encode credentials: %w", err)
 	}
-	return writeAtomic(f.path, append(data, '\n'))
+	// Mode 0600: the file holds token hashes, for the server's user only.
+	if err := atomicfile.WriteFile(f.path, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write credentials: %w", err)
+	}
+	return nil
 }
 
 // read reads and checks the file; a missing file holds no credentials. It also returns
@@ -241,47 +247,4 @@ func (f *File) read() ([]Credential, fs.FileInfo, error) {
 		}
 	}
 	return creds, info, nil
-}
-
-// writeAtomic replaces path with data: a temporary file, mode 0600, synced and renamed over
-// path, so that readers see the old file or the new one, never a part.
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*") // CreateTemp uses mode 0600
-	if err != nil {
-		return fmt.Errorf("write credentials: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write credentials: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write credentials: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write credentials: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write credentials %s: %w", path, err)
-	}
-	return SyncDir(dir)
-}
-
-// SyncDir makes changes to a directory's entries durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }

@@ -80,3 +80,43 @@ func TestHammerCountsAnswersAndFailures(t *testing.T) {
 		t.Errorf("GraphQL errors were not counted as failures: %+v", bad)
 	}
 }
+
+// askEach reads every system's answer with the parser for its schema and keeps only the
+// embedded store's raw answer.
+func TestAskEachParsesEverySystem(t *testing.T) {
+	dossier := `{"data":{"entity":{"id":"mx","name":"Mexico","relationships":{"edges":[]}}}}`
+	neo4jGraphQL := `{"data":{"entities":[{"id":"mx","name":"Mexico","outgoing":[]}]}}`
+	w := workload{ids: []string{"mx"}, bodies: map[string]map[string][]string{}}
+	procs := map[string]*process{}
+	for _, sys := range []string{sysEmbedded, sysDossierNeo4j, sysNeo4jGraphQL} {
+		answer := dossier
+		if sys == sysNeo4jGraphQL {
+			answer = neo4jGraphQL
+		}
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+			rw.Write([]byte(answer))
+		}))
+		defer srv.Close()
+		procs[sys] = &process{url: srv.URL}
+		w.bodies[sys] = map[string][]string{"Q1": {`{"query":"` + sys + `"}`}}
+	}
+	kept := map[string]string{}
+	got, err := askEach(t.Context(), newClient(1), w, procs, "Q1", 0, "id mx", parseDossierQ1, parseNeo4jGraphQLQ1,
+		func(body string, answer []byte) { kept[body] = string(answer) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, a := range got {
+		if a.ID != "mx" || a.Name != "Mexico" {
+			t.Errorf("answer %d = %+v, want mx Mexico", j, a)
+		}
+	}
+	if len(kept) != 1 || kept[w.bodies[sysEmbedded]["Q1"][0]] != dossier {
+		t.Errorf("kept %v, want only the embedded store's answer", kept)
+	}
+	procs[sysNeo4jGraphQL].url = "http://127.0.0.1:1"
+	if _, err := askEach(t.Context(), newClient(1), w, procs, "Q1", 0, "id mx", parseDossierQ1, parseNeo4jGraphQLQ1,
+		func(string, []byte) {}); err == nil || !strings.Contains(err.Error(), "check Q1 on "+sysNeo4jGraphQL+", id mx") {
+		t.Errorf("an unreachable system gave %v, want an error naming it and the sample", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -349,27 +350,16 @@ func check(ctx context.Context, log *slog.Logger, cfg config, w workload, procs 
 	answers := map[string]string{}
 	var mu sync.Mutex
 	c := newClient(cfg.checkClients)
+	keep := func(body string, answer []byte) {
+		mu.Lock()
+		answers[body] = string(answer)
+		mu.Unlock()
+	}
 	rels, rows := 0, 0
 	err := parallel(ctx, cfg.checkClients, len(w.ids), func(i int) error {
-		var got [3]q1Answer
-		for j, sys := range []string{sysEmbedded, sysDossierNeo4j, sysNeo4jGraphQL} {
-			body := w.bodies[sys]["Q1"][i]
-			b, err := post(ctx, c, procs[sys].url, body)
-			if err != nil {
-				return fmt.Errorf("check Q1 on %s, id %s: %w", sys, w.ids[i], err)
-			}
-			parse := parseDossierQ1
-			if sys == sysNeo4jGraphQL {
-				parse = parseNeo4jGraphQLQ1
-			}
-			if got[j], err = parse(b); err != nil {
-				return err
-			}
-			if sys == sysEmbedded {
-				mu.Lock()
-				answers[body] = string(b)
-				mu.Unlock()
-			}
+		got, err := askEach(ctx, c, w, procs, "Q1", i, "id "+w.ids[i], parseDossierQ1, parseNeo4jGraphQLQ1, keep)
+		if err != nil {
+			return err
 		}
 		for j, sys := range []string{sysDossierNeo4j, sysNeo4jGraphQL} {
 			a, b := got[0], got[j+1]
@@ -389,25 +379,9 @@ func check(ctx context.Context, log *slog.Logger, cfg config, w workload, procs 
 		return nil, err
 	}
 	err = parallel(ctx, cfg.checkClients, len(w.after), func(i int) error {
-		var got [3][]entityRow
-		for j, sys := range []string{sysEmbedded, sysDossierNeo4j, sysNeo4jGraphQL} {
-			body := w.bodies[sys]["Q2"][i]
-			b, err := post(ctx, c, procs[sys].url, body)
-			if err != nil {
-				return fmt.Errorf("check Q2 on %s, after %s: %w", sys, w.after[i], err)
-			}
-			parse := parseDossierQ2
-			if sys == sysNeo4jGraphQL {
-				parse = parseNeo4jGraphQLQ2
-			}
-			if got[j], err = parse(b); err != nil {
-				return err
-			}
-			if sys == sysEmbedded {
-				mu.Lock()
-				answers[body] = string(b)
-				mu.Unlock()
-			}
+		got, err := askEach(ctx, c, w, procs, "Q2", i, "after "+w.after[i], parseDossierQ2, parseNeo4jGraphQLQ2, keep)
+		if err != nil {
+			return err
 		}
 		if len(got[0]) == 0 || got[0][0].ID <= w.after[i] {
 			return fmt.Errorf("Q2 after %s: the embedded store's page does not start after it: %v", w.after[i], got[0])
@@ -452,6 +426,32 @@ func checkFloor(ctx context.Context, cfg config, w workload, answers map[string]
 		}
 	}
 	return nil
+}
+
+// askEach posts the i-th body of question q to the embedded store, Dossier on Neo4j and
+// Neo4j GraphQL, in that order, and parses each answer with the parser for its schema; keep
+// gets the embedded store's raw answer. about names the sample in errors.
+func askEach[T any](ctx context.Context, c *http.Client, w workload, procs map[string]*process, q string, i int, about string,
+	parseDossier, parseNeo4jGraphQL func([]byte) (T, error), keep func(body string, answer []byte)) ([3]T, error) {
+	var got [3]T
+	for j, sys := range []string{sysEmbedded, sysDossierNeo4j, sysNeo4jGraphQL} {
+		body := w.bodies[sys][q][i]
+		b, err := post(ctx, c, procs[sys].url, body)
+		if err != nil {
+			return got, fmt.Errorf("check %s on %s, %s: %w", q, sys, about, err)
+		}
+		parse := parseDossier
+		if sys == sysNeo4jGraphQL {
+			parse = parseNeo4jGraphQL
+		}
+		if got[j], err = parse(b); err != nil {
+			return got, err
+		}
+		if sys == sysEmbedded {
+			keep(body, b)
+		}
+	}
+	return got, nil
 }
 
 // parallel runs fn(0..n-1) on k goroutines and returns the first error.
