@@ -36,6 +36,27 @@ type Document struct {
 type Result struct {
 	Entities      []Entity   `json:"entities"`
 	Relationships []Relation `json:"relationships"`
+	// Held are relations found below the confidence a caller asked for (see HoldBelow):
+	// shown to the reader for checking, kept out of Relationships so that Relationships is
+	// what ingestion writes.
+	Held []Relation `json:"held"`
+}
+
+// HoldBelow moves the relations extracted with less than minConfidence from Relationships
+// to Held, keeping their order; 0 holds none.
+func (r *Result) HoldBelow(minConfidence float64) {
+	kept := make([]Relation, 0, len(r.Relationships))
+	if r.Held == nil {
+		r.Held = []Relation{}
+	}
+	for _, rel := range r.Relationships {
+		if rel.Confidence < minConfidence {
+			r.Held = append(r.Held, rel)
+		} else {
+			kept = append(kept, rel)
+		}
+	}
+	r.Relationships = kept
 }
 
 // Entity is an actor mentioned in the text. Known marks an entity the gazetteer supplied

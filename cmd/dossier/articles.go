@@ -21,19 +21,28 @@ import (
 )
 
 func (a *app) extractCommand() *cobra.Command {
-	var gazetteer string
+	var (
+		gazetteer     string
+		minConfidence float64
+	)
 	cmd := &cobra.Command{
-		Use:   "extract [--gazetteer store|none] FILE",
+		Use:   "extract [--gazetteer store|none] [--min-confidence C] FILE",
 		Short: "Print the actors and relations found in an article as JSON, writing nothing",
 		Long: `Extract actors and warned/denied/expelled (and other) relations from one article, offline,
 and print one JSON document: {"entities":[...],"relationships":[...]}. Evidence offsets are byte
 offsets into FILE, end exclusive. A front-matter block (--- title/outlet/date/url ---) may open the
-file; its date anchors relative dates. --gazetteer store resolves names to the store's entities.`,
+file; its date anchors relative dates. --gazetteer store resolves names to the store's entities.
+"relationships" lists what dossier ingest with the same --min-confidence would write; relations
+found with less confidence are listed under "held", with their confidence and evidence, for the
+reader to check (--min-confidence 0 puts them all under "relationships").`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if gazetteer != "store" && gazetteer != "none" {
 				return fmt.Errorf("--gazetteer: want store or none, got %q", gazetteer)
+			}
+			if err := ingest.ValidMinConfidence(minConfidence); err != nil {
+				return fmt.Errorf("--min-confidence: %w", err)
 			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {
@@ -72,12 +81,15 @@ file; its date anchors relative dates. --gazetteer store resolves names to the s
 					}
 				}
 			}
+			res.HoldBelow(minConfidence)
 			enc := json.NewEncoder(a.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(res)
 		},
 	}
 	cmd.Flags().StringVar(&gazetteer, "gazetteer", "store", "resolve names against the store's entities (store) or the built-in world gazetteer only (none)")
+	cmd.Flags().Float64Var(&minConfidence, "min-confidence", ingest.DefaultMinConfidence,
+		`list under "relationships" only relations extracted with at least this confidence, 0 to 1, the rest under "held" (0 holds none)`)
 	return cmd
 }
 
@@ -164,7 +176,7 @@ win; the title defaults to the file name.`,
 	f.StringVar(&meta.URL, "url", "", "article URL")
 	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
 	f.Float64Var(&minConfidence, "min-confidence", ingest.DefaultMinConfidence,
-		"write only relationships extracted with at least this confidence, 0 to 1 (0 writes all; dossier extract shows every confidence)")
+		"write only relationships extracted with at least this confidence, 0 to 1 (0 writes all; dossier extract lists the rest as held)")
 	return cmd
 }
 
