@@ -57,6 +57,11 @@ var (
 	causatives = set("lead", "prompt", "force", "compel", "cause", "spur", "push", "drive")
 	// attempts assert a denial or warning, which is made in the trying: "sought to play down".
 	attempts = set("seek", "try", "attempt", "move", "rush", "hasten")
+	// sentAwayNouns are the people a state sends away: its envoys and the foreign press.
+	sentAwayNouns = set("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "consul",
+		"consuls", "attaché", "attachés", "attache", "attaches", "emissary", "emissaries", "representative",
+		"representatives", "chargé", "charge", "correspondent", "correspondents", "journalist", "journalists",
+		"reporter", "reporters")
 	// departures complete "asked the ambassador to leave": an expulsion.
 	departures = set("leave", "depart", "quit", "exit")
 	// expulsionGovernors have the expeller as subject: "announced the expulsion of".
@@ -144,7 +149,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	switch {
 	case (t.fold == "expulsion" || t.fold == "expulsions") && next(1) == "of":
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
-	case (lemma == "ask" || lemma == "tell" || lemma == "instruct" || lemma == "give" || lemma == "direct" || lemma == "order") && isVerb && d.toLeave(s, k):
+	case (lemma == "ask" || lemma == "tell" || lemma == "instruct" || lemma == "give" || t.fold == "given" || lemma == "direct" || lemma == "order") && isVerb && d.toLeave(s, k):
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case t.fold == "warnings" || t.fold == "warning" && !isVerb:
 		return trigger{typ: graph.Warned, lo: k, hi: k + 1, nominal: true}, true
@@ -170,6 +175,8 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			}
 		}
 		return trigger{}, false
+	case lemma == "send" && isVerb && d.sentAway(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case lemma == "declare" || lemma == "deem":
 		for j := k + 1; j+2 < len(toks) && j <= k+8; j++ {
 			if toks[j].fold == "persona" && toks[j+1].fold == "non" && toks[j+2].fold == "grata" {
@@ -257,7 +264,7 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 	if isPassive(toks, k) {
 		// "the ambassador was given 48 hours to leave": who leaves comes first
 		for j := k - 1; j >= 0 && j >= k-6; j-- {
-			if representatives[toks[j].fold] || objectPronouns[toks[j].fold] || toks[j].fold == "he" || toks[j].fold == "she" || toks[j].fold == "they" {
+			if f := toks[j].fold; sentAwayNouns[f] || f == "officials" || f == "official" || objectPronouns[f] || f == "he" || f == "she" || f == "they" {
 				person = true
 			}
 		}
@@ -265,19 +272,60 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 	for j := k + 1; j < len(toks) && j <= k+12; j++ {
 		f := toks[j].fold
 		if i := d.mentionIndexAt(s, j); i >= 0 {
-			if e := d.entities[s.mentions[i].id]; e.Kind == graph.Person || representatives[toks[s.mentions[i].hi-1].fold] {
+			if e := d.entities[s.mentions[i].id]; e.Kind == graph.Person || sentAwayNouns[toks[s.mentions[i].hi-1].fold] {
 				person = true
 			}
 			continue
 		}
 		switch {
-		case representatives[f] || objectPronouns[f] || peopleNouns[f] != "":
+		case sentAwayNouns[f] || objectPronouns[f] || peopleNouns[f] != "":
 			person = true
 		case f == "to" && j+1 < len(toks) && departures[toks[j+1].lemma]:
 			return person
 		case f == "out" && toks[k].lemma == "order":
 			return person
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
+			return false
+		}
+	}
+	return false
+}
+
+// sentAway reports "sent the envoys home", "will send back the attaché": the verb at k
+// returns people of another state. As with toLeave, who is sent must be a representative,
+// a journalist or a pronoun, so that "sent the draft back" is no expulsion.
+func (d *docState) sentAway(s *sentence, k int) bool {
+	toks := s.toks
+	person := false
+	for j := k + 1; j < len(toks) && j <= k+8; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			if sentAwayNouns[toks[s.mentions[i].hi-1].fold] {
+				person = true
+			}
+			continue
+		}
+		switch {
+		case sentAwayNouns[f] || objectPronouns[f] || peopleNouns[f] != "":
+			person = true
+		case f == "home" || f == "back" && (j+1 == len(toks) || toks[j+1].fold != "to"):
+			return person || j == k+1 && d.sentAwayAfter(s, j+1)
+		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
+			return false
+		}
+	}
+	return false
+}
+
+// sentAwayAfter reports who is sent right after the particle: "send back the envoy".
+func (d *docState) sentAwayAfter(s *sentence, j int) bool {
+	toks := s.toks
+	for end := j + 5; j < len(toks) && j <= end; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 && sentAwayNouns[toks[s.mentions[i].hi-1].fold] || sentAwayNouns[f] || objectPronouns[f] {
+			return true
+		}
+		if f == "" || boundaries[f] || strings.HasPrefix(toks[j].tag, "V") || toks[j].tag == "IN" {
 			return false
 		}
 	}
@@ -662,6 +710,12 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			subjects = []int{agent}
 		case tr.typ == graph.Expelled && d.expeller(s, tr) >= 0:
 			subjects = d.coordinated(s, d.expeller(s, tr), false) // "were expelled from the Netherlands and Japan"
+		case tr.typ == graph.Expelled:
+			host, envoy := d.accreditedTo(s, tr)
+			if host < 0 {
+				return
+			}
+			subjects, subj = []int{host}, envoy // "the Peruvian ambassador to Chile was expelled": by Chile
 		default:
 			return
 		}
@@ -868,7 +922,7 @@ func (d *docState) unnamedObject(s *sentence, tr trigger, passive bool) (id stri
 			return d.lastPeople, true
 		case f == "him" || f == "her" || (f == "he" || f == "she") && passive:
 			return d.lastPerson, d.lastPerson != ""
-		case representatives[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees" || f == "journalists" || f == "correspondents":
+		case sentAwayNouns[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees":
 			return "", true
 		case toks[j].text == ";" || toks[j].text == "," && !passive || boundaries[f] && f != "so":
 			return "", false
@@ -897,6 +951,35 @@ func (d *docState) agent(s *sentence, tr trigger) int {
 		return -1
 	}
 	return -1
+}
+
+// accreditedTo reads the envoy of a passive expulsion with no agent: "the Peruvian
+// ambassador to Chile was given 48 hours to leave". Only the state the envoy is posted to
+// can send them away, so it is the expeller (host); envoy is the mention of the envoy or
+// their state (-1 when unnamed). host is -1 when no envoy "to" a state comes before the verb.
+func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
+	toks := s.toks
+	for j := tr.lo - 2; j >= 1 && j >= tr.lo-8; j-- {
+		if toks[j].fold == "" || boundaries[toks[j].fold] {
+			break
+		}
+		if toks[j].fold != "to" || !representatives[toks[j-1].fold] {
+			continue
+		}
+		k := j + 1
+		if toks[k].fold == "the" {
+			k++
+		}
+		host = d.mentionIndexAt(s, k)
+		if host < 0 || s.mentions[host].lo != k || d.entities[s.mentions[host].id].Kind != graph.Government {
+			return -1, -1
+		}
+		if m := d.mentionIndexAt(s, j-1); m >= 0 && m != host {
+			return host, m
+		}
+		return host, -1
+	}
+	return -1, -1
 }
 
 // expeller finds the government a passive expulsion was from: "were expelled from the
