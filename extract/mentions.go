@@ -60,6 +60,7 @@ type docState struct {
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
 	relations                   []Relation
+	claims                      []claim // who claimed what of whom, for the author of denied allegations
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {

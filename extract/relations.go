@@ -48,6 +48,8 @@ var (
 	claimNouns = set("allegation", "allegations", "accusation", "accusations", "claim", "claims", "charge",
 		"charges", "assertion", "assertions", "suggestion", "suggestions", "report", "reports", "assessment",
 		"assessments", "conclusion", "conclusions", "finding", "findings")
+	// claimVerbs assert what another did: "maintains that Quito armed the rebels".
+	claimVerbs = set("allege", "claim", "maintain", "charge", "contend", "assert", "insist", "accuse", "suggest")
 	// sayVerbs report speech: in "X said it rejects", "it" is X.
 	sayVerbs = set("say", "add", "state", "announce", "insist", "tell", "declare", "stress", "reply", "respond")
 	// receivers are those who got a warning named by a noun: "Ottawa heeded Beijing's warning".
@@ -96,6 +98,7 @@ type trigger struct {
 func (d *docState) findRelations(s *sentence) {
 	d.sentenceDate(s)
 	toks := s.toks
+	d.findClaims(s)
 	var refusal *trigger // the clause's refusal, whose requests are not granted
 	refusalSubject := -1 // mention index of the refuser
 	for k := 0; k < len(toks); k++ {
@@ -128,6 +131,33 @@ func (d *docState) findRelations(s *sentence) {
 		}
 		d.clause(s, tr, negated, viaRefusal, refusalSubject)
 		k = tr.hi - 1
+	}
+}
+
+// claim is an assertion one actor made about another: "Lima maintains that Quito armed
+// the rebels". It is no relation of its own, but names whose allegations a later denial
+// by the other denies.
+type claim struct{ author, about string }
+
+// findClaims records the claims of s: a claim verb, "that", and an actor opening the clause.
+func (d *docState) findClaims(s *sentence) {
+	toks := s.toks
+	for k := 0; k+2 < len(toks); k++ {
+		if !claimVerbs[toks[k].lemma] || !strings.HasPrefix(toks[k].tag, "V") || toks[k+1].fold != "that" {
+			continue
+		}
+		author := d.subjectOf(s, k)
+		j := k + 2
+		if toks[j].fold == "the" && j+1 < len(toks) {
+			j++
+		}
+		about := d.mentionIndexAt(s, j)
+		if author < 0 || about < 0 || s.mentions[about].lo != j || s.mentions[author].pronoun || s.mentions[about].pronoun {
+			continue
+		}
+		if a, b := s.mentions[author].id, s.mentions[about].id; a != b {
+			d.claims = append(d.claims, claim{author: a, about: b})
+		}
 	}
 }
 
@@ -196,12 +226,12 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		}
 		return trigger{}, false
 	case lemma == "call" || lemma == "label" || lemma == "brand" || lemma == "term" || lemma == "describe":
-		// "called the report a fabrication"
-		for j := k + 1; j < len(toks) && j <= k+7; j++ {
+		// "called the report a fabrication", "termed Lima's claims 'absurd'"
+		for j := k + 1; j < len(toks) && j <= k+9; j++ {
 			if dismissals[toks[j].fold] {
 				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
 			}
-			if toks[j].fold == "" || boundaries[toks[j].fold] {
+			if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || boundaries[toks[j].fold] {
 				break
 			}
 		}
@@ -328,6 +358,15 @@ func (d *docState) sentAwayAfter(s *sentence, j int) bool {
 		if f == "" || boundaries[f] || strings.HasPrefix(toks[j].tag, "V") || toks[j].tag == "IN" {
 			return false
 		}
+	}
+	return false
+}
+
+// possessiveOrQuote reports a token that sits inside a noun phrase: "'s" or a quotation mark.
+func possessiveOrQuote(text string) bool {
+	switch text {
+	case "'s", "’s", "'", "‘", "’", "\"", "“", "”", "``", "''":
+		return true
 	}
 	return false
 }
@@ -515,6 +554,9 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 	if i := d.appositiveHead(s, k); i >= 0 {
 		return i
 	}
+	if d.describedSubject(s, k) {
+		return -1
+	}
 	best, fallback := -1, -1
 	for i := len(s.mentions) - 1; i >= 0; i-- {
 		m := s.mentions[i]
@@ -542,6 +584,29 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 
 // appositiveHead reads "Juan González, director at the National Security Council, raised":
 // the actor is the name before the commas, not the last name inside them.
+// describedSubject reports a subject named only by a description owned by a pronoun:
+// "allegations its neighbour called baseless", "their rival denied". That is someone other
+// than any actor named before it, so no earlier mention may stand in.
+func (d *docState) describedSubject(s *sentence, k int) bool {
+	toks := s.toks
+	j := k - 1
+	for j >= 0 && (auxiliaries[toks[j].fold] || negators[toks[j].fold] || modals[toks[j].fold] || toks[j].tag == "RB") {
+		j--
+	}
+	if j < 0 || !strings.HasPrefix(toks[j].tag, "NN") || d.inMention(s, j) {
+		return false
+	}
+	for c := j - 1; c >= 0 && c >= j-4; c-- {
+		switch f := toks[c].fold; {
+		case f == "its" || f == "their":
+			return true
+		case d.inMention(s, c) || f == "" && toks[c].text != "-" || toks[c].tag != "JJ" && toks[c].tag != "NN" && toks[c].tag != "VBN" && toks[c].tag != "RB" && toks[c].tag != "HYPH":
+			return false
+		}
+	}
+	return false
+}
+
 func (d *docState) appositiveHead(s *sentence, k int) int {
 	toks := s.toks
 	if k < 1 || toks[k-1].text != "," {
@@ -880,7 +945,19 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 			return r.From, true
 		}
 	}
-	return "", false
+	// "Lima maintains that Quito armed the rebels. Quito denies the allegations": the one
+	// author of claims about the denier
+	author := ""
+	for _, c := range d.claims {
+		if c.about != denier || c.author == denier {
+			continue
+		}
+		if author != "" && author != c.author {
+			return "", false // claims from several: whose is denied is not said
+		}
+		author = c.author
+	}
+	return author, author != ""
 }
 
 // gerundActor finds the actor of a gerund after a preposition, which is not the clause's
@@ -1158,16 +1235,17 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 
 // dropUnnamedTwins removes an expulsion reported without counterpart when the article also
 // reports it, same actor (or same count) and polarity, with one: the same act written
-// twice, as a headline and its article do. Denials and warnings are left alone: one actor
-// often dismisses a claim and refuses a request in one breath.
+// twice, as a headline and its article do. So with warnings and denials: "in response to
+// Lima's warning" is the warning the article reported with its addressee, and an article's
+// "Quito calls the allegations baseless" the denial of the allegations it names the author of.
 func (d *docState) dropUnnamedTwins() {
 	d.relations = slices.DeleteFunc(d.relations, func(r Relation) bool {
-		if r.To != nil || r.Type != graph.Expelled {
+		if r.To != nil || r.Type != graph.Expelled && r.Type != graph.Warned && r.Type != graph.Denied {
 			return false
 		}
 		return slices.ContainsFunc(d.relations, func(o Relation) bool {
 			// a headline's "expels 35 diplomats" is the body's "expelled 35 Russian diplomats"
-			sameCount := r.Quantity != "" && o.Quantity == r.Quantity
+			sameCount := r.Type == graph.Expelled && r.Quantity != "" && o.Quantity == r.Quantity
 			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated
 		})
 	})
