@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/aaaton/golem/v4"
 	prose "github.com/jdkato/prose/v3"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -43,7 +42,7 @@ type sentence struct {
 // docState is the working state of one Extract call.
 type docState struct {
 	x                           *Extractor
-	lemmatizer                  *golem.Lemmatizer
+	lemmas                      triggerLemmas
 	gaz                         Gazetteer
 	text                        string
 	published                   graph.PartialDate
@@ -65,7 +64,7 @@ type docState struct {
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
-		x: x, gaz: gaz, text: doc.Text, published: doc.Published,
+		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
 		twins: map[string]graph.Entity{},
 	}
@@ -159,7 +158,7 @@ func (d *docState) newToken(text, tag string, start int) token {
 	if isWordy(text) {
 		t.fold = foldWord(text)
 		if !t.capital && strings.IndexFunc(t.fold, unicode.IsLetter) >= 0 {
-			t.lemma = d.lemmatizer.LemmaLower(strings.ToLower(text))
+			t.lemma = d.lemmas.lemma(strings.ToLower(text))
 		} else {
 			t.lemma = t.fold
 		}

@@ -179,7 +179,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	switch {
 	case (t.fold == "expulsion" || t.fold == "expulsions") && next(1) == "of":
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
-	case (lemma == "ask" || lemma == "tell" || lemma == "instruct" || lemma == "give" || t.fold == "given" || lemma == "direct" || lemma == "order") && isVerb && d.toLeave(s, k):
+	case (lemma == "ask" || lemma == "tell" || lemma == "instruct" || lemma == "give" || lemma == "direct" || lemma == "order") && isVerb && d.toLeave(s, k):
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case t.fold == "warnings" || t.fold == "warning" && !isVerb:
 		return trigger{typ: graph.Warned, lo: k, hi: k + 1, nominal: true}, true
