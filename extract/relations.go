@@ -362,6 +362,22 @@ func (d *docState) sentAwayAfter(s *sentence, j int) bool {
 	return false
 }
 
+// topicFollows reports a warning whose words go on to its content, not to an addressee:
+// "warned that", "raised concerns about".
+func topicFollows(toks []token, j int) bool {
+	for j < len(toks) && toks[j].tag == "RB" {
+		j++
+	}
+	if j >= len(toks) {
+		return false
+	}
+	switch toks[j].fold {
+	case "that", "of", "about", "over", "at":
+		return true
+	}
+	return false
+}
+
 // possessiveOrQuote reports a token that sits inside a noun phrase: "'s" or a quotation mark.
 func possessiveOrQuote(text string) bool {
 	switch text {
@@ -651,6 +667,7 @@ func (d *docState) crossesBoundary(s *sentence, lo, hi int) bool {
 // its European allies".
 func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 	out := []int{i}
+	inList := false // joined by bare commas so far: "Chile, Peru, the Dominican Republic, and Uruguay"
 	for {
 		var j int
 		if leftward {
@@ -662,32 +679,39 @@ func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 			return out
 		}
 		a, b := s.mentions[min(i, j)], s.mentions[max(i, j)]
-		if !joinedByAnd(s.toks[a.hi:b.lo]) {
+		ok, comma := joinedByAnd(s.toks[a.hi:b.lo], inList)
+		if !ok {
 			return out
 		}
+		inList = comma
 		out = append(out, j)
 		i = j
 	}
 }
 
-func joinedByAnd(between []token) bool {
+func joinedByAnd(between []token, inList bool) (ok, comma bool) {
 	sawAnd := false
 	for i, t := range between {
 		switch t.fold {
 		case "and", "as", "well":
-			if i > 0 && between[i-1].text == "," {
-				return false // ", and" mostly joins clauses, not actors
+			if i > 0 && between[i-1].text == "," && !inList {
+				return false, false // ", and" mostly joins clauses, not actors, except to end a list
 			}
 			sawAnd = true
 		case "its", "their", "the", "his", "her", "":
 			if t.fold == "" && t.text != "," {
-				return false
+				return false, false
 			}
 		default:
-			return false
+			return false, false
 		}
 	}
-	return sawAnd || len(between) == 1 && between[0].text == ","
+	if sawAnd {
+		return true, false
+	}
+	// a bare comma, perhaps before an article: ", the Dominican Republic"
+	comma = len(between) > 0 && between[0].text == "," && (len(between) == 1 || len(between) == 2 && between[1].fold == "the")
+	return comma, comma
 }
 
 // objects reads the counterpart(s) and topics after the trigger, up to the clause's end.
@@ -726,14 +750,15 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			}
 		}
 		switch {
-		case topicPreps[prep]:
-			about = append(about, m.id)
-		case locationPreps[prep]:
-		case prep == "from" && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
-			// "expelled ambassadors from Argentina, Chile and Peru": where they came from
+		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
+			// "expelled ambassadors from Argentina, Chile and Peru", "the envoys of Chile":
+			// where they came from
 			if len(to) == 0 {
 				to = append(to, d.coordinated(s, i, false)...)
 			}
+		case topicPreps[prep]:
+			about = append(about, m.id)
+		case locationPreps[prep]:
 		case prep == "from" || prep == "by":
 			if claimFrom < 0 {
 				claimFrom = i
@@ -831,7 +856,11 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 	}
 	if len(toIDs) == 0 {
-		conf -= 0.2
+		if tr.typ == graph.Warned && topicFollows(toks, tr.hi) {
+			conf -= 0.1 // "warned that", "voiced concern over": no one was addressed, none missed
+		} else {
+			conf -= 0.2
+		}
 		switch tr.typ {
 		case graph.Expelled:
 			// "expelled them", "is expelling two of their envoys", "expelled some 40 agents"
