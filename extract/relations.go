@@ -14,7 +14,7 @@ var (
 		"warn": graph.Warned, "caution": graph.Warned, "alert": graph.Warned, "brief": graph.Warned,
 		"forewarn": graph.Warned,
 		"deny":     graph.Denied, "dismiss": graph.Denied, "reject": graph.Denied, "rebuff": graph.Denied,
-		"downplay": graph.Denied, "refute": graph.Denied, "ignore": graph.Denied, "resist": graph.Denied,
+		"downplay": graph.Denied, "refute": graph.Denied, "resist": graph.Denied,
 		"expel": graph.Expelled,
 		"urge":  graph.Requested, "ask": graph.Requested, "press": graph.Requested, "request": graph.Requested,
 		"pressure": graph.Requested, "implore": graph.Requested,
@@ -59,6 +59,9 @@ var (
 	causatives = set("lead", "prompt", "force", "compel", "cause", "spur", "push", "drive")
 	// attempts assert a denial or warning, which is made in the trying: "sought to play down".
 	attempts = set("seek", "try", "attempt", "move", "rush", "hasten")
+	// withheld are what a state denies someone rather than a claim it denies.
+	withheld = set("entry", "access", "visa", "visas", "permission", "accreditation", "passage", "asylum", "bail",
+		"landing", "overflight", "clearance", "admission", "service", "services")
 	// sentAwayNouns are the people a state sends away: its envoys and the foreign press.
 	sentAwayNouns = set("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "consul",
 		"consuls", "attaché", "attachés", "attache", "attaches", "emissary", "emissaries", "representative",
@@ -275,6 +278,9 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	if lemma == "threaten" && next(1) == "to" {
 		return trigger{}, false // "threatened to expel": an intention, no warning to anyone
 	}
+	if typ, ok := verbTriggers[lemma]; ok && typ == graph.Denied && !deniesClaim(toks, k) {
+		return trigger{}, false
+	}
 	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
 		if typ == graph.Requested && !d.mentionStartsNear(s, k+1, 2) {
 			return trigger{}, false // "asked about", "pressed on": no addressee, no request
@@ -376,6 +382,24 @@ func topicFollows(toks []token, j int) bool {
 		return true
 	}
 	return false
+}
+
+// deniesClaim reports whether the denial verb at k has a claim or a request for its object,
+// not a thing withheld or a person let go: "denied entry to the envoy", "denied them visas",
+// "dismissed its ambassador" deny nothing anyone said.
+func deniesClaim(toks []token, k int) bool {
+	for j := k + 1; j < len(toks) && j <= k+4; j++ {
+		f := toks[j].fold
+		switch {
+		case withheld[f] || toks[k].lemma == "dismiss" && (sentAwayNouns[f] || f == "minister" || f == "official" || f == "officials" || f == "staff"):
+			return false
+		case f == "" || toks[j].tag == "DT" || toks[j].tag == "PRP$" || toks[j].tag == "PRP" || toks[j].tag == "JJ" || toks[j].tag == "CD":
+			continue
+		default:
+			return true
+		}
+	}
+	return true
 }
 
 // possessiveOrQuote reports a token that sits inside a noun phrase: "'s" or a quotation mark.
@@ -588,7 +612,9 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 			best = i
 			break
 		}
-		if fallback < 0 {
+		// "the ministry of Peru denied" is Peru's, but "the court in Lima", "the embassy in
+		// Warsaw" are not Lima's or Warsaw's: only "of" makes the owner stand for the subject
+		if fallback < 0 && s.toks[m.lo-1].fold == "of" {
 			fallback = i
 		}
 	}
