@@ -776,6 +776,10 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			}
 		}
 		switch {
+		case prep == "of" && tr.typ == graph.Denied && m.lo > 1 && (requestNouns[toks[m.lo-2].fold] || claimNouns[toks[m.lo-2].fold]):
+			if claimFrom < 0 {
+				claimFrom = i // "will not accept the request of Lima": Lima asked
+			}
 		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
 			// "expelled ambassadors from Argentina, Chile and Peru", "the envoys of Chile":
 			// where they came from
@@ -938,6 +942,14 @@ func (d *docState) speakerPronoun(s *sentence, tr trigger) (int, bool) {
 	v := p - 1
 	if toks[v].fold == "that" && v > 0 {
 		v--
+		// "said on Friday that it", "told reporters that they": a short phrase may part
+		// the saying verb from its clause
+		for j := v; j >= 0 && j >= v-4 && !d.inMention(s, j) && toks[j].fold != ""; j-- {
+			if sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+				v = j
+				break
+			}
+		}
 	}
 	if !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
 		return -1, false
