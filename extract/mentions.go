@@ -55,6 +55,7 @@ type docState struct {
 	lastPerson                  string            // the person most recently named, for "he" and "she"
 	lastPersonAt, otherPersonAt int               // sentences where lastPerson and the person before were last named
 	otherPerson                 string
+	prevActors                  []string                // the states, organs and groups the previous sentence named, for "they"
 	sentenceNo                  int                     // index of the sentence being read
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
@@ -260,9 +261,17 @@ const maxWindow = 8
 // findMentions fills s.mentions, left to right, without overlaps.
 func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
+	defer func() { d.prevActors = d.actorsIn(s.mentions) }()
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
 			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
+			i++
+			continue
+		}
+		if toks[i].fold == "they" {
+			if id := d.pronounActor(s); id != "" {
+				s.mentions = append(s.mentions, mention{id: id, lo: i, hi: i + 1, pronoun: true})
+			}
 			i++
 			continue
 		}
@@ -276,6 +285,29 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		i += n
 	}
+}
+
+// pronounActor is the state, organ or group "they" stands for: the only one named in the
+// previous sentence and in this one before the pronoun. Otherwise nobody.
+func (d *docState) pronounActor(s *sentence) string {
+	actors := append(slices.Clone(d.prevActors), d.actorsIn(s.mentions)...)
+	slices.Sort(actors)
+	if actors = slices.Compact(actors); len(actors) == 1 {
+		return actors[0]
+	}
+	return ""
+}
+
+// actorsIn lists the ids of the named (not pronoun) mentions of collective actors: no
+// people, whom "they" does not stand for alone, and no outlets, which report rather than act.
+func (d *docState) actorsIn(ms []mention) []string {
+	var out []string
+	for _, m := range ms {
+		if e := d.entities[m.id]; e != nil && !m.pronoun && e.Kind != graph.Person && e.Kind != graph.Outlet {
+			out = append(out, m.id)
+		}
+	}
+	return out
 }
 
 // pronounPerson is the person "he" or "she" stands for: the one named in this sentence or
