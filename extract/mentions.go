@@ -279,6 +279,9 @@ func (d *docState) findMentions(s *sentence) {
 		if n == 0 {
 			n = d.definiteGroupAt(s, i)
 		}
+		if n == 0 {
+			n = d.epithetAt(s, i)
+		}
 		if n <= 0 {
 			i++
 			continue
@@ -399,6 +402,53 @@ func (d *docState) definiteGroupAt(s *sentence, i int) int {
 		return 2
 	}
 	return 0
+}
+
+// epithetHeads end a description that re-names a state: "the Baltic nation", "the Gulf
+// kingdom", "the island state".
+var epithetHeads = set("nation", "country", "state", "kingdom", "republic", "emirate", "monarchy")
+
+// epithetAt reads "the Baltic Sea nation" at token i as the one state it can re-name: of
+// the states the previous sentence and this one have named, the one that is not this
+// sentence's subject (a description names someone other than the clause's actor). With
+// none or several left it reads nothing. It returns the tokens consumed.
+func (d *docState) epithetAt(s *sentence, i int) int {
+	toks := s.toks
+	if toks[i].fold != "the" {
+		return 0
+	}
+	head := -1
+	for j := i + 1; j < len(toks) && j <= i+4; j++ {
+		if epithetHeads[toks[j].fold] && j > i+1 && (j+1 == len(toks) || !strings.HasPrefix(toks[j+1].tag, "NN")) {
+			head = j
+			break
+		}
+		if !toks[j].capital && toks[j].tag != "JJ" || toks[j].fold == "" {
+			return 0
+		}
+	}
+	if head < 0 {
+		return 0
+	}
+	subject := ""
+	for _, m := range s.mentions {
+		if m.lo == 0 || toks[m.lo-1].tag != "IN" && toks[m.lo-1].tag != "TO" {
+			subject = m.id
+			break
+		}
+	}
+	var states []string
+	for _, id := range append(slices.Clone(d.prevActors), d.actorsIn(s.mentions)...) {
+		if e := d.entities[id]; e.Kind == graph.Government && id != subject {
+			states = append(states, id)
+		}
+	}
+	slices.Sort(states)
+	if states = slices.Compact(states); len(states) != 1 {
+		return 0
+	}
+	s.mentions = append(s.mentions, mention{id: states[0], lo: i, hi: head + 1, pronoun: true})
+	return head + 1 - i
 }
 
 // mentionAt tries to read a mention starting at token i; it returns the tokens consumed.
