@@ -374,6 +374,15 @@ func topicFollows(toks []token, j int) bool {
 	for j < len(toks) && toks[j].tag == "RB" {
 		j++
 	}
+	// "warned on its website that", "warned in a statement of": where it was said
+	if j+2 < len(toks) && (toks[j].fold == "in" || toks[j].fold == "on") {
+		for p := j + 1; p < len(toks) && p <= j+4; p++ {
+			if tg := toks[p].tag; tg != "DT" && tg != "PRP$" && tg != "JJ" && !strings.HasPrefix(tg, "NN") {
+				j = p
+				break
+			}
+		}
+	}
 	if j >= len(toks) {
 		return false
 	}
