@@ -61,7 +61,7 @@ var (
 	attempts = set("seek", "try", "attempt", "move", "rush", "hasten")
 	// withheld are what a state denies someone rather than a claim it denies.
 	withheld = set("entry", "access", "visa", "visas", "permission", "accreditation", "passage", "asylum", "bail",
-		"landing", "overflight", "clearance", "admission", "service", "services")
+		"landing", "overflight", "clearance", "admission", "service", "services", "comment", "comments")
 	// sentAwayNouns are the people a state sends away: its envoys and the foreign press.
 	sentAwayNouns = set("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "consul",
 		"consuls", "attaché", "attachés", "attache", "attaches", "emissary", "emissaries", "representative",
@@ -256,8 +256,8 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		}
 		return trigger{}, false
 	case lemma == "refuse" || lemma == "decline":
-		if next(1) == "to" {
-			return trigger{}, false // governs the verb that follows; see modality
+		if next(1) == "to" || !deniesClaim(toks, k) {
+			return trigger{}, false // governs the verb that follows (see modality), or refuses a thing
 		}
 		return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
 	}
@@ -395,7 +395,7 @@ func topicFollows(toks []token, j int) bool {
 
 // deniesClaim reports whether the denial verb at k has a claim or a request for its object,
 // not a thing withheld or a person let go: "denied entry to the envoy", "denied them visas",
-// "dismissed its ambassador" deny nothing anyone said.
+// "declined comment", "dismissed its ambassador" deny nothing anyone said.
 func deniesClaim(toks []token, k int) bool {
 	for j := k + 1; j < len(toks) && j <= k+4; j++ {
 		f := toks[j].fold
