@@ -59,6 +59,8 @@ var (
 	causatives = set("lead", "prompt", "force", "compel", "cause", "spur", "push", "drive")
 	// attempts assert a denial or warning, which is made in the trying: "sought to play down".
 	attempts = set("seek", "try", "attempt", "move", "rush", "hasten")
+	// answers make a warning "in response to X" one addressed to X.
+	answers = set("response", "reply", "answer", "retaliation", "riposte")
 	// withheld are what a state denies someone rather than a claim it denies.
 	withheld = set("entry", "access", "visa", "visas", "permission", "accreditation", "passage", "asylum", "bail",
 		"landing", "overflight", "clearance", "admission", "service", "services", "comment", "comments")
@@ -256,7 +258,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		}
 		return trigger{}, false
 	case lemma == "refuse" || lemma == "decline":
-		if next(1) == "to" || !deniesClaim(toks, k) {
+		if next(1) == "to" || !d.deniesClaim(s, k) {
 			return trigger{}, false // governs the verb that follows (see modality), or refuses a thing
 		}
 		return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
@@ -278,7 +280,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	if lemma == "threaten" && next(1) == "to" {
 		return trigger{}, false // "threatened to expel": an intention, no warning to anyone
 	}
-	if typ, ok := verbTriggers[lemma]; ok && typ == graph.Denied && !deniesClaim(toks, k) {
+	if typ, ok := verbTriggers[lemma]; ok && typ == graph.Denied && !d.deniesClaim(s, k) {
 		return trigger{}, false
 	}
 	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
@@ -396,9 +398,19 @@ func topicFollows(toks []token, j int) bool {
 // deniesClaim reports whether the denial verb at k has a claim or a request for its object,
 // not a thing withheld or a person let go: "denied entry to the envoy", "denied them visas",
 // "declined comment", "dismissed its ambassador" deny nothing anyone said.
-func deniesClaim(toks []token, k int) bool {
-	for j := k + 1; j < len(toks) && j <= k+4; j++ {
+func (d *docState) deniesClaim(s *sentence, k int) bool {
+	toks := s.toks
+	for j := k + 1; j < len(toks) && j <= k+6; j++ {
 		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			// "denied Lima access", "denied Quito a seat": someone is refused a thing
+			m := s.mentions[i]
+			if m.lo == k+1 && m.hi < len(toks) && (toks[m.hi].tag == "DT" || strings.HasPrefix(toks[m.hi].tag, "NN")) && !d.inMention(s, m.hi) &&
+				!claimNouns[toks[m.hi].fold] && !requestNouns[toks[m.hi].fold] && toks[m.hi].fold != "the" {
+				return false
+			}
+			return true
+		}
 		switch {
 		case withheld[f] || toks[k].lemma == "dismiss" && (sentAwayNouns[f] || f == "minister" || f == "official" || f == "officials" || f == "staff"):
 			return false
@@ -802,8 +814,11 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			if claimFrom < 0 {
 				claimFrom = i
 			}
-		case (prep == "with" || prep == "to" || prep == "for") && tr.typ == graph.Denied && m.lo > 1 && strings.HasPrefix(toks[m.lo-2].tag, "NN"):
-			about = append(about, m.id) // "denied any links to the GRU": a topic, not an accuser
+		case (prep == "with" || prep == "to" || prep == "for") && (tr.typ == graph.Denied || tr.typ == graph.Warned && !tr.withTo && !tr.nominal) &&
+			m.lo > 1 && strings.HasPrefix(toks[m.lo-2].tag, "NN") && !d.inMention(s, m.lo-2) && !answers[toks[m.lo-2].fold]:
+			// "denied any links to the GRU", "warned its citizens against travel to Chile":
+			// the phrase belongs to the noun before it, a topic, not an accuser or addressee
+			about = append(about, m.id)
 		case prep == "with" || prep == "to" || prep == "for":
 			if tr.withTo || tr.typ == graph.Denied || tr.typ == graph.Warned {
 				if len(to) == 0 {
