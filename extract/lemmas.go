@@ -16,7 +16,7 @@ import (
 var ruleLemmas = []string{
 	"accept", "ask", "avoid", "brand", "call", "choose", "consider", "decline", "declare", "deem",
 	"describe", "direct", "dispute", "express", "fail", "flag", "give", "grant", "heed", "hesitate",
-	"instruct", "label", "opt", "order", "prefer", "raise", "refrain", "refuse", "send", "tell",
+	"instruct", "label", "opt", "order", "oust", "prefer", "raise", "refrain", "refuse", "remove", "send", "tell",
 	"term", "threaten", "voice",
 }
 

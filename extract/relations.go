@@ -210,6 +210,8 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			}
 		}
 		return trigger{}, false
+	case (lemma == "remove" || lemma == "oust") && isVerb && d.envoysFollow(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true // "to remove ten ambassadors"
 	case lemma == "send" && isVerb && d.sentAway(s, k):
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case lemma == "declare" || lemma == "deem":
@@ -318,8 +320,8 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 		switch {
 		case sentAwayNouns[f] || objectPronouns[f] || peopleNouns[f] != "":
 			person = true
-		case f == "to" && j+1 < len(toks) && departures[toks[j+1].lemma]:
-			return person
+		case f == "to" && j+1 < len(toks) && (departures[toks[j+1].lemma] || toks[j+1].lemma == "get" && j+2 < len(toks) && toks[j+2].fold == "out"):
+			return person // "to leave", "to get out"
 		case f == "out" && toks[k].lemma == "order":
 			return person
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
@@ -349,6 +351,21 @@ func (d *docState) sentAway(s *sentence, k int) bool {
 		case f == "home" || f == "back" && (j+1 == len(toks) || toks[j+1].fold != "to"):
 			return person || j == k+1 && d.sentAwayAfter(s, j+1)
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
+			return false
+		}
+	}
+	return false
+}
+
+// envoysFollow reports a verb whose object is a state's envoys: "removed ten Western
+// ambassadors", not "removed the tariffs".
+func (d *docState) envoysFollow(s *sentence, k int) bool {
+	toks := s.toks
+	for j := k + 1; j < len(toks) && j <= k+5; j++ {
+		if representatives[toks[j].fold] {
+			return true
+		}
+		if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || boundaries[toks[j].fold] || strings.HasPrefix(toks[j].tag, "V") || toks[j].tag == "IN" {
 			return false
 		}
 	}
