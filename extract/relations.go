@@ -1343,9 +1343,9 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 
 // dropUnnamedTwins removes an expulsion reported without counterpart when the article also
 // reports it, same actor (or same count) and polarity, with one: the same act written
-// twice, as a headline and its article do. So with warnings and denials: "in response to
-// Lima's warning" is the warning the article reported with its addressee, and an article's
-// "Quito calls the allegations baseless" the denial of the allegations it names the author of.
+// twice, as a headline and its article do. So with warnings: "in response to Lima's
+// warning" is the warning the article reported with its addressee. A denial only goes when
+// its named twin comes from the same sentence: one actor may deny two things in an article.
 func (d *docState) dropUnnamedTwins() {
 	d.relations = slices.DeleteFunc(d.relations, func(r Relation) bool {
 		if r.To != nil || r.Type != graph.Expelled && r.Type != graph.Warned && r.Type != graph.Denied {
@@ -1354,7 +1354,9 @@ func (d *docState) dropUnnamedTwins() {
 		return slices.ContainsFunc(d.relations, func(o Relation) bool {
 			// a headline's "expels 35 diplomats" is the body's "expelled 35 Russian diplomats"
 			sameCount := r.Type == graph.Expelled && r.Quantity != "" && o.Quantity == r.Quantity
-			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated
+			// one actor may well deny two things in two sentences; in one, it is one denial
+			sameDenial := r.Type != graph.Denied || slices.ContainsFunc(r.Evidence, func(sp Span) bool { return slices.Contains(o.Evidence, sp) })
+			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated && sameDenial
 		})
 	})
 }
