@@ -1,6 +1,6 @@
 // Package extract finds actors and the acts between them (warnings, denials, expulsions and
 // a few cheaper types) in news text, fully offline: sentence splitting and part-of-speech
-// tags come from prose, lemmas from golem's English dictionary, and everything else from
+// tags come from prose, and everything else, lemmas of the trigger verbs included, from
 // lexicons and a gazetteer embedded in the binary.
 //
 // The extractor reads one clause at a time and prefers saying nothing to saying something
@@ -15,8 +15,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/aaaton/golem/v4"
-	"github.com/aaaton/golem/v4/dicts/en"
 	prose "github.com/jdkato/prose/v3"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -36,6 +34,27 @@ type Document struct {
 type Result struct {
 	Entities      []Entity   `json:"entities"`
 	Relationships []Relation `json:"relationships"`
+	// Held are relations found below the confidence a caller asked for (see HoldBelow):
+	// shown to the reader for checking, kept out of Relationships so that Relationships is
+	// what ingestion writes.
+	Held []Relation `json:"held"`
+}
+
+// HoldBelow moves the relations extracted with less than minConfidence from Relationships
+// to Held, keeping their order; 0 holds none.
+func (r *Result) HoldBelow(minConfidence float64) {
+	kept := make([]Relation, 0, len(r.Relationships))
+	if r.Held == nil {
+		r.Held = []Relation{}
+	}
+	for _, rel := range r.Relationships {
+		if rel.Confidence < minConfidence {
+			r.Held = append(r.Held, rel)
+		} else {
+			kept = append(kept, rel)
+		}
+	}
+	r.Relationships = kept
 }
 
 // Entity is an actor mentioned in the text. Known marks an entity the gazetteer supplied
@@ -80,40 +99,9 @@ type Options struct {
 
 // Extractor holds the loaded models. It is immutable after New and safe for concurrent use.
 type Extractor struct {
-	lemmas   *lemmaLoader
+	lemmas   triggerLemmas
 	world    *mapGazetteer
 	maxBytes int
-}
-
-// lemmaLoader loads the lemma dictionary, the slowest model to load, in the background,
-// so that a one-shot `dossier extract` reads its file, opens its store and tags the text
-// meanwhile. ready closes when lemmatizer or err is set.
-type lemmaLoader struct {
-	ready      chan struct{}
-	lemmatizer *golem.Lemmatizer
-	err        error
-}
-
-func loadLemmas() *lemmaLoader {
-	l := &lemmaLoader{ready: make(chan struct{})}
-	go func() {
-		defer close(l.ready)
-		l.lemmatizer, l.err = golem.New(en.New())
-		if l.err != nil {
-			l.err = fmt.Errorf("load English lemma dictionary: %w", l.err)
-		}
-	}()
-	return l
-}
-
-// get waits for the dictionary.
-func (l *lemmaLoader) get(ctx context.Context) (*golem.Lemmatizer, error) {
-	select {
-	case <-l.ready:
-		return l.lemmatizer, l.err
-	case <-ctx.Done():
-		return nil, fmt.Errorf("extract: %w", ctx.Err())
-	}
 }
 
 // New loads the embedded models with default options.
@@ -127,7 +115,7 @@ func NewWithOptions(opts Options) (*Extractor, error) {
 	if opts.MaxBytes == 0 {
 		opts.MaxBytes = DefaultMaxBytes
 	}
-	lemmas := loadLemmas()
+	lemmas := newTriggerLemmas()
 	world, err := parseWorld(worldTSV)
 	if err != nil {
 		return nil, fmt.Errorf("load world gazetteer: %w", err)
@@ -146,9 +134,6 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 	pd, err := prose.NewDocumentContext(ctx, patched, prose.WithExtraction(false))
 	if err != nil {
 		return Result{}, fmt.Errorf("analyse text: %w", err)
-	}
-	if d.lemmatizer, err = x.lemmas.get(ctx); err != nil {
-		return Result{}, err
 	}
 	sentences := d.split(pd, cuts)
 	for i := range sentences {

@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/aaaton/golem/v4"
 	prose "github.com/jdkato/prose/v3"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -43,7 +42,7 @@ type sentence struct {
 // docState is the working state of one Extract call.
 type docState struct {
 	x                           *Extractor
-	lemmatizer                  *golem.Lemmatizer
+	lemmas                      triggerLemmas
 	gaz                         Gazetteer
 	text                        string
 	published                   graph.PartialDate
@@ -56,15 +55,17 @@ type docState struct {
 	lastPerson                  string            // the person most recently named, for "he" and "she"
 	lastPersonAt, otherPersonAt int               // sentences where lastPerson and the person before were last named
 	otherPerson                 string
+	prevActors                  []string                // the states, organs and groups the previous sentence named, for "they"
 	sentenceNo                  int                     // index of the sentence being read
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
 	relations                   []Relation
+	claims                      []claim // who claimed what of whom, for the author of denied allegations
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
-		x: x, gaz: gaz, text: doc.Text, published: doc.Published,
+		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
 		twins: map[string]graph.Entity{},
 	}
@@ -158,7 +159,7 @@ func (d *docState) newToken(text, tag string, start int) token {
 	if isWordy(text) {
 		t.fold = foldWord(text)
 		if !t.capital && strings.IndexFunc(t.fold, unicode.IsLetter) >= 0 {
-			t.lemma = d.lemmatizer.LemmaLower(strings.ToLower(text))
+			t.lemma = d.lemmas.lemma(strings.ToLower(text))
 		} else {
 			t.lemma = t.fold
 		}
@@ -260,9 +261,17 @@ const maxWindow = 8
 // findMentions fills s.mentions, left to right, without overlaps.
 func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
+	defer func() { d.prevActors = d.actorsIn(s.mentions) }()
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
 			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
+			i++
+			continue
+		}
+		if toks[i].fold == "they" {
+			if id := d.pronounActor(s); id != "" {
+				s.mentions = append(s.mentions, mention{id: id, lo: i, hi: i + 1, pronoun: true})
+			}
 			i++
 			continue
 		}
@@ -270,12 +279,38 @@ func (d *docState) findMentions(s *sentence) {
 		if n == 0 {
 			n = d.definiteGroupAt(s, i)
 		}
+		if n == 0 {
+			n = d.epithetAt(s, i)
+		}
 		if n <= 0 {
 			i++
 			continue
 		}
 		i += n
 	}
+}
+
+// pronounActor is the state, organ or group "they" stands for: the only one named in the
+// previous sentence and in this one before the pronoun. Otherwise nobody.
+func (d *docState) pronounActor(s *sentence) string {
+	actors := append(slices.Clone(d.prevActors), d.actorsIn(s.mentions)...)
+	slices.Sort(actors)
+	if actors = slices.Compact(actors); len(actors) == 1 {
+		return actors[0]
+	}
+	return ""
+}
+
+// actorsIn lists the ids of the named (not pronoun) mentions of collective actors: no
+// people, whom "they" does not stand for alone, and no outlets, which report rather than act.
+func (d *docState) actorsIn(ms []mention) []string {
+	var out []string
+	for _, m := range ms {
+		if e := d.entities[m.id]; e != nil && !m.pronoun && e.Kind != graph.Person && e.Kind != graph.Outlet {
+			out = append(out, m.id)
+		}
+	}
+	return out
 }
 
 // pronounPerson is the person "he" or "she" stands for: the one named in this sentence or
@@ -367,6 +402,53 @@ func (d *docState) definiteGroupAt(s *sentence, i int) int {
 		return 2
 	}
 	return 0
+}
+
+// epithetHeads end a description that re-names a state: "the Baltic nation", "the Gulf
+// kingdom", "the island state".
+var epithetHeads = set("nation", "country", "state", "kingdom", "republic", "emirate", "monarchy")
+
+// epithetAt reads "the Baltic Sea nation" at token i as the one state it can re-name: of
+// the states the previous sentence and this one have named, the one that is not this
+// sentence's subject (a description names someone other than the clause's actor). With
+// none or several left it reads nothing. It returns the tokens consumed.
+func (d *docState) epithetAt(s *sentence, i int) int {
+	toks := s.toks
+	if toks[i].fold != "the" {
+		return 0
+	}
+	head := -1
+	for j := i + 1; j < len(toks) && j <= i+4; j++ {
+		if epithetHeads[toks[j].fold] && j > i+1 && (j+1 == len(toks) || !strings.HasPrefix(toks[j+1].tag, "NN")) {
+			head = j
+			break
+		}
+		if !toks[j].capital && toks[j].tag != "JJ" || toks[j].fold == "" {
+			return 0
+		}
+	}
+	if head < 0 {
+		return 0
+	}
+	subject := ""
+	for _, m := range s.mentions {
+		if m.lo == 0 || toks[m.lo-1].tag != "IN" && toks[m.lo-1].tag != "TO" {
+			subject = m.id
+			break
+		}
+	}
+	var states []string
+	for _, id := range append(slices.Clone(d.prevActors), d.actorsIn(s.mentions)...) {
+		if e := d.entities[id]; e.Kind == graph.Government && id != subject {
+			states = append(states, id)
+		}
+	}
+	slices.Sort(states)
+	if states = slices.Compact(states); len(states) != 1 {
+		return 0
+	}
+	s.mentions = append(s.mentions, mention{id: states[0], lo: i, hi: head + 1, pronoun: true})
+	return head + 1 - i
 }
 
 // mentionAt tries to read a mention starting at token i; it returns the tokens consumed.

@@ -14,7 +14,7 @@ var (
 		"warn": graph.Warned, "caution": graph.Warned, "alert": graph.Warned, "brief": graph.Warned,
 		"forewarn": graph.Warned,
 		"deny":     graph.Denied, "dismiss": graph.Denied, "reject": graph.Denied, "rebuff": graph.Denied,
-		"downplay": graph.Denied, "refute": graph.Denied, "ignore": graph.Denied, "resist": graph.Denied,
+		"downplay": graph.Denied, "refute": graph.Denied, "resist": graph.Denied,
 		"expel": graph.Expelled,
 		"urge":  graph.Requested, "ask": graph.Requested, "press": graph.Requested, "request": graph.Requested,
 		"pressure": graph.Requested, "implore": graph.Requested,
@@ -48,6 +48,8 @@ var (
 	claimNouns = set("allegation", "allegations", "accusation", "accusations", "claim", "claims", "charge",
 		"charges", "assertion", "assertions", "suggestion", "suggestions", "report", "reports", "assessment",
 		"assessments", "conclusion", "conclusions", "finding", "findings")
+	// claimVerbs assert what another did: "maintains that Quito armed the rebels".
+	claimVerbs = set("allege", "claim", "maintain", "charge", "contend", "assert", "insist", "accuse", "suggest")
 	// sayVerbs report speech: in "X said it rejects", "it" is X.
 	sayVerbs = set("say", "add", "state", "announce", "insist", "tell", "declare", "stress", "reply", "respond")
 	// receivers are those who got a warning named by a noun: "Ottawa heeded Beijing's warning".
@@ -57,6 +59,16 @@ var (
 	causatives = set("lead", "prompt", "force", "compel", "cause", "spur", "push", "drive")
 	// attempts assert a denial or warning, which is made in the trying: "sought to play down".
 	attempts = set("seek", "try", "attempt", "move", "rush", "hasten")
+	// answers make a warning "in response to X" one addressed to X.
+	answers = set("response", "reply", "answer", "retaliation", "riposte")
+	// withheld are what a state denies someone rather than a claim it denies.
+	withheld = set("entry", "access", "visa", "visas", "permission", "accreditation", "passage", "asylum", "bail",
+		"landing", "overflight", "clearance", "admission", "service", "services", "comment", "comments")
+	// sentAwayNouns are the people a state sends away: its envoys and the foreign press.
+	sentAwayNouns = set("diplomat", "diplomats", "ambassador", "ambassadors", "envoy", "envoys", "consul",
+		"consuls", "attaché", "attachés", "attache", "attaches", "emissary", "emissaries", "representative",
+		"representatives", "chargé", "charge", "correspondent", "correspondents", "journalist", "journalists",
+		"reporter", "reporters")
 	// departures complete "asked the ambassador to leave": an expulsion.
 	departures = set("leave", "depart", "quit", "exit")
 	// expulsionGovernors have the expeller as subject: "announced the expulsion of".
@@ -91,6 +103,7 @@ type trigger struct {
 func (d *docState) findRelations(s *sentence) {
 	d.sentenceDate(s)
 	toks := s.toks
+	d.findClaims(s)
 	var refusal *trigger // the clause's refusal, whose requests are not granted
 	refusalSubject := -1 // mention index of the refuser
 	for k := 0; k < len(toks); k++ {
@@ -123,6 +136,33 @@ func (d *docState) findRelations(s *sentence) {
 		}
 		d.clause(s, tr, negated, viaRefusal, refusalSubject)
 		k = tr.hi - 1
+	}
+}
+
+// claim is an assertion one actor made about another: "Lima maintains that Quito armed
+// the rebels". It is no relation of its own, but names whose allegations a later denial
+// by the other denies.
+type claim struct{ author, about string }
+
+// findClaims records the claims of s: a claim verb, "that", and an actor opening the clause.
+func (d *docState) findClaims(s *sentence) {
+	toks := s.toks
+	for k := 0; k+2 < len(toks); k++ {
+		if !claimVerbs[toks[k].lemma] || !strings.HasPrefix(toks[k].tag, "V") || toks[k+1].fold != "that" {
+			continue
+		}
+		author := d.subjectOf(s, k)
+		j := k + 2
+		if toks[j].fold == "the" && j+1 < len(toks) {
+			j++
+		}
+		about := d.mentionIndexAt(s, j)
+		if author < 0 || about < 0 || s.mentions[about].lo != j || s.mentions[author].pronoun || s.mentions[about].pronoun {
+			continue
+		}
+		if a, b := s.mentions[author].id, s.mentions[about].id; a != b {
+			d.claims = append(d.claims, claim{author: a, about: b})
+		}
 	}
 }
 
@@ -170,6 +210,10 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			}
 		}
 		return trigger{}, false
+	case (lemma == "remove" || lemma == "oust") && isVerb && d.envoysFollow(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true // "to remove ten ambassadors"
+	case lemma == "send" && isVerb && d.sentAway(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case lemma == "declare" || lemma == "deem":
 		for j := k + 1; j+2 < len(toks) && j <= k+8; j++ {
 			if toks[j].fold == "persona" && toks[j+1].fold == "non" && toks[j+2].fold == "grata" {
@@ -189,12 +233,12 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		}
 		return trigger{}, false
 	case lemma == "call" || lemma == "label" || lemma == "brand" || lemma == "term" || lemma == "describe":
-		// "called the report a fabrication"
-		for j := k + 1; j < len(toks) && j <= k+7; j++ {
+		// "called the report a fabrication", "termed Lima's claims 'absurd'"
+		for j := k + 1; j < len(toks) && j <= k+9; j++ {
 			if dismissals[toks[j].fold] {
 				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
 			}
-			if toks[j].fold == "" || boundaries[toks[j].fold] {
+			if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || boundaries[toks[j].fold] {
 				break
 			}
 		}
@@ -216,8 +260,8 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		}
 		return trigger{}, false
 	case lemma == "refuse" || lemma == "decline":
-		if next(1) == "to" {
-			return trigger{}, false // governs the verb that follows; see modality
+		if next(1) == "to" || !d.deniesClaim(s, k) {
+			return trigger{}, false // governs the verb that follows (see modality), or refuses a thing
 		}
 		return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
 	}
@@ -238,6 +282,9 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	if lemma == "threaten" && next(1) == "to" {
 		return trigger{}, false // "threatened to expel": an intention, no warning to anyone
 	}
+	if typ, ok := verbTriggers[lemma]; ok && typ == graph.Denied && !d.deniesClaim(s, k) {
+		return trigger{}, false
+	}
 	if typ, ok := verbTriggers[lemma]; ok && (isVerb || t.tag == "JJ" || t.tag == "NN" && lemma != t.fold) {
 		if typ == graph.Requested && !d.mentionStartsNear(s, k+1, 2) {
 			return trigger{}, false // "asked about", "pressed on": no addressee, no request
@@ -257,7 +304,7 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 	if isPassive(toks, k) {
 		// "the ambassador was given 48 hours to leave": who leaves comes first
 		for j := k - 1; j >= 0 && j >= k-6; j-- {
-			if representatives[toks[j].fold] || objectPronouns[toks[j].fold] || toks[j].fold == "he" || toks[j].fold == "she" || toks[j].fold == "they" {
+			if f := toks[j].fold; sentAwayNouns[f] || f == "officials" || f == "official" || objectPronouns[f] || f == "he" || f == "she" || f == "they" {
 				person = true
 			}
 		}
@@ -265,21 +312,139 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 	for j := k + 1; j < len(toks) && j <= k+12; j++ {
 		f := toks[j].fold
 		if i := d.mentionIndexAt(s, j); i >= 0 {
-			if e := d.entities[s.mentions[i].id]; e.Kind == graph.Person || representatives[toks[s.mentions[i].hi-1].fold] {
+			if e := d.entities[s.mentions[i].id]; e.Kind == graph.Person || sentAwayNouns[toks[s.mentions[i].hi-1].fold] {
 				person = true
 			}
 			continue
 		}
 		switch {
-		case representatives[f] || objectPronouns[f] || peopleNouns[f] != "":
+		case sentAwayNouns[f] || objectPronouns[f] || peopleNouns[f] != "":
 			person = true
-		case f == "to" && j+1 < len(toks) && departures[toks[j+1].lemma]:
-			return person
+		case f == "to" && j+1 < len(toks) && (departures[toks[j+1].lemma] || toks[j+1].lemma == "get" && j+2 < len(toks) && toks[j+2].fold == "out"):
+			return person // "to leave", "to get out"
 		case f == "out" && toks[k].lemma == "order":
 			return person
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
 			return false
 		}
+	}
+	return false
+}
+
+// sentAway reports "sent the envoys home", "will send back the attaché": the verb at k
+// returns people of another state. As with toLeave, who is sent must be a representative,
+// a journalist or a pronoun, so that "sent the draft back" is no expulsion.
+func (d *docState) sentAway(s *sentence, k int) bool {
+	toks := s.toks
+	person := false
+	for j := k + 1; j < len(toks) && j <= k+8; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			if sentAwayNouns[toks[s.mentions[i].hi-1].fold] {
+				person = true
+			}
+			continue
+		}
+		switch {
+		case sentAwayNouns[f] || objectPronouns[f] || peopleNouns[f] != "":
+			person = true
+		case f == "home" || f == "back" && (j+1 == len(toks) || toks[j+1].fold != "to"):
+			return person || j == k+1 && d.sentAwayAfter(s, j+1)
+		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
+			return false
+		}
+	}
+	return false
+}
+
+// envoysFollow reports a verb whose object is a state's envoys: "removed ten Western
+// ambassadors", not "removed the tariffs".
+func (d *docState) envoysFollow(s *sentence, k int) bool {
+	toks := s.toks
+	for j := k + 1; j < len(toks) && j <= k+5; j++ {
+		if representatives[toks[j].fold] {
+			return true
+		}
+		if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || boundaries[toks[j].fold] || strings.HasPrefix(toks[j].tag, "V") || toks[j].tag == "IN" {
+			return false
+		}
+	}
+	return false
+}
+
+// sentAwayAfter reports who is sent right after the particle: "send back the envoy".
+func (d *docState) sentAwayAfter(s *sentence, j int) bool {
+	toks := s.toks
+	for end := j + 5; j < len(toks) && j <= end; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 && sentAwayNouns[toks[s.mentions[i].hi-1].fold] || sentAwayNouns[f] || objectPronouns[f] {
+			return true
+		}
+		if f == "" || boundaries[f] || strings.HasPrefix(toks[j].tag, "V") || toks[j].tag == "IN" {
+			return false
+		}
+	}
+	return false
+}
+
+// topicFollows reports a warning whose words go on to its content, not to an addressee:
+// "warned that", "raised concerns about".
+func topicFollows(toks []token, j int) bool {
+	for j < len(toks) && toks[j].tag == "RB" {
+		j++
+	}
+	// "warned on its website that", "warned in a statement of": where it was said
+	if j+2 < len(toks) && (toks[j].fold == "in" || toks[j].fold == "on") {
+		for p := j + 1; p < len(toks) && p <= j+4; p++ {
+			if tg := toks[p].tag; tg != "DT" && tg != "PRP$" && tg != "JJ" && !strings.HasPrefix(tg, "NN") {
+				j = p
+				break
+			}
+		}
+	}
+	if j >= len(toks) {
+		return false
+	}
+	switch toks[j].fold {
+	case "that", "of", "about", "over", "at":
+		return true
+	}
+	return false
+}
+
+// deniesClaim reports whether the denial verb at k has a claim or a request for its object,
+// not a thing withheld or a person let go: "denied entry to the envoy", "denied them visas",
+// "declined comment", "dismissed its ambassador" deny nothing anyone said.
+func (d *docState) deniesClaim(s *sentence, k int) bool {
+	toks := s.toks
+	for j := k + 1; j < len(toks) && j <= k+6; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			// "denied Lima access", "denied Quito a seat": someone is refused a thing
+			m := s.mentions[i]
+			if m.lo == k+1 && m.hi < len(toks) && (toks[m.hi].tag == "DT" || strings.HasPrefix(toks[m.hi].tag, "NN")) && !d.inMention(s, m.hi) &&
+				!claimNouns[toks[m.hi].fold] && !requestNouns[toks[m.hi].fold] && toks[m.hi].fold != "the" {
+				return false
+			}
+			return true
+		}
+		switch {
+		case withheld[f] || toks[k].lemma == "dismiss" && (sentAwayNouns[f] || f == "minister" || f == "official" || f == "officials" || f == "staff"):
+			return false
+		case f == "" || toks[j].tag == "DT" || toks[j].tag == "PRP$" || toks[j].tag == "PRP" || toks[j].tag == "JJ" || toks[j].tag == "CD":
+			continue
+		default:
+			return true
+		}
+	}
+	return true
+}
+
+// possessiveOrQuote reports a token that sits inside a noun phrase: "'s" or a quotation mark.
+func possessiveOrQuote(text string) bool {
+	switch text {
+	case "'s", "’s", "'", "‘", "’", "\"", "“", "”", "``", "''":
+		return true
 	}
 	return false
 }
@@ -467,6 +632,9 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 	if i := d.appositiveHead(s, k); i >= 0 {
 		return i
 	}
+	if d.describedSubject(s, k) {
+		return -1
+	}
 	best, fallback := -1, -1
 	for i := len(s.mentions) - 1; i >= 0; i-- {
 		m := s.mentions[i]
@@ -482,7 +650,9 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 			best = i
 			break
 		}
-		if fallback < 0 {
+		// "the ministry of Peru denied" is Peru's, but "the court in Lima", "the embassy in
+		// Warsaw" are not Lima's or Warsaw's: only "of" makes the owner stand for the subject
+		if fallback < 0 && s.toks[m.lo-1].fold == "of" {
 			fallback = i
 		}
 	}
@@ -494,6 +664,29 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 
 // appositiveHead reads "Juan González, director at the National Security Council, raised":
 // the actor is the name before the commas, not the last name inside them.
+// describedSubject reports a subject named only by a description owned by a pronoun:
+// "allegations its neighbour called baseless", "their rival denied". That is someone other
+// than any actor named before it, so no earlier mention may stand in.
+func (d *docState) describedSubject(s *sentence, k int) bool {
+	toks := s.toks
+	j := k - 1
+	for j >= 0 && (auxiliaries[toks[j].fold] || negators[toks[j].fold] || modals[toks[j].fold] || toks[j].tag == "RB") {
+		j--
+	}
+	if j < 0 || !strings.HasPrefix(toks[j].tag, "NN") || d.inMention(s, j) {
+		return false
+	}
+	for c := j - 1; c >= 0 && c >= j-4; c-- {
+		switch f := toks[c].fold; {
+		case f == "its" || f == "their":
+			return true
+		case d.inMention(s, c) || f == "" && toks[c].text != "-" || toks[c].tag != "JJ" && toks[c].tag != "NN" && toks[c].tag != "VBN" && toks[c].tag != "RB" && toks[c].tag != "HYPH":
+			return false
+		}
+	}
+	return false
+}
+
 func (d *docState) appositiveHead(s *sentence, k int) int {
 	toks := s.toks
 	if k < 1 || toks[k-1].text != "," {
@@ -538,6 +731,7 @@ func (d *docState) crossesBoundary(s *sentence, lo, hi int) bool {
 // its European allies".
 func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 	out := []int{i}
+	inList := false // joined by bare commas so far: "Chile, Peru, the Dominican Republic, and Uruguay"
 	for {
 		var j int
 		if leftward {
@@ -549,32 +743,39 @@ func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 			return out
 		}
 		a, b := s.mentions[min(i, j)], s.mentions[max(i, j)]
-		if !joinedByAnd(s.toks[a.hi:b.lo]) {
+		ok, comma := joinedByAnd(s.toks[a.hi:b.lo], inList)
+		if !ok {
 			return out
 		}
+		inList = comma
 		out = append(out, j)
 		i = j
 	}
 }
 
-func joinedByAnd(between []token) bool {
+func joinedByAnd(between []token, inList bool) (ok, comma bool) {
 	sawAnd := false
 	for i, t := range between {
 		switch t.fold {
 		case "and", "as", "well":
-			if i > 0 && between[i-1].text == "," {
-				return false // ", and" mostly joins clauses, not actors
+			if i > 0 && between[i-1].text == "," && !inList {
+				return false, false // ", and" mostly joins clauses, not actors, except to end a list
 			}
 			sawAnd = true
 		case "its", "their", "the", "his", "her", "":
 			if t.fold == "" && t.text != "," {
-				return false
+				return false, false
 			}
 		default:
-			return false
+			return false, false
 		}
 	}
-	return sawAnd || len(between) == 1 && between[0].text == ","
+	if sawAnd {
+		return true, false
+	}
+	// a bare comma, perhaps before an article: ", the Dominican Republic"
+	comma = len(between) > 0 && between[0].text == "," && (len(between) == 1 || len(between) == 2 && between[1].fold == "the")
+	return comma, comma
 }
 
 // objects reads the counterpart(s) and topics after the trigger, up to the clause's end.
@@ -613,20 +814,28 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			}
 		}
 		switch {
-		case topicPreps[prep]:
-			about = append(about, m.id)
-		case locationPreps[prep]:
-		case prep == "from" && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
-			// "expelled ambassadors from Argentina, Chile and Peru": where they came from
+		case prep == "of" && tr.typ == graph.Denied && m.lo > 1 && (requestNouns[toks[m.lo-2].fold] || claimNouns[toks[m.lo-2].fold]):
+			if claimFrom < 0 {
+				claimFrom = i // "will not accept the request of Lima": Lima asked
+			}
+		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
+			// "expelled ambassadors from Argentina, Chile and Peru", "the envoys of Chile":
+			// where they came from
 			if len(to) == 0 {
 				to = append(to, d.coordinated(s, i, false)...)
 			}
+		case topicPreps[prep]:
+			about = append(about, m.id)
+		case locationPreps[prep]:
 		case prep == "from" || prep == "by":
 			if claimFrom < 0 {
 				claimFrom = i
 			}
-		case (prep == "with" || prep == "to" || prep == "for") && tr.typ == graph.Denied && m.lo > 1 && strings.HasPrefix(toks[m.lo-2].tag, "NN"):
-			about = append(about, m.id) // "denied any links to the GRU": a topic, not an accuser
+		case (prep == "with" || prep == "to" || prep == "for") && (tr.typ == graph.Denied || tr.typ == graph.Warned && !tr.withTo && !tr.nominal) &&
+			m.lo > 1 && strings.HasPrefix(toks[m.lo-2].tag, "NN") && !d.inMention(s, m.lo-2) && !answers[toks[m.lo-2].fold]:
+			// "denied any links to the GRU", "warned its citizens against travel to Chile":
+			// the phrase belongs to the noun before it, a topic, not an accuser or addressee
+			about = append(about, m.id)
 		case prep == "with" || prep == "to" || prep == "for":
 			if tr.withTo || tr.typ == graph.Denied || tr.typ == graph.Warned {
 				if len(to) == 0 {
@@ -662,6 +871,12 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			subjects = []int{agent}
 		case tr.typ == graph.Expelled && d.expeller(s, tr) >= 0:
 			subjects = d.coordinated(s, d.expeller(s, tr), false) // "were expelled from the Netherlands and Japan"
+		case tr.typ == graph.Expelled:
+			host, envoy := d.accreditedTo(s, tr)
+			if host < 0 {
+				return
+			}
+			subjects, subj = []int{host}, envoy // "the Peruvian ambassador to Chile was expelled": by Chile
 		default:
 			return
 		}
@@ -712,7 +927,11 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 	}
 	if len(toIDs) == 0 {
-		conf -= 0.2
+		if tr.typ == graph.Warned && topicFollows(toks, tr.hi) {
+			conf -= 0.1 // "warned that", "voiced concern over": no one was addressed, none missed
+		} else {
+			conf -= 0.2
+		}
 		switch tr.typ {
 		case graph.Expelled:
 			// "expelled them", "is expelling two of their envoys", "expelled some 40 agents"
@@ -764,6 +983,14 @@ func (d *docState) speakerPronoun(s *sentence, tr trigger) (int, bool) {
 	v := p - 1
 	if toks[v].fold == "that" && v > 0 {
 		v--
+		// "said on Friday that it", "told reporters that they": a short phrase may part
+		// the saying verb from its clause
+		for j := v; j >= 0 && j >= v-4 && !d.inMention(s, j) && toks[j].fold != ""; j-- {
+			if sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+				v = j
+				break
+			}
+		}
 	}
 	if !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
 		return -1, false
@@ -826,7 +1053,19 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 			return r.From, true
 		}
 	}
-	return "", false
+	// "Lima maintains that Quito armed the rebels. Quito denies the allegations": the one
+	// author of claims about the denier
+	author := ""
+	for _, c := range d.claims {
+		if c.about != denier || c.author == denier {
+			continue
+		}
+		if author != "" && author != c.author {
+			return "", false // claims from several: whose is denied is not said
+		}
+		author = c.author
+	}
+	return author, author != ""
 }
 
 // gerundActor finds the actor of a gerund after a preposition, which is not the clause's
@@ -868,7 +1107,7 @@ func (d *docState) unnamedObject(s *sentence, tr trigger, passive bool) (id stri
 			return d.lastPeople, true
 		case f == "him" || f == "her" || (f == "he" || f == "she") && passive:
 			return d.lastPerson, d.lastPerson != ""
-		case representatives[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees" || f == "journalists" || f == "correspondents":
+		case sentAwayNouns[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees":
 			return "", true
 		case toks[j].text == ";" || toks[j].text == "," && !passive || boundaries[f] && f != "so":
 			return "", false
@@ -897,6 +1136,35 @@ func (d *docState) agent(s *sentence, tr trigger) int {
 		return -1
 	}
 	return -1
+}
+
+// accreditedTo reads the envoy of a passive expulsion with no agent: "the Peruvian
+// ambassador to Chile was given 48 hours to leave". Only the state the envoy is posted to
+// can send them away, so it is the expeller (host); envoy is the mention of the envoy or
+// their state (-1 when unnamed). host is -1 when no envoy "to" a state comes before the verb.
+func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
+	toks := s.toks
+	for j := tr.lo - 2; j >= 1 && j >= tr.lo-8; j-- {
+		if toks[j].fold == "" || boundaries[toks[j].fold] {
+			break
+		}
+		if toks[j].fold != "to" || !representatives[toks[j-1].fold] {
+			continue
+		}
+		k := j + 1
+		if toks[k].fold == "the" {
+			k++
+		}
+		host = d.mentionIndexAt(s, k)
+		if host < 0 || s.mentions[host].lo != k || d.entities[s.mentions[host].id].Kind != graph.Government {
+			return -1, -1
+		}
+		if m := d.mentionIndexAt(s, j-1); m >= 0 && m != host {
+			return host, m
+		}
+		return host, -1
+	}
+	return -1, -1
 }
 
 // expeller finds the government a passive expulsion was from: "were expelled from the
@@ -1075,17 +1343,20 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 
 // dropUnnamedTwins removes an expulsion reported without counterpart when the article also
 // reports it, same actor (or same count) and polarity, with one: the same act written
-// twice, as a headline and its article do. Denials and warnings are left alone: one actor
-// often dismisses a claim and refuses a request in one breath.
+// twice, as a headline and its article do. So with warnings: "in response to Lima's
+// warning" is the warning the article reported with its addressee. A denial only goes when
+// its named twin comes from the same sentence: one actor may deny two things in an article.
 func (d *docState) dropUnnamedTwins() {
 	d.relations = slices.DeleteFunc(d.relations, func(r Relation) bool {
-		if r.To != nil || r.Type != graph.Expelled {
+		if r.To != nil || r.Type != graph.Expelled && r.Type != graph.Warned && r.Type != graph.Denied {
 			return false
 		}
 		return slices.ContainsFunc(d.relations, func(o Relation) bool {
 			// a headline's "expels 35 diplomats" is the body's "expelled 35 Russian diplomats"
-			sameCount := r.Quantity != "" && o.Quantity == r.Quantity
-			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated
+			sameCount := r.Type == graph.Expelled && r.Quantity != "" && o.Quantity == r.Quantity
+			// one actor may well deny two things in two sentences; in one, it is one denial
+			sameDenial := r.Type != graph.Denied || slices.ContainsFunc(r.Evidence, func(sp Span) bool { return slices.Contains(o.Evidence, sp) })
+			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated && sameDenial
 		})
 	})
 }

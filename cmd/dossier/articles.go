@@ -21,24 +21,33 @@ import (
 )
 
 func (a *app) extractCommand() *cobra.Command {
-	var gazetteer string
+	var (
+		gazetteer     string
+		minConfidence float64
+	)
 	cmd := &cobra.Command{
-		Use:   "extract [--gazetteer store|none] FILE",
+		Use:   "extract [--gazetteer store|none] [--min-confidence C] FILE",
 		Short: "Print the actors and relations found in an article as JSON, writing nothing",
 		Long: `Extract actors and warned/denied/expelled (and other) relations from one article, offline,
 and print one JSON document: {"entities":[...],"relationships":[...]}. Evidence offsets are byte
 offsets into FILE, end exclusive. A front-matter block (--- title/outlet/date/url ---) may open the
 file; its date anchors relative dates. --gazetteer store resolves names to the store's entities
 (with --server URL, to those of the running server, read through its API).
+"relationships" lists what dossier ingest with the same --min-confidence would write; relations
+found with less confidence are listed under "held", with their confidence and evidence, for the
+reader to check (--min-confidence 0 puts them all under "relationships").
 
 Output: {"entities":[{"id","kind","name","aliases"}],"relationships":[{"type","from","to",
-"about","negated","date","quantity","confidence","evidence":[{"start","end","text"}]}]}; to is
-null where the text names no counterpart; about and quantity appear when the text gives them.`,
+"about","negated","date","quantity","confidence","evidence":[{"start","end","text"}]}],"held":[...]};
+to is null where the text names no counterpart; about and quantity appear when the text gives them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if gazetteer != "store" && gazetteer != "none" {
 				return fmt.Errorf("--gazetteer: want store or none, got %q", gazetteer)
+			}
+			if err := ingest.ValidMinConfidence(minConfidence); err != nil {
+				return fmt.Errorf("--min-confidence: %w", err)
 			}
 			data, err := os.ReadFile(args[0])
 			if err != nil {
@@ -71,6 +80,7 @@ null where the text names no counterpart; about and quantity appear when the tex
 					}
 				}
 			}
+			res.HoldBelow(minConfidence)
 			enc := json.NewEncoder(a.stdout)
 			enc.SetIndent("", "  ")
 			return enc.Encode(res)
@@ -78,6 +88,8 @@ null where the text names no counterpart; about and quantity appear when the tex
 	}
 	cmd.Flags().StringVar(&gazetteer, "gazetteer", "store", "resolve names against the store's entities (store) or the built-in world gazetteer only (none)")
 	a.server.register(cmd.Flags())
+	cmd.Flags().Float64Var(&minConfidence, "min-confidence", ingest.DefaultMinConfidence,
+		`list under "relationships" only relations extracted with at least this confidence, 0 to 1, the rest under "held" (0 holds none)`)
 	return cmd
 }
 
@@ -168,7 +180,7 @@ write token from --token-file or DOSSIER_TOKEN; the server's --max-body
 	f.BoolVar(&dryRun, "dry-run", false, "extract and report, write nothing")
 	a.server.register(f)
 	f.Float64Var(&minConfidence, "min-confidence", ingest.DefaultMinConfidence,
-		"write only relationships extracted with at least this confidence, 0 to 1 (0 writes all; dossier extract shows every confidence)")
+		"write only relationships extracted with at least this confidence, 0 to 1 (0 writes all; dossier extract lists the rest as held)")
 	return cmd
 }
 

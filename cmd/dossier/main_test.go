@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dossiergraph/dossier/extract"
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/graph/bolt"
 	"github.com/dossiergraph/dossier/graph/neo4j/neo4jtest"
+	"github.com/dossiergraph/dossier/ingest"
 	"github.com/dossiergraph/dossier/seed"
 )
 
@@ -247,5 +250,43 @@ func TestIngestMinConfidence(t *testing.T) {
 	}
 	if _, _, err := run(t, "ingest", "--data", other, "--min-confidence", "2", file); err == nil || !strings.Contains(err.Error(), "between 0 and 1") {
 		t.Errorf("--min-confidence 2 must be refused with the valid range, got %v", err)
+	}
+}
+
+// dossier extract lists what ingest would write under "relationships" and the rest under
+// "held", at the same default threshold.
+func TestExtractHoldsWeakRelationships(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "weak.md")
+	text := "---\noutlet: Test Wire\ndate: 2025-06-02\n---\nEstonia expelled two Russian diplomats. Hungary denied the report.\n"
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	types := func(rels []extract.Relation) []string {
+		var out []string
+		for _, r := range rels {
+			out = append(out, string(r.Type)+" "+r.From)
+		}
+		return out
+	}
+	decode := func(out string) extract.Result {
+		var res extract.Result
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("extract output is not JSON: %v\n%s", err, out)
+		}
+		return res
+	}
+	res := decode(mustRun(t, "extract", "--gazetteer", "none", file))
+	if got := types(res.Relationships); !slices.Equal(got, []string{"EXPELLED estonia"}) {
+		t.Errorf("relationships at the default threshold = %q, want the expulsion only", got)
+	}
+	if got := types(res.Held); !slices.Equal(got, []string{"DENIED hungary"}) || res.Held[0].Confidence >= ingest.DefaultMinConfidence || len(res.Held[0].Evidence) == 0 {
+		t.Errorf("held = %+v, want the weak denial with its confidence and evidence", res.Held)
+	}
+	res = decode(mustRun(t, "extract", "--gazetteer", "none", "--min-confidence", "0", file))
+	if len(res.Relationships) != 2 || len(res.Held) != 0 {
+		t.Errorf("--min-confidence 0: relationships %q, held %q; want both listed, none held", types(res.Relationships), types(res.Held))
+	}
+	if _, _, err := run(t, "extract", "--gazetteer", "none", "--min-confidence", "-1", file); err == nil || !strings.Contains(err.Error(), "between 0 and 1") {
+		t.Errorf("--min-confidence -1 must be refused with the valid range, got %v", err)
 	}
 }
