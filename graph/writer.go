@@ -5,28 +5,18 @@ import (
 	"strings"
 )
 
-// WriterStore is what Writer needs of a store: Apply, and the two reads that prepare an
-// update.
-type WriterStore interface {
-	Applier
-	Entity(ctx context.Context, id string) (Entity, error)
-	Relationship(ctx context.Context, id string) (Relationship, error)
-}
-
 // Writer makes single changes to a store. Each is one Batch on the store's Apply, written
 // here once for every backend: the default id, validation and the existence checks (as
-// preconditions, checked in the backend's transaction) live nowhere else. Every method
-// either applies all of its change or none of it; errors carry codes (see ErrorCode).
+// preconditions, checked in the backend's transaction) live nowhere else, and a change
+// that depends on the stored record (a patch, added evidence) is worked out inside the
+// transaction, so concurrent writers never overwrite each other. Every method either
+// applies all of its change or none of it; errors carry codes (see ErrorCode).
 type Writer struct {
-	store WriterStore
+	store Applier
 }
 
 // NewWriter returns a Writer on s.
-func NewWriter(s WriterStore) *Writer { return &Writer{store: s} }
-
-// updateRetries bounds how often an update prepared on a record that changed meanwhile is
-// prepared again before the conflict is reported.
-const updateRetries = 8
+func NewWriter(s Applier) *Writer { return &Writer{store: s} }
 
 // actorKey carries the actor of the writes made with a context.
 type actorKey struct{}
@@ -59,43 +49,37 @@ func (w *Writer) CreateEntity(ctx context.Context, e Entity) (Entity, error) {
 	if e.ID == "" {
 		e.ID = Slug(e.Name)
 	}
-	return create(ctx, w, "create entity", EntityRecord, e.ID, e.Validate(), Batch{Entities: []Entity{e}},
+	return one(ctx, w, "create entity", Batch{Require: free(EntityRecord, e.ID), Entities: []Entity{e}},
 		func(s *Stored) []Entity { return s.Entities })
 }
 
-// create applies b, which adds one record, if valid is nil and the record's id is free.
-func create[T any](ctx context.Context, w *Writer, op string, record Record, id string, valid error, b Batch, stored func(*Stored) []T) (T, error) {
-	var zero T
-	if valid != nil {
-		return zero, valid
-	}
-	b.Require = []Precondition{{Record: record, ID: id}}
+// one applies b, which writes one record, and returns that record as stored. Input is
+// validated by Apply (Batch.Validate), once.
+func one[T any](ctx context.Context, w *Writer, op string, b Batch, stored func(*Stored) []T) (T, error) {
 	res, err := w.apply(ctx, op, b)
 	if err != nil {
+		var zero T
 		return zero, err
 	}
 	return stored(res.Stored)[0], nil
 }
 
+// free is the precondition that the id names no record yet.
+func free(record Record, id string) []Precondition {
+	return []Precondition{{Record: record, ID: id}}
+}
+
 // UpdateEntity applies p to the entity. Turning an outlet that published articles into
 // another kind is ECONFLICT.
 func (w *Writer) UpdateEntity(ctx context.Context, id string, p EntityPatch) (Entity, error) {
-	if err := ValidateID("entity", id); err != nil {
-		return Entity{}, err
-	}
-	return update(ctx, w, "update entity", EntityRecord, id, "update", w.store.Entity, func(old Entity) (Batch, error) {
-		updated := p.Apply(old)
-		return Batch{Entities: []Entity{updated}}, updated.Validate()
-	}, func(s *Stored) []Entity { return s.Entities })
+	return one(ctx, w, "update entity", Batch{Patches: []Patch{{ID: id, Patch: p}}},
+		func(s *Stored) []Entity { return s.Entities })
 }
 
 // DeleteEntity removes the entity and every relationship it is From or To of, and drops it
 // from other relationships' About. An outlet that published articles cannot be deleted
 // (ECONFLICT).
 func (w *Writer) DeleteEntity(ctx context.Context, id string) error {
-	if err := ValidateID("entity", id); err != nil {
-		return err
-	}
 	_, err := w.apply(ctx, "delete entity", Batch{
 		Require:        []Precondition{{Record: EntityRecord, ID: id, Exists: true, What: "delete"}},
 		DeleteEntities: []string{id},
@@ -128,7 +112,7 @@ func (w *Writer) MergeEntities(ctx context.Context, survivor string, others []st
 // CreateArticle adds a; ECONFLICT if the id is taken. Its outlet must exist and be an
 // OUTLET.
 func (w *Writer) CreateArticle(ctx context.Context, a Article) (Article, error) {
-	return create(ctx, w, "create article", ArticleRecord, a.ID, a.Validate(), Batch{Articles: []Article{a}},
+	return one(ctx, w, "create article", Batch{Require: free(ArticleRecord, a.ID), Articles: []Article{a}},
 		func(s *Stored) []Article { return s.Articles })
 }
 
@@ -138,68 +122,22 @@ func (w *Writer) CreateRelationship(ctx context.Context, r Relationship) (Relati
 	if r.ID == "" {
 		r.ID = NewID(strings.ToLower(string(r.Type)))
 	}
-	return create(ctx, w, "create relationship", RelationshipRecord, r.ID, r.Validate(), Batch{Relationships: []Relationship{r}},
+	return one(ctx, w, "create relationship", Batch{Require: free(RelationshipRecord, r.ID), Relationships: []Relationship{r}},
 		func(s *Stored) []Relationship { return s.Relationships })
 }
 
 // AddEvidence adds ev to the relationship, replacing the excerpt of an existing evidence
 // from the same article.
 func (w *Writer) AddEvidence(ctx context.Context, relationship string, ev Evidence) (Relationship, error) {
-	if err := ValidateID("relationship", relationship); err != nil {
-		return Relationship{}, err
-	}
-	if err := ev.Validate("relationship " + relationship); err != nil {
-		return Relationship{}, err
-	}
-	return update(ctx, w, "add evidence", RelationshipRecord, relationship, "", w.store.Relationship, func(r Relationship) (Batch, error) {
-		r.Evidence = []Evidence{ev} // Apply merges the stored evidence with the batch's by article
-		return Batch{Relationships: []Relationship{r}}, nil
-	}, func(s *Stored) []Relationship { return s.Relationships })
+	return one(ctx, w, "add evidence", Batch{Evidence: []EvidenceAddition{{Relationship: relationship, Evidence: ev}}},
+		func(s *Stored) []Relationship { return s.Relationships })
 }
 
 // DeleteRelationship removes the relationship.
 func (w *Writer) DeleteRelationship(ctx context.Context, id string) error {
-	if err := ValidateID("relationship", id); err != nil {
-		return err
-	}
 	_, err := w.apply(ctx, "delete relationship", Batch{
 		Require:             []Precondition{{Record: RelationshipRecord, ID: id, Exists: true}},
 		DeleteRelationships: []string{id},
 	})
-	return err
-}
-
-// update reads the record id, builds the batch that changes it, and applies the batch on
-// the condition that the record is still as read. When it changed meanwhile, the change is
-// prepared again on the new state, a bounded number of times, rather than overwriting it.
-// what names the operation in a NOT_FOUND error.
-func update[T any](ctx context.Context, w *Writer, op string, record Record, id, what string,
-	read func(context.Context, string) (T, error), change func(T) (Batch, error), stored func(*Stored) []T) (T, error) {
-	var zero T
-	for i := 0; ; i++ {
-		old, err := read(ctx, id)
-		if err != nil {
-			return zero, prefixed(what, err)
-		}
-		b, err := change(old)
-		if err != nil {
-			return zero, err
-		}
-		b.Require = []Precondition{{Record: record, ID: id, Exists: true, Version: Version(old), What: what}}
-		res, err := w.apply(ctx, op, b)
-		if err == nil {
-			return stored(res.Stored)[0], nil
-		}
-		if i+1 == updateRetries || !isVersionConflict(err) {
-			return zero, err
-		}
-	}
-}
-
-// prefixed names the operation in a NOT_FOUND error from a read, as the preconditions do.
-func prefixed(what string, err error) error {
-	if what != "" && ErrorCode(err) == ENOTFOUND {
-		return Errorf(ENOTFOUND, "%s: %s", what, ErrorMessage(err))
-	}
 	return err
 }

@@ -134,7 +134,7 @@ func New(store graph.Querier, opts Options) (*Executor, error) {
 	}
 	opts.applyDefaults()
 	r := &resolver{store: store, ingester: opts.Ingester, onIngest: opts.OnIngest, log: opts.Logger}
-	if w, ok := store.(graph.WriterStore); ok {
+	if w, ok := store.(graph.Applier); ok {
 		r.writer = graph.NewWriter(w)
 	}
 	fields := r.fieldResolvers()

@@ -24,6 +24,10 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		if err := b.CheckRequire(l); err != nil {
 			return res, err
 		}
+		var err error
+		if b, err = b.Expand(l); err != nil {
+			return res, err
+		}
 		stored, err := upsert(ctx, tx, l, b, &res)
 		if err != nil {
 			return res, err
