@@ -115,6 +115,9 @@ func (s suite) testAddEvidence(t *testing.T) {
 	want.Evidence[1].Excerpt = "a better excerpt"
 	sameRel(t, "AddEvidence with a new excerpt replaces it", must(st.AddEvidence(ctx, rRequested, graph.Evidence{Article: reuters1, Excerpt: "a better excerpt"}))(t), want)
 	sameRel(t, "relationship after AddEvidence", must(st.Relationship(ctx, rRequested))(t), want)
+	// The article's index follows the new evidence.
+	cited := must(st.ListRelationships(ctx, graph.RelationshipQuery{Article: reuters1}))(t)
+	sameIDs(t, "relationships of "+reuters1+" after AddEvidence", relIDs(cited.Relationships), []string{rDenied, rRequested})
 
 	_, err := st.AddEvidence(ctx, rRequested, graph.Evidence{Article: "ghost"})
 	wantCode(t, "AddEvidence of a missing article", err, graph.ENOTFOUND)
@@ -230,17 +233,24 @@ func (s suite) testRelationshipFilters(t *testing.T) {
 		"entity mexico negated": {Entity: mexicoGov, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
 		"entity gru (About only)": {Entity: gru,
 			RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
-		"since 2022-03-05":       {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05"}},
-		"until 2021":             {RelationshipFilter: graph.RelationshipFilter{Until: "2021"}},
-		"overlap March to April": {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05", Until: "2022-04-15"}},
-		"min sources 2":          {RelationshipFilter: graph.RelationshipFilter{MinSources: 2}},
-		"min sources 2 negated":  {RelationshipFilter: graph.RelationshipFilter{MinSources: 2, IncludeNegated: true}},
-		"min sources 1 from us":  {From: usGov, RelationshipFilter: graph.RelationshipFilter{MinSources: 1, Since: "2022"}},
-		"nothing matches":        {From: ebrard, RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{graph.Warned}}},
+		"since 2022-03-05":         {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05"}},
+		"until 2021":               {RelationshipFilter: graph.RelationshipFilter{Until: "2021"}},
+		"overlap March to April":   {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05", Until: "2022-04-15"}},
+		"min sources 2":            {RelationshipFilter: graph.RelationshipFilter{MinSources: 2}},
+		"min sources 2 negated":    {RelationshipFilter: graph.RelationshipFilter{MinSources: 2, IncludeNegated: true}},
+		"min sources 1 from us":    {From: usGov, RelationshipFilter: graph.RelationshipFilter{MinSources: 1, Since: "2022"}},
+		"nothing matches":          {From: ebrard, RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{graph.Warned}}},
+		"article nyt1":             {Article: nyt1},
+		"article reuters1 negated": {Article: reuters1, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
+		"article nyt1 from us":     {Article: nyt1, From: usGov},
+		"article pais1 entity":     {Article: pais1, Entity: mexicoGov, Direction: graph.In},
+		"article reuters2 negated": {Article: reuters2, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
+		"nothing: absent article":  {Article: "no-such-article"},
+		"nothing: nyt2 to mexico":  {Article: nyt2, To: mexicoGov},
 	}
 	for name, q := range queries {
 		want := expectedRels(q)
-		if name != "nothing matches" && name != "type expelled" && len(want) == 0 {
+		if !strings.HasPrefix(name, "nothing") && name != "type expelled" && len(want) == 0 {
 			t.Fatalf("%s: the fixture has no match, the case tests nothing", name)
 		}
 		p := must(st.ListRelationships(t.Context(), q))(t)
@@ -264,6 +274,7 @@ func (s suite) testRelationshipFilters(t *testing.T) {
 		"negative sources":   {RelationshipFilter: graph.RelationshipFilter{MinSources: -1}},
 		"bad direction":      {Entity: usGov, Direction: "SIDEWAYS"},
 		"bad entity id":      {Entity: "Not An Id"},
+		"bad article id":     {Article: "Not An Id"},
 		"page too big":       {Page: graph.Page{First: graph.MaxPageSize + 1}},
 		"negative page size": {Page: graph.Page{First: -1}},
 	}
