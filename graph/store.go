@@ -32,6 +32,9 @@ const (
 type Page struct {
 	First int
 	After string
+	// SkipTotal says the caller reads no TotalCount: a store may then leave it 0 and spare
+	// the count, which can cost more than the page (an entity with many relationships).
+	SkipTotal bool
 }
 
 // PageInfo describes a page of results.

@@ -341,7 +341,7 @@ type typeCount struct {
 }
 
 func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) (any, error) {
-	page, err := argPage(p.Args)
+	page, err := argPage(p)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
@@ -359,7 +359,7 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 }
 
 func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any, error) {
-	page, err := argPage(p.Args)
+	page, err := argPage(p)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
@@ -382,7 +382,7 @@ func (r *resolver) articleRelationships(p graphql.ResolveParams, a graph.Article
 	q := graph.RelationshipQuery{
 		RelationshipFilter: graph.RelationshipFilter{IncludeNegated: argBool(p.Args, "includeNegated")},
 		Article:            a.ID,
-		Page:               graph.Page{First: argInt(p.Args, "first"), After: after},
+		Page:               graph.Page{First: argInt(p.Args, "first"), After: after, SkipTotal: true},
 	}
 	res, err := r.store.ListRelationships(p.Context, q)
 	if err != nil {

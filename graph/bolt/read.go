@@ -370,7 +370,9 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 		if n := len(page.Relationships); n > 0 {
 			page.EndCursor = page.Relationships[n-1].ID
 		}
-		page.TotalCount = st.countMatches(q, list)
+		if !q.Page.SkipTotal {
+			page.TotalCount = st.countMatches(q, list)
+		}
 		return nil
 	})
 	return page, err

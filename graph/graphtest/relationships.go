@@ -147,6 +147,12 @@ func (s suite) testListEntities(t *testing.T) {
 	if people.TotalCount != 3 {
 		t.Errorf("ListEntities(PERSON).TotalCount = %d, want 3", people.TotalCount)
 	}
+	people2 := must(st.ListEntities(ctx, graph.EntityQuery{Kind: graph.Person, Page: graph.Page{First: 2, After: amlo, SkipTotal: true}}))(t)
+	sameIDs(t, "ListEntities(PERSON) after amlo without total", entityIDs(people2.Entities), []string{sherwood, ebrard})
+	arts := must(st.ListArticles(ctx, graph.ArticleQuery{Page: graph.Page{First: 2, SkipTotal: true}}))(t)
+	if len(arts.Articles) != 2 || !arts.HasNextPage {
+		t.Errorf("ListArticles first 2 without total: %d articles, next page %v", len(arts.Articles), arts.HasNextPage)
+	}
 	_, err := st.ListEntities(ctx, graph.EntityQuery{Kind: "PLANET"})
 	wantCode(t, "ListEntities of an unknown kind", err, graph.EINVALID)
 
@@ -257,6 +263,13 @@ func (s suite) testRelationshipFilters(t *testing.T) {
 		sameIDs(t, "ListRelationships "+name, relIDs(p.Relationships), want)
 		if p.TotalCount != len(want) {
 			t.Errorf("ListRelationships %s: TotalCount = %d, want %d", name, p.TotalCount, len(want))
+		}
+		// A page without its total is the same page.
+		q.Page.SkipTotal = true
+		skipped := must(st.ListRelationships(t.Context(), q))(t)
+		sameIDs(t, "ListRelationships without total "+name, relIDs(skipped.Relationships), want)
+		if skipped.HasNextPage != p.HasNextPage || skipped.EndCursor != p.EndCursor {
+			t.Errorf("ListRelationships %s without total: page info %+v, want %+v", name, skipped.PageInfo, p.PageInfo)
 		}
 	}
 	// Spot checks of the semantics the reference relies on.

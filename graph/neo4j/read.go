@@ -64,8 +64,11 @@ func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.En
 	if q.Kind != "" {
 		label = kindLabels[q.Kind]
 	}
-	cypher := `
-CALL { MATCH (n:` + label + `) RETURN count(n) AS total }
+	total := "CALL { MATCH (n:" + label + ") RETURN count(n) AS total }"
+	if p.SkipTotal {
+		total = noTotal
+	}
+	cypher := total + `
 CALL {
   MATCH (n:Entity:` + label + `) USING INDEX n:Entity(id) WHERE n.id > $after
   WITH n ORDER BY n.id LIMIT $limit
@@ -83,6 +86,9 @@ RETURN total, items`
 		return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
 	})
 }
+
+// noTotal stands for the count subquery of a page whose caller reads no total.
+const noTotal = "CALL { RETURN 0 AS total }"
 
 // pageInfo describes a page fetched with one extra item, which only says whether a next
 // page exists; it returns the info and how many items belong to the page.
@@ -242,8 +248,11 @@ func (s *Store) ListArticles(ctx context.Context, q graph.ArticleQuery) (graph.A
 		total += " WHERE " + conds[0]
 	}
 	conds = append(conds, "a.id > $after")
-	cypher := `
-CALL { ` + total + ` RETURN count(a) AS total }
+	count := "CALL { " + total + " RETURN count(a) AS total }"
+	if p.SkipTotal {
+		count = noTotal
+	}
+	cypher := count + `
 CALL {
   ` + page + ` WHERE ` + strings.Join(conds, " AND ") + `
   WITH a ORDER BY a.id LIMIT $limit

@@ -111,9 +111,11 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	cypher := globalPageQuery(q)
 	if q.Entity != "" || q.From != "" || q.To != "" || q.Article != "" {
 		// The entity's or article's relationships, however many, are what is sorted.
-		cypher = `
-CALL { ` + match + `
-  RETURN count(r) AS total }
+		total := "CALL { " + match + "\n  RETURN count(r) AS total }"
+		if q.Page.SkipTotal {
+			total = noTotal
+		}
+		cypher = total + `
 CALL { ` + match + ` AND r.id > $after
   WITH r ORDER BY r.id LIMIT $limit
   RETURN collect(` + relMap("r") + `) AS items }
@@ -158,8 +160,11 @@ func globalPageQuery(q graph.RelationshipQuery) string {
 				"MATCH ()-[r:"+typ+"]->() WHERE r.negated = true RETURN -count(r) AS n")
 		}
 	}
-	return `
-CALL { CALL { ` + strings.Join(counts, "\n  UNION ALL\n  ") + ` } RETURN sum(n) AS total }
+	total := "CALL { CALL { " + strings.Join(counts, "\n  UNION ALL\n  ") + " } RETURN sum(n) AS total }"
+	if q.Page.SkipTotal {
+		total = noTotal
+	}
+	return total + `
 CALL {
   CALL { ` + strings.Join(pages, "\n  UNION ALL\n  ") + ` }
   WITH r ORDER BY r.id LIMIT $limit
