@@ -274,16 +274,17 @@ type Querier interface {
 type Applier interface {
 	// Apply applies b in one transaction of the backend: all of it or, on any error,
 	// nothing. The backend must:
-	//   - validate every item with its Validate method (or Batch.Validate) and refuse the
-	//     batch with that EINVALID error;
-	//   - check b.Require against the state before the batch, with Precondition.Check;
-	//   - apply the puts, merges and deletions in the order Batch documents, with the
-	//     reference rules documented there (ENOTFOUND for a reference to nothing, EINVALID
-	//     for an outlet that is not an OUTLET, ECONFLICT for what would leave an outlet's
-	//     articles without an outlet);
+	//   - refuse a batch that fails b.Validate, with its error;
+	//   - check b.Require against the state before the batch: b.CheckRequire does it on
+	//     the backend's Lookup;
+	//   - apply the upserts, the merge or the deletions as Batch documents them (references
+	//     that name nothing: ENOTFOUND; an outlet that is not an OUTLET: EINVALID; what
+	//     would leave an outlet's articles without an outlet: ECONFLICT, with the errors
+	//     of CheckKindChange and CheckDeletable); BatchResult.Upsert merges a relationship
+	//     into the stored one;
 	//   - keep SourceCount (distinct outlets of the evidence articles) right for every
 	//     relationship the batch touches, including those whose articles changed outlet;
-	//   - with b.Return, fill the result's Stored.
+	//   - with b.Return, fill the result's Stored (b.StoredIn does it).
 	// b.Change describes the write (who, which operation); a backend that keeps a change log
 	// persists it here, in the same transaction: Apply is the only place every write passes.
 	Apply(ctx context.Context, b Batch) (BatchResult, error)
