@@ -5,7 +5,9 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -73,9 +75,14 @@ func (g *mapGazetteer) Lookup(key string) (graph.Entity, bool) {
 	return e, ok
 }
 
-// StoreGazetteer indexes every entity of the store by name and aliases, so that extraction
-// resolves mentions to the store's own ids.
+// StoreGazetteer resolves mentions to the store's own ids. A store with a name index
+// (graph.NameFinder) is asked per candidate name, so the cost follows the article, not
+// the graph; any other store is read whole into an index. After extraction, LookupErr
+// reports a look-up that failed.
 func StoreGazetteer(ctx context.Context, r graph.EntityReader) (Gazetteer, error) {
+	if f, ok := r.(graph.NameFinder); ok {
+		return &storeGazetteer{ctx: ctx, names: f, cache: map[string]found{}}, nil
+	}
 	g := newMapGazetteer()
 	err := r.ScanEntities(ctx, func(e graph.Entity) error {
 		g.add(e)
@@ -85,6 +92,62 @@ func StoreGazetteer(ctx context.Context, r graph.EntityReader) (Gazetteer, error
 		return nil, fmt.Errorf("build store gazetteer: %w", err)
 	}
 	return g, nil
+}
+
+// storeGazetteer looks names up in the store as extraction asks for them, and remembers
+// the answers.
+type storeGazetteer struct {
+	ctx   context.Context // the extraction's: Lookup has none of its own
+	names graph.NameFinder
+	mu    sync.Mutex
+	cache map[string]found
+	err   error // the first failed look-up; later ones are not tried
+}
+
+type found struct {
+	e  graph.Entity
+	ok bool
+}
+
+// Lookup resolves key as mapGazetteer would over the whole store: a name wins over an
+// alias, and the lowest id among equals.
+func (g *storeGazetteer) Lookup(key string) (graph.Entity, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if f, ok := g.cache[key]; ok || g.err != nil {
+		return f.e, f.ok
+	}
+	// nameKey drops a leading "the", so "guardian" also names "The Guardian".
+	ents, err := g.names.EntitiesNamed(g.ctx, []string{key, "the " + key})
+	if err != nil {
+		g.err = fmt.Errorf("look up %q in the store: %w", key, err)
+		return graph.Entity{}, false
+	}
+	var f found
+	for _, e := range ents {
+		if nameKey(e.Name) == key {
+			f = found{e, true}
+			break
+		}
+	}
+	for _, e := range ents {
+		if !f.ok && slices.ContainsFunc(e.Aliases, func(a string) bool { return nameKey(a) == key }) {
+			f = found{e, true}
+		}
+	}
+	g.cache[key] = f
+	return f.e, f.ok
+}
+
+// LookupErr returns the first store error a StoreGazetteer met, nil for any other
+// gazetteer: a mention it could not look up may have been taken for a new entity.
+func LookupErr(g Gazetteer) error {
+	if sg, ok := g.(*storeGazetteer); ok {
+		sg.mu.Lock()
+		defer sg.mu.Unlock()
+		return sg.err
+	}
+	return nil
 }
 
 // NewGazetteer indexes the given entities; it serves callers that hold entities in memory.

@@ -31,7 +31,7 @@ func (q *RelationshipQuery) Normalize() error {
 	if err := q.RelationshipFilter.Validate(); err != nil {
 		return err
 	}
-	for what, id := range map[string]string{"from": q.From, "to": q.To, "entity": q.Entity} {
+	for what, id := range map[string]string{"from": q.From, "to": q.To, "entity": q.Entity, "article": q.Article} {
 		if id != "" {
 			if err := ValidateID(what, id); err != nil {
 				return err
@@ -53,6 +53,9 @@ func (q *RelationshipQuery) Normalize() error {
 // Match reports whether r passes q, page aside.
 func (q RelationshipQuery) Match(r Relationship) bool {
 	if q.From != "" && r.From != q.From || q.To != "" && r.To != q.To {
+		return false
+	}
+	if q.Article != "" && !slices.ContainsFunc(r.Evidence, func(ev Evidence) bool { return ev.Article == q.Article }) {
 		return false
 	}
 	if q.Entity != "" {

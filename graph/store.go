@@ -32,6 +32,9 @@ const (
 type Page struct {
 	First int
 	After string
+	// SkipTotal says the caller reads no TotalCount: a store may then leave it 0 and spare
+	// the count, which can cost more than the page (an entity with many relationships).
+	SkipTotal bool
 }
 
 // PageInfo describes a page of results.
@@ -115,7 +118,10 @@ type RelationshipQuery struct {
 	// (Both, the default) is Entity.
 	Entity    string
 	Direction Direction
-	Page      Page // ignored by ScanRelationships
+	// Article, when set, keeps relationships with evidence from that article. Stores answer
+	// it from an index, at a cost that grows with the article's relationships only.
+	Article string
+	Page    Page // ignored by ScanRelationships
 }
 
 // RelationshipPage is a page of relationships ordered by id.
@@ -318,6 +324,15 @@ type Store interface {
 // for health checks. Stores without it are checked with a one-item read.
 type Pinger interface {
 	Ping(ctx context.Context) error
+}
+
+// NameFinder is an optional capability of a Store: exact look-up of folded names through
+// the store's name index, so that ingestion resolves an article's mentions at a cost that
+// does not grow with the graph. Without it, ingestion reads every entity.
+type NameFinder interface {
+	// EntitiesNamed returns, ordered by id, the entities whose name or an alias folds
+	// (Fold) to one of keys exactly.
+	EntitiesNamed(ctx context.Context, keys []string) ([]Entity, error)
 }
 
 // Ping checks that s answers: with its Ping when it has one, else with a one-item read.

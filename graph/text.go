@@ -136,6 +136,11 @@ type SearchKey struct {
 	words  [][]string // the words of each
 }
 
+// Names reports whether the name or an alias folds to folded.
+func (k SearchKey) Names(folded string) bool {
+	return slices.Contains(k.folded, folded)
+}
+
 // NewSearchKey folds e's name and aliases.
 func NewSearchKey(e Entity) SearchKey {
 	k := SearchKey{folded: make([]string, 0, 1+len(e.Aliases)), words: make([][]string, 0, 1+len(e.Aliases))}

@@ -107,6 +107,9 @@ func (in *Ingester) Ingest(ctx context.Context, a Article, dryRun bool) (Summary
 		return Summary{}, fmt.Errorf("ingest: %w", err)
 	}
 	res, err := in.x.Extract(ctx, extract.Document{Text: a.Text, Published: a.Published}, gaz)
+	if err == nil {
+		err = extract.LookupErr(gaz)
+	}
 	if err != nil {
 		return Summary{}, fmt.Errorf("ingest: %w", err)
 	}

@@ -215,3 +215,52 @@ func TestParseFrontMatter(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreGazetteerAgreesWithScan checks that looking names up through the store's name
+// index resolves every key as the gazetteer built from reading every entity did: names win
+// over aliases, the lowest id among equals, a leading "the" dropped.
+func TestStoreGazetteerAgreesWithScan(t *testing.T) {
+	_, s := newIngester(t)
+	ctx := t.Context()
+	if _, err := s.Apply(ctx, graph.Batch{Entities: []graph.Entity{
+		{ID: "guardian-paper", Kind: graph.Outlet, Name: "The Guardian"},
+		{ID: "a-watch", Kind: graph.Group, Name: "Border Watch", Aliases: []string{"Guardian", "The Watch"}},
+		{ID: "b-watch", Kind: graph.Group, Name: "The Watch", Aliases: []string{"Border Watch"}},
+		{ID: "c-watch", Kind: graph.Group, Name: "Coast Watch", Aliases: []string{"BW", "Sentinel"}},
+		{ID: "d-watch", Kind: graph.Group, Name: "Délta Wátch", Aliases: []string{"bw", "Sentinel"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var all []graph.Entity
+	keys := []string{"nobody at all", "watch", "the"}
+	if err := s.ScanEntities(ctx, func(e graph.Entity) error {
+		all = append(all, e)
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			keys = append(keys, strings.TrimPrefix(graph.Fold(n), "the "))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(graph.NameFinder); !ok {
+		t.Fatal("the embedded store has no name index: the test compares nothing")
+	}
+	indexed, err := extract.StoreGazetteer(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanned := extract.NewGazetteer(all)
+	for _, key := range keys {
+		got, gotOK := indexed.Lookup(key)
+		want, wantOK := scanned.Lookup(key)
+		if got.ID != want.ID || gotOK != wantOK {
+			t.Errorf("Lookup(%q) = %q %v through the index, %q %v by scanning", key, got.ID, gotOK, want.ID, wantOK)
+		}
+	}
+	if err := extract.LookupErr(indexed); err != nil {
+		t.Errorf("LookupErr = %v", err)
+	}
+	if e, _ := indexed.Lookup("guardian"); e.ID != "guardian-paper" {
+		t.Errorf(`Lookup("guardian") = %q, want the outlet named "The Guardian"`, e.ID)
+	}
+}

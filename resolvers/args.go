@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -77,13 +78,35 @@ func argKinds(args map[string]any, name string) []graph.Kind {
 	return kinds
 }
 
-// argPage reads first and after; a malformed cursor is BAD_INPUT.
-func argPage(args map[string]any) (graph.Page, error) {
-	after, err := decodeCursor(argString(args, "after"))
+// argPage reads first and after of a connection field; a malformed cursor is BAD_INPUT.
+// The store skips the total when the query does not select totalCount.
+func argPage(p graphql.ResolveParams) (graph.Page, error) {
+	after, err := decodeCursor(argString(p.Args, "after"))
 	if err != nil {
 		return graph.Page{}, err
 	}
-	return graph.Page{First: argInt(args, "first"), After: after}, nil
+	return graph.Page{First: argInt(p.Args, "first"), After: after, SkipTotal: !selects(p, "totalCount")}, nil
+}
+
+// selects reports whether the field being resolved may select the named subfield; any
+// fragment counts as a yes, since reading fragments here is not worth the cost.
+func selects(p graphql.ResolveParams, name string) bool {
+	for _, f := range p.Info.FieldASTs {
+		if f.SelectionSet == nil {
+			continue
+		}
+		for _, sel := range f.SelectionSet.Selections {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if s.Name != nil && s.Name.Value == name {
+					return true
+				}
+			default:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // argInput reads an input object argument.

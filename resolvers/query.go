@@ -52,7 +52,7 @@ func (r *resolver) nullIfMissing(ctx context.Context, get func(context.Context) 
 }
 
 func (r *resolver) entities(p graphql.ResolveParams) (any, error) {
-	page, err := argPage(p.Args)
+	page, err := argPage(p)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
@@ -84,7 +84,7 @@ func filter(args map[string]any) graph.RelationshipFilter {
 }
 
 func (r *resolver) relationships(p graphql.ResolveParams) (any, error) {
-	page, err := argPage(p.Args)
+	page, err := argPage(p)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
@@ -146,7 +146,7 @@ func (r *resolver) timeline(p graphql.ResolveParams) (any, error) {
 }
 
 func (r *resolver) articles(p graphql.ResolveParams) (any, error) {
-	page, err := argPage(p.Args)
+	page, err := argPage(p)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}

@@ -84,7 +84,11 @@ func TestNegatedExcluded(t *testing.T) {
 			relationships { totalCount }
 			withNegated: relationships(includeNegated: true) { totalCount }
 		}
-		article(id: "wire-followup") { relationships { id } all: relationships(includeNegated: true) { id } }
+		article(id: "wire-followup") {
+			relationships { id } all: relationships(includeNegated: true) { id }
+			first: relationships(includeNegated: true, first: 1) { id }
+			second: relationships(includeNegated: true, first: 1, after: "`+idRelDeny+`") { id }
+		}
 	}`, nil)
 	plain := nodeIDs(path(data, "plain"))
 	all := nodeIDs(path(data, "all"))
@@ -106,6 +110,11 @@ func TestNegatedExcluded(t *testing.T) {
 	if got := ids(path(data, "article", "all")); !slices.Equal(got, []string{idRelDeny, idRelExpel}) {
 		t.Errorf("relationships citing %s with negated = %v", idArtWire2, got)
 	}
+	if first, second := ids(path(data, "article", "first")), ids(path(data, "article", "second")); !slices.Equal(first, []string{idRelDeny}) || !slices.Equal(second, []string{idRelExpel}) {
+		t.Errorf("pages of one relationship citing %s: %v then %v, want %s then %s", idArtWire2, first, second, idRelDeny, idRelExpel)
+	}
+	wantCode(t, e, Request{Query: `{ article(id: "wire-followup") { relationships(first: 501) { id } } }`}, graph.EINVALID, "first")
+	wantCode(t, e, Request{Query: `{ article(id: "wire-followup") { relationships(after: "Bad Id") { id } } }`}, graph.EINVALID, "Bad Id")
 }
 
 func nodeIDs(conn any) []string {

@@ -28,8 +28,6 @@ type requestState struct {
 	articles *loader[graph.Article]
 	// outlets maps an article id to the entity of its outlet.
 	outlets *loader[graph.Entity]
-	// citing maps an article id to the relationships (negated included) citing it.
-	citing *loader[[]graph.Relationship]
 }
 
 type requestKey struct{}
@@ -64,28 +62,6 @@ func (r *resolver) newRequestState() *requestState {
 		}
 		return out, nil
 	})
-	// The store has no index from articles to relationships: one scan serves every article
-	// of the request.
-	s.citing = newLoader(func(ctx context.Context, articleIDs []string) (map[string][]graph.Relationship, error) {
-		want := map[string]bool{}
-		for _, id := range articleIDs {
-			want[id] = true
-		}
-		out := map[string][]graph.Relationship{}
-		q := graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}}
-		err := r.store.ScanRelationships(ctx, q, func(rel graph.Relationship) error {
-			for _, a := range slices.Compact(slices.Sorted(slices.Values(rel.Articles()))) {
-				if want[a] {
-					out[a] = append(out[a], rel)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("scan relationships for articles: %w", err)
-		}
-		return out, nil
-	})
 	return s
 }
 
@@ -94,7 +70,6 @@ func (s *requestState) forget() {
 	s.entities.forget()
 	s.articles.forget()
 	s.outlets.forget()
-	s.citing.forget()
 }
 
 func state(ctx context.Context) *requestState {
@@ -367,7 +342,7 @@ type typeCount struct {
 }
 
 func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) (any, error) {
-	page, err := argPage(p.Args)
+	page, err := argPage(p)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
@@ -385,7 +360,7 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 }
 
 func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any, error) {
-	page, err := argPage(p.Args)
+	page, err := argPage(p)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
@@ -396,23 +371,25 @@ func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any,
 	return newConnection(res.Articles, articleID, res.PageInfo), nil
 }
 
+// articleRelationships reads one page of the article's relationships from the store's
+// article index: the cost grows with the article's relationships, not the graph's.
 func (r *resolver) articleRelationships(p graphql.ResolveParams, a graph.Article) (any, error) {
-	s := state(p.Context)
-	s.citing.enqueue(a.ID)
-	includeNegated := argBool(p.Args, "includeNegated")
-	return func() (any, error) {
-		got, err := s.citing.load(p.Context, a.ID)
-		if err != nil {
-			return nil, r.fail(p.Context, fmt.Errorf("relationships citing %s: %w", a.ID, err))
+	after := argString(p.Args, "after")
+	if after != "" {
+		if err := graph.ValidateID("after", after); err != nil {
+			return nil, r.fail(p.Context, err)
 		}
-		out := []graph.Relationship{}
-		for _, rel := range got[a.ID] {
-			if includeNegated || !rel.Negated {
-				out = append(out, rel)
-			}
-		}
-		return out, nil
-	}, nil
+	}
+	q := graph.RelationshipQuery{
+		RelationshipFilter: graph.RelationshipFilter{IncludeNegated: argBool(p.Args, "includeNegated")},
+		Article:            a.ID,
+		Page:               graph.Page{First: argInt(p.Args, "first"), After: after, SkipTotal: true},
+	}
+	res, err := r.store.ListRelationships(p.Context, q)
+	if err != nil {
+		return nil, r.fail(p.Context, fmt.Errorf("relationships citing %s: %w", a.ID, err))
+	}
+	return res.Relationships, nil
 }
 
 // relationshipOutlets resolves the distinct outlets of the evidence, in evidence order.

@@ -370,43 +370,46 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 		if n := len(page.Relationships); n > 0 {
 			page.EndCursor = page.Relationships[n-1].ID
 		}
-		page.TotalCount = st.countMatches(q, list)
+		if !q.Page.SkipTotal {
+			page.TotalCount = st.countMatches(q, list)
+		}
 		return nil
 	})
 	return page, err
 }
 
-// relList is a list of relationships in id order: every relationship (global), or an
-// entity's touch list.
+// relList is a list of relationships in id order: every relationship (global), an
+// article's (see citedList), or an entity's touch list.
 type relList struct {
-	global bool
-	all    []*graph.Relationship // when global
-	edges  []edge
+	global bool                  // all holds every relationship
+	all    []*graph.Relationship // when global or an article's
+	edges  []edge                // when an entity's; nil (empty) is either
 }
 
 func (l relList) len() int {
-	if l.global {
+	if l.edges == nil {
 		return len(l.all)
 	}
 	return len(l.edges)
 }
 
 func (l relList) at(i int) *graph.Relationship {
-	if l.global {
+	if l.edges == nil {
 		return l.all[i]
 	}
 	return l.edges[i].r
 }
 
 func (l relList) after(cursor string) int {
-	if l.global {
+	if l.edges == nil {
 		return after(l.all, cursor, relID)
 	}
 	return after(l.edges, cursor, edgeID)
 }
 
-// relCandidates returns a list that holds every match of q: the shortest touch list of the
-// entities q names, or every relationship when it names none.
+// relCandidates returns a list that holds every match of q: the shortest of the touch
+// lists of the entities q names and the list of the article it names, or every
+// relationship when it names none.
 func (st *state) relCandidates(q graph.RelationshipQuery) relList {
 	var lists [][]edge
 	for _, id := range []string{q.From, q.To, q.Entity} {
@@ -414,11 +417,18 @@ func (st *state) relCandidates(q graph.RelationshipQuery) relList {
 			lists = append(lists, st.touch[id])
 		}
 	}
+	if q.Article != "" {
+		if cited := st.citing[q.Article]; len(lists) == 0 || len(cited) < len(slices.MinFunc(lists, byLen)) {
+			return relList{all: st.citedList(cited)}
+		}
+	}
 	if len(lists) == 0 {
 		return relList{global: true, all: st.allRels}
 	}
-	return relList{edges: slices.MinFunc(lists, func(a, b []edge) int { return cmp.Compare(len(a), len(b)) })}
+	return relList{edges: slices.MinFunc(lists, byLen)}
 }
+
+func byLen(a, b []edge) int { return cmp.Compare(len(a), len(b)) }
 
 // countMatches counts the relationships of list that match q. Counters answer the common
 // queries (all relationships, or all of one entity's, by type and negation) without a scan.
@@ -427,7 +437,7 @@ func (st *state) countMatches(q graph.RelationshipQuery, list relList) int {
 	switch {
 	case simple && list.global:
 		return st.countByType(q.Types, q.IncludeNegated)
-	case simple && len(q.Types) == 0 && q.From == "" && q.To == "" && q.Direction == graph.Both:
+	case simple && len(q.Types) == 0 && q.From == "" && q.To == "" && q.Article == "" && q.Direction == graph.Both:
 		n := len(st.touch[q.Entity])
 		if !q.IncludeNegated {
 			n -= st.negatedTouch[q.Entity]

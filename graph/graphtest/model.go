@@ -193,9 +193,14 @@ func (s suite) testAgainstModel(t *testing.T) {
 		}
 	})
 	entity := func() string { return ids[r.IntN(len(ids))] }
-	for i := range 60 {
+	for i := range 75 {
 		q := graph.RelationshipQuery{RelationshipFilter: randomFilter(r)}
-		switch i % 4 {
+		switch i % 5 {
+		case 4:
+			q.Article = b.Articles[r.IntN(len(b.Articles))].ID
+			if i%2 == 0 {
+				q.Entity = entity()
+			}
 		case 1:
 			q.Entity, q.Direction = entity(), []graph.Direction{graph.Out, graph.In, graph.Both}[r.IntN(3)]
 		case 2:

@@ -115,6 +115,9 @@ func (s suite) testAddEvidence(t *testing.T) {
 	want.Evidence[1].Excerpt = "a better excerpt"
 	sameRel(t, "AddEvidence with a new excerpt replaces it", must(st.AddEvidence(ctx, rRequested, graph.Evidence{Article: reuters1, Excerpt: "a better excerpt"}))(t), want)
 	sameRel(t, "relationship after AddEvidence", must(st.Relationship(ctx, rRequested))(t), want)
+	// The article's index follows the new evidence.
+	cited := must(st.ListRelationships(ctx, graph.RelationshipQuery{Article: reuters1}))(t)
+	sameIDs(t, "relationships of "+reuters1+" after AddEvidence", relIDs(cited.Relationships), []string{rDenied, rRequested})
 
 	_, err := st.AddEvidence(ctx, rRequested, graph.Evidence{Article: "ghost"})
 	wantCode(t, "AddEvidence of a missing article", err, graph.ENOTFOUND)
@@ -143,6 +146,12 @@ func (s suite) testListEntities(t *testing.T) {
 	sameIDs(t, "ListEntities(PERSON)", entityIDs(people.Entities), []string{amlo, sherwood, ebrard})
 	if people.TotalCount != 3 {
 		t.Errorf("ListEntities(PERSON).TotalCount = %d, want 3", people.TotalCount)
+	}
+	people2 := must(st.ListEntities(ctx, graph.EntityQuery{Kind: graph.Person, Page: graph.Page{First: 2, After: amlo, SkipTotal: true}}))(t)
+	sameIDs(t, "ListEntities(PERSON) after amlo without total", entityIDs(people2.Entities), []string{sherwood, ebrard})
+	arts := must(st.ListArticles(ctx, graph.ArticleQuery{Page: graph.Page{First: 2, SkipTotal: true}}))(t)
+	if len(arts.Articles) != 2 || !arts.HasNextPage {
+		t.Errorf("ListArticles first 2 without total: %d articles, next page %v", len(arts.Articles), arts.HasNextPage)
 	}
 	_, err := st.ListEntities(ctx, graph.EntityQuery{Kind: "PLANET"})
 	wantCode(t, "ListEntities of an unknown kind", err, graph.EINVALID)
@@ -230,23 +239,37 @@ func (s suite) testRelationshipFilters(t *testing.T) {
 		"entity mexico negated": {Entity: mexicoGov, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
 		"entity gru (About only)": {Entity: gru,
 			RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
-		"since 2022-03-05":       {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05"}},
-		"until 2021":             {RelationshipFilter: graph.RelationshipFilter{Until: "2021"}},
-		"overlap March to April": {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05", Until: "2022-04-15"}},
-		"min sources 2":          {RelationshipFilter: graph.RelationshipFilter{MinSources: 2}},
-		"min sources 2 negated":  {RelationshipFilter: graph.RelationshipFilter{MinSources: 2, IncludeNegated: true}},
-		"min sources 1 from us":  {From: usGov, RelationshipFilter: graph.RelationshipFilter{MinSources: 1, Since: "2022"}},
-		"nothing matches":        {From: ebrard, RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{graph.Warned}}},
+		"since 2022-03-05":         {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05"}},
+		"until 2021":               {RelationshipFilter: graph.RelationshipFilter{Until: "2021"}},
+		"overlap March to April":   {RelationshipFilter: graph.RelationshipFilter{Since: "2022-03-05", Until: "2022-04-15"}},
+		"min sources 2":            {RelationshipFilter: graph.RelationshipFilter{MinSources: 2}},
+		"min sources 2 negated":    {RelationshipFilter: graph.RelationshipFilter{MinSources: 2, IncludeNegated: true}},
+		"min sources 1 from us":    {From: usGov, RelationshipFilter: graph.RelationshipFilter{MinSources: 1, Since: "2022"}},
+		"nothing matches":          {From: ebrard, RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{graph.Warned}}},
+		"article nyt1":             {Article: nyt1},
+		"article reuters1 negated": {Article: reuters1, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
+		"article nyt1 from us":     {Article: nyt1, From: usGov},
+		"article pais1 entity":     {Article: pais1, Entity: mexicoGov, Direction: graph.In},
+		"article reuters2 negated": {Article: reuters2, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}},
+		"nothing: absent article":  {Article: "no-such-article"},
+		"nothing: nyt2 to mexico":  {Article: nyt2, To: mexicoGov},
 	}
 	for name, q := range queries {
 		want := expectedRels(q)
-		if name != "nothing matches" && name != "type expelled" && len(want) == 0 {
+		if !strings.HasPrefix(name, "nothing") && name != "type expelled" && len(want) == 0 {
 			t.Fatalf("%s: the fixture has no match, the case tests nothing", name)
 		}
 		p := must(st.ListRelationships(t.Context(), q))(t)
 		sameIDs(t, "ListRelationships "+name, relIDs(p.Relationships), want)
 		if p.TotalCount != len(want) {
 			t.Errorf("ListRelationships %s: TotalCount = %d, want %d", name, p.TotalCount, len(want))
+		}
+		// A page without its total is the same page.
+		q.Page.SkipTotal = true
+		skipped := must(st.ListRelationships(t.Context(), q))(t)
+		sameIDs(t, "ListRelationships without total "+name, relIDs(skipped.Relationships), want)
+		if skipped.HasNextPage != p.HasNextPage || skipped.EndCursor != p.EndCursor {
+			t.Errorf("ListRelationships %s without total: page info %+v, want %+v", name, skipped.PageInfo, p.PageInfo)
 		}
 	}
 	// Spot checks of the semantics the reference relies on.
@@ -264,6 +287,7 @@ func (s suite) testRelationshipFilters(t *testing.T) {
 		"negative sources":   {RelationshipFilter: graph.RelationshipFilter{MinSources: -1}},
 		"bad direction":      {Entity: usGov, Direction: "SIDEWAYS"},
 		"bad entity id":      {Entity: "Not An Id"},
+		"bad article id":     {Article: "Not An Id"},
 		"page too big":       {Page: graph.Page{First: graph.MaxPageSize + 1}},
 		"negative page size": {Page: graph.Page{First: -1}},
 	}

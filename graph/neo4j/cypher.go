@@ -10,6 +10,11 @@ import (
 // searchIndex is the full-text index over entities' folded names and aliases.
 const searchIndex = "entity_search"
 
+// evidenceIndex is the full-text index over relationships' evidence article ids, which
+// finds an article's relationships without a scan (range indexes do not index list
+// elements).
+const evidenceIndex = "rel_evidence"
+
 // unnamedLabel marks the node that stands in for the missing counterpart of a relationship
 // without a To: Neo4j relationships need two ends. Each such relationship has its own.
 const unnamedLabel = "Unnamed"
@@ -53,14 +58,31 @@ func anyRelType() string {
 	return strings.Join(types, "|")
 }
 
-// relFilter is a predicate on the relationship variable v implementing
-// graph.RelationshipFilter, with the parameters set by filterParams.
-func relFilter(v string) string {
-	return strings.NewReplacer("$r", v).Replace(`(size($fTypes) = 0 OR type($r) IN $fTypes)
-  AND ($fNegated OR NOT $r.negated)
-  AND $r.sourceCount >= $fMinSources
-  AND ($fSince IS NULL AND $fUntil IS NULL OR $r.dateStart IS NOT NULL
-       AND ($fSince IS NULL OR $r.dateEnd >= $fSince) AND ($fUntil IS NULL OR $r.dateStart <= $fUntil))`)
+// relFilter is a predicate on the relationship variable v implementing f, with the
+// parameters set by filterParams. It holds only the conditions f sets, so that the planner
+// sees plain predicates it can serve from indexes (no "$x IS NULL OR ..." alternatives);
+// "true" when f sets none.
+func relFilter(v string, f graph.RelationshipFilter) string {
+	var conds []string
+	if len(f.Types) > 0 {
+		conds = append(conds, "type($r) IN $fTypes")
+	}
+	if !f.IncludeNegated {
+		conds = append(conds, "NOT $r.negated")
+	}
+	if f.MinSources > 0 {
+		conds = append(conds, "$r.sourceCount >= $fMinSources")
+	}
+	if f.Since != "" {
+		conds = append(conds, "$r.dateEnd >= $fSince")
+	}
+	if f.Until != "" {
+		conds = append(conds, "$r.dateStart <= $fUntil")
+	}
+	if len(conds) == 0 {
+		return "true"
+	}
+	return strings.ReplaceAll(strings.Join(conds, " AND "), "$r", v)
 }
 
 // filterParams adds f's parameters for relFilter to p and returns p.

@@ -22,15 +22,17 @@
 // Schema (created by Migrate, idempotent): unique ids on Entity and Article nodes and per
 // relationship type (ids are also checked across types by the writers, since Neo4j has no
 // constraint spanning types), an index on Entity.kind and on each type's dateStart, and a
-// full-text index "entity_search" over Entity.search with the whitespace analyzer.
-// SearchEntities takes candidates from it and ranks them with graph.MatchScore, so results
+// full-text index "entity_search" over Entity.search with the whitespace analyzer, and one,
+// "rel_evidence", over the relationships' evidenceArticles, which answers the relationships of
+// an article.
+// SearchEntities takes candidates from entity_search and ranks them with graph.MatchScore, so results
 // equal the embedded store's.
 //
 // Every statement is parameterised. Labels and relationship types cannot be parameters:
 // those written into statements come only from fixed tables (kindLabels) or from
 // graph.RelationTypes, checked. Reads run in managed read transactions and writes in one
 // managed write transaction per call (Apply included), so the driver retries transient
-// failures and a failed call changes nothing. Finding relationships by About or by
-// evidence article scans relationships, since Neo4j does not index list elements; only
-// deletes, merges, article moves and ListArticles by entity do that.
+// failures and a failed call changes nothing. Finding relationships by About scans
+// relationships, since Neo4j does not index list elements; only deletes, merges, article
+// moves and ListArticles by entity do that.
 package neo4j

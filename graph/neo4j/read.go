@@ -63,15 +63,25 @@ func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.En
 	if err != nil {
 		return graph.EntityPage{}, err
 	}
-	const cypher = `
-CALL { MATCH (n:Entity) WHERE $kind IS NULL OR n.kind = $kind RETURN count(n) AS total }
+	// The total comes from the count store (every entity, or a kind's label); the page
+	// is a range of the unique id index, read in order and cut by the limit, so neither
+	// grows with the graph. The label is a fixed string from kindLabels.
+	label := "Entity"
+	if q.Kind != "" {
+		label = kindLabels[q.Kind]
+	}
+	total := "CALL { MATCH (n:" + label + ") RETURN count(n) AS total }"
+	if p.SkipTotal {
+		total = noTotal
+	}
+	cypher := total + `
 CALL {
-  MATCH (n:Entity) WHERE ($kind IS NULL OR n.kind = $kind) AND ($after IS NULL OR n.id > $after)
+  MATCH (n:Entity:` + label + `) USING INDEX n:Entity(id) WHERE n.id > $after
   WITH n ORDER BY n.id LIMIT $limit
   RETURN collect(n {.*}) AS items
 }
 RETURN total, items`
-	params := map[string]any{"kind": stringOrNull(string(q.Kind)), "after": stringOrNull(p.After), "limit": p.First + 1}
+	params := map[string]any{"after": p.After, "limit": p.First + 1}
 	return read(ctx, s, "list entities", func(tx neo4j.ManagedTransaction) (graph.EntityPage, error) {
 		rec, err := single(ctx, tx, cypher, params)
 		if err != nil {
@@ -82,6 +92,9 @@ RETURN total, items`
 		return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
 	})
 }
+
+// noTotal stands for the count subquery of a page whose caller reads no total.
+const noTotal = "CALL { RETURN 0 AS total }"
 
 // pageInfo describes a page fetched with one extra item, which only says whether a next
 // page exists; it returns the info and how many items belong to the page.
@@ -215,23 +228,35 @@ func (s *Store) ListArticles(ctx context.Context, q graph.ArticleQuery) (graph.A
 	if err != nil {
 		return graph.ArticlePage{}, err
 	}
-	match := "MATCH (a:Article)"
-	if q.Outlet != "" {
-		match = "MATCH (:Entity {id: $outlet})-[:PUBLISHED]->(a:Article)"
+	// Built for the filters q sets: the count store and the id index when it sets none,
+	// the outlet's PUBLISHED relationships when it names one.
+	var total, page string
+	var conds []string
+	switch {
+	case q.Outlet != "":
+		total = "MATCH (:Entity {id: $outlet})-[:PUBLISHED]->(a:Article)"
+		page = total
+	default:
+		total = "MATCH (a:Article)"
+		page = "MATCH (a:Article) USING INDEX a:Article(id)"
 	}
-	cond := "($entity IS NULL OR a.id IN $cited OR EXISTS { (:Entity {id: $entity})-[:PUBLISHED]->(a) })"
-	cypher := `
-CALL { ` + match + ` WHERE ` + cond + ` RETURN count(a) AS total }
+	if q.Entity != "" {
+		conds = append(conds, "(a.id IN $cited OR EXISTS { (:Entity {id: $entity})-[:PUBLISHED]->(a) })")
+		total += " WHERE " + conds[0]
+	}
+	conds = append(conds, "a.id > $after")
+	count := "CALL { " + total + " RETURN count(a) AS total }"
+	if p.SkipTotal {
+		count = noTotal
+	}
+	cypher := count + `
 CALL {
-  ` + match + ` WHERE ` + cond + ` AND ($after IS NULL OR a.id > $after)
+  ` + page + ` WHERE ` + strings.Join(conds, " AND ") + `
   WITH a ORDER BY a.id LIMIT $limit
   RETURN collect(` + articleMap("a") + `) AS items
 }
 RETURN total, items`
-	params := map[string]any{
-		"outlet": stringOrNull(q.Outlet), "entity": stringOrNull(q.Entity), "cited": []string{},
-		"after": stringOrNull(p.After), "limit": p.First + 1,
-	}
+	params := map[string]any{"outlet": q.Outlet, "entity": q.Entity, "cited": []string{}, "after": p.After, "limit": p.First + 1}
 	return read(ctx, s, "list articles", func(tx neo4j.ManagedTransaction) (graph.ArticlePage, error) {
 		if q.Entity != "" {
 			cited, err := citedBy(ctx, tx, q.Entity)

@@ -38,12 +38,19 @@ func relationshipsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []s
 }
 
 // relQuery returns the MATCH ... WHERE that binds r to every relationship matching q, and
-// its parameters. The pattern starts from the entity q pins down, if any, so that Neo4j
-// walks its adjacency instead of scanning; every choice is a fixed string.
+// its parameters. The pattern starts from what q pins down — the article (through the
+// evidence index), else the entity — so that Neo4j reads that article's or entity's
+// relationships instead of scanning; the WHERE holds only the conditions q sets. Every
+// choice is a fixed string.
 func relQuery(q graph.RelationshipQuery) (string, map[string]any) {
 	types := anyRelType()
 	var match string
+	var conds []string
+	anchored := func(id string) bool { return q.Article == "" && id != "" }
 	switch {
+	case q.Article != "":
+		match = "CALL db.index.fulltext.queryRelationships($evidenceIndex, $evidenceTerm) YIELD relationship AS r"
+		conds = append(conds, "$article IN r.evidenceArticles")
 	case q.Entity != "" && q.Direction == graph.Out:
 		match = "MATCH (:Entity {id: $entity})-[r:" + types + "]->()"
 	case q.Entity != "" && q.Direction == graph.In:
@@ -58,13 +65,30 @@ func relQuery(q graph.RelationshipQuery) (string, map[string]any) {
 	default:
 		match = "MATCH (:Entity)-[r:" + types + "]->()"
 	}
-	where := match + `
-WHERE ($from IS NULL OR startNode(r).id = $from) AND ($to IS NULL OR endNode(r).id = $to)
-  AND ` + relFilter("r")
+	if q.Entity != "" && !anchored(q.Entity) {
+		switch q.Direction {
+		case graph.Out:
+			conds = append(conds, "startNode(r).id = $entity")
+		case graph.In:
+			conds = append(conds, "endNode(r).id = $entity")
+		default:
+			conds = append(conds, "(startNode(r).id = $entity OR endNode(r).id = $entity)")
+		}
+	}
+	if q.From != "" && (q.Entity != "" || !anchored(q.From)) {
+		conds = append(conds, "startNode(r).id = $from")
+	}
+	if q.To != "" && (q.Entity != "" || q.From != "" || !anchored(q.To)) {
+		conds = append(conds, "endNode(r).id = $to")
+	}
+	conds = append(conds, relFilter("r", q.RelationshipFilter))
 	params := filterParams(q.RelationshipFilter, map[string]any{
-		"entity": stringOrNull(q.Entity), "from": stringOrNull(q.From), "to": stringOrNull(q.To),
+		"entity": q.Entity, "from": q.From, "to": q.To, "article": q.Article,
+		// Ids hold only a-z, 0-9 and ._- and the index splits on whitespace only, so the
+		// quoted id is one exact term.
+		"evidenceIndex": evidenceIndex, "evidenceTerm": `"` + q.Article + `"`,
 	})
-	return where, params
+	return match + "\nWHERE " + strings.Join(conds, " AND "), params
 }
 
 // ListRelationships implements graph.RelationshipReader.
@@ -73,19 +97,20 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 		return graph.RelationshipPage{}, err
 	}
 	match, params := relQuery(q)
-	params["after"] = stringOrNull(q.Page.After)
 	params["limit"] = q.Page.First + 1
+	params["after"] = q.Page.After // every id sorts after "", and a plain range uses the index
 	cypher := globalPageQuery(q)
-	if q.Entity != "" || q.From != "" || q.To != "" {
-		cypher = `
-CALL { ` + match + `
-  RETURN count(r) AS total }
-CALL { ` + match + ` AND ($after IS NULL OR r.id > $after)
+	if q.Entity != "" || q.From != "" || q.To != "" || q.Article != "" {
+		// The entity's or article's relationships, however many, are what is sorted.
+		total := "CALL { " + match + "\n  RETURN count(r) AS total }"
+		if q.Page.SkipTotal {
+			total = noTotal
+		}
+		cypher = total + `
+CALL { ` + match + ` AND r.id > $after
   WITH r ORDER BY r.id LIMIT $limit
   RETURN collect(` + relMap("r") + `) AS items }
 RETURN total, items`
-	} else {
-		params["after"] = q.Page.After // every id sorts after "", and a plain range uses the index
 	}
 	return read(ctx, s, "list relationships", func(tx neo4j.ManagedTransaction) (graph.RelationshipPage, error) {
 		rec, err := single(ctx, tx, cypher, params)
@@ -114,11 +139,11 @@ func globalPageQuery(q graph.RelationshipQuery) string {
 		if err != nil {
 			continue // Normalize refused unknown types already
 		}
-		pages = append(pages, "MATCH ()-[r:"+typ+"]->() WHERE r.id > $after AND "+relFilter("r")+
+		pages = append(pages, "MATCH ()-[r:"+typ+"]->() WHERE r.id > $after AND "+relFilter("r", q.RelationshipFilter)+
 			" WITH r ORDER BY r.id LIMIT $limit RETURN r")
 		switch {
 		case !counted:
-			counts = append(counts, "MATCH ()-[r:"+typ+"]->() WHERE "+relFilter("r")+" RETURN count(r) AS n")
+			counts = append(counts, "MATCH ()-[r:"+typ+"]->() WHERE "+relFilter("r", q.RelationshipFilter)+" RETURN count(r) AS n")
 		case q.IncludeNegated:
 			counts = append(counts, "MATCH ()-[r:"+typ+"]->() RETURN count(r) AS n")
 		default:
@@ -126,8 +151,11 @@ func globalPageQuery(q graph.RelationshipQuery) string {
 				"MATCH ()-[r:"+typ+"]->() WHERE r.negated = true RETURN -count(r) AS n")
 		}
 	}
-	return `
-CALL { CALL { ` + strings.Join(counts, "\n  UNION ALL\n  ") + ` } RETURN sum(n) AS total }
+	total := "CALL { CALL { " + strings.Join(counts, "\n  UNION ALL\n  ") + " } RETURN sum(n) AS total }"
+	if q.Page.SkipTotal {
+		total = noTotal
+	}
+	return total + `
 CALL {
   CALL { ` + strings.Join(pages, "\n  UNION ALL\n  ") + ` }
   WITH r ORDER BY r.id LIMIT $limit

@@ -125,6 +125,8 @@ func schemaStatements() []string {
 		"CREATE INDEX entity_kind IF NOT EXISTS FOR (n:Entity) ON (n.kind)",
 		"CREATE FULLTEXT INDEX " + searchIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.search]\n" +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+		"CREATE FULLTEXT INDEX " + evidenceIndex + " IF NOT EXISTS FOR ()-[r:" + anyRelType() + "]-() ON EACH [r.evidenceArticles]\n" +
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
 	}
 	for _, t := range graph.RelationTypes {
 		name := strings.ToLower(string(t))

@@ -14,8 +14,8 @@ import (
 // step is the quantified path pattern of one walk step: a matching Dossier relationship in
 // either direction. Unnamed counterparts have one relationship each, so a walk can end at
 // one but never pass through it; walks that must end at entities say so.
-func step() string {
-	return "(()-[r:" + anyRelType() + "]-() WHERE " + relFilter("r") + ")"
+func step(f graph.RelationshipFilter) string {
+	return "(()-[r:" + anyRelType() + "]-() WHERE " + relFilter("r", f) + ")"
 }
 
 // Neighborhood implements graph.RelationshipReader in one statement: a breadth-first
@@ -30,7 +30,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 OPTIONAL MATCH (c:Entity {id: $center})
 CALL {
   WITH c
-  MATCH p = ANY SHORTEST (c)` + step() + `{1,` + strconv.Itoa(q.Depth) + `}(n:Entity)
+  MATCH p = ANY SHORTEST (c)` + step(q.RelationshipFilter) + `{1,` + strconv.Itoa(q.Depth) + `}(n:Entity)
   WHERE n <> c
   WITH n, length(p) AS d ORDER BY d, n.id LIMIT $more
   RETURN collect(n) AS found, collect(d) AS dists
@@ -40,7 +40,7 @@ CALL {
   WITH nodes
   UNWIND nodes AS a
   MATCH (a)-[r:` + anyRelType() + `]->(b:Entity)
-  WHERE b IN nodes AND ` + relFilter("r") + `
+  WHERE b IN nodes AND ` + relFilter("r", q.RelationshipFilter) + `
   RETURN collect(` + relMap("r") + `) AS edges
 }
 RETURN c IS NOT NULL AS exists, [n IN nodes | n {.*}] AS nodes, dists, edges`
@@ -74,7 +74,7 @@ OPTIONAL MATCH (b:Entity {id: $to})
 CALL {
   WITH a, b
   WITH a, b WHERE $from <> $to
-  MATCH p = ALL SHORTEST (a)` + step() + `{1,` + strconv.Itoa(q.MaxDepth) + `}(b)
+  MATCH p = ALL SHORTEST (a)` + step(q.RelationshipFilter) + `{1,` + strconv.Itoa(q.MaxDepth) + `}(b)
   WITH p ORDER BY [x IN relationships(p) | x.id] LIMIT $maxPaths
   RETURN collect({nodes: [n IN nodes(p) | n {.*}], edges: [x IN relationships(p) | ` + relMap("x") + `]}) AS paths
 }
@@ -111,7 +111,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	}
 	cypher := `
 MATCH (:Entity)-[r:` + anyRelType() + `]->()
-WHERE r.dateStart IS NOT NULL AND ` + relFilter("r") + `
+WHERE r.dateStart IS NOT NULL AND ` + relFilter("r", q.RelationshipFilter) + `
 WITH r ORDER BY r.dateStart, r.id
 WITH collect(` + relMap("r") + `) AS rels
 RETURN true AS exists, rels`
@@ -121,7 +121,7 @@ OPTIONAL MATCH (e:Entity {id: $entity})
 CALL {
   WITH e
   MATCH (e)-[r:` + anyRelType() + `]-()
-  WITH DISTINCT r WHERE r.dateStart IS NOT NULL AND ` + relFilter("r") + `
+  WITH DISTINCT r WHERE r.dateStart IS NOT NULL AND ` + relFilter("r", q.RelationshipFilter) + `
   WITH r ORDER BY r.dateStart, r.id
   RETURN collect(` + relMap("r") + `) AS rels
 }

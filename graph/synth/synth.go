@@ -40,6 +40,8 @@ type Info struct {
 	Sample []string
 	// RelationshipIDs is a sample of relationship ids, usable as page cursors.
 	RelationshipIDs []string
+	// ArticleIDs is a sample of article ids.
+	ArticleIDs []string
 	// SearchTerms are texts that match some entities: full names, surnames, prefixes.
 	SearchTerms []string
 }
@@ -319,6 +321,12 @@ func (g *generator) describe() Info {
 		info.Sample = append(info.Sample, g.entityID(skewed(r, actors)))
 		if g.rels > 0 {
 			info.RelationshipIDs = append(info.RelationshipIDs, fmt.Sprintf("rel-%08d", r.IntN(g.rels)))
+		}
+	}
+	if g.articles > 0 {
+		ra := g.rng(streamSample, 1) // its own stream, so the other samples stay as they were
+		for range sampleSize {
+			info.ArticleIDs = append(info.ArticleIDs, g.articleID(ra.IntN(g.articles)))
 		}
 	}
 	for i := range 64 {
