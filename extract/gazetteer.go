@@ -105,38 +105,55 @@ type storeGazetteer struct {
 }
 
 type found struct {
-	e  graph.Entity
-	ok bool
+	e         graph.Entity
+	ok        bool
+	ambiguous bool // only aliases of two or more entities
 }
 
 // Lookup resolves key as mapGazetteer would over the whole store: a name wins over an
-// alias, and the lowest id among equals.
+// alias, the lowest id among names, and an alias two entities share resolves to neither.
 func (g *storeGazetteer) Lookup(key string) (graph.Entity, bool) {
+	f := g.find(key)
+	return f.e, f.ok
+}
+
+// Ambiguous reports a key that only aliases two or more entities, as mapGazetteer does.
+func (g *storeGazetteer) Ambiguous(key string) bool { return g.find(key).ambiguous }
+
+func (g *storeGazetteer) find(key string) found {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if f, ok := g.cache[key]; ok || g.err != nil {
-		return f.e, f.ok
+		return f
 	}
 	// nameKey drops a leading "the", so "guardian" also names "The Guardian".
 	ents, err := g.names.EntitiesNamed(g.ctx, []string{key, "the " + key})
 	if err != nil {
 		g.err = fmt.Errorf("look up %q in the store: %w", key, err)
-		return graph.Entity{}, false
+		return found{}
 	}
 	var f found
 	for _, e := range ents {
 		if nameKey(e.Name) == key {
-			f = found{e, true}
+			f = found{e: e, ok: true}
 			break
 		}
 	}
 	for _, e := range ents {
-		if !f.ok && slices.ContainsFunc(e.Aliases, func(a string) bool { return nameKey(a) == key }) {
-			f = found{e, true}
+		if f.ok || f.ambiguous || !slices.ContainsFunc(e.Aliases, func(a string) bool { return nameKey(a) == key }) {
+			continue
 		}
+		if f.e.ID != "" && f.e.ID != e.ID {
+			f = found{ambiguous: true}
+			continue
+		}
+		f.e = e
+	}
+	if !f.ambiguous && f.e.ID != "" {
+		f.ok = true
 	}
 	g.cache[key] = f
-	return f.e, f.ok
+	return f
 }
 
 // LookupErr returns the first store error a StoreGazetteer met, nil for any other
