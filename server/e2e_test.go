@@ -75,7 +75,9 @@ type liveServer struct {
 	entered chan struct{}
 }
 
-func startServer(t *testing.T, open func(t *testing.T) graph.Store) *liveServer {
+// startServer starts a server over a fresh store with the fixture; configure changes the
+// configuration, whose WriteToken is testToken.
+func startServer(t *testing.T, open func(t *testing.T) graph.Store, configure ...func(*server.Config)) *liveServer {
 	t.Helper()
 	ctx := t.Context()
 	store := open(t)
@@ -88,13 +90,17 @@ func startServer(t *testing.T, open func(t *testing.T) graph.Store) *liveServer 
 	if err != nil {
 		t.Fatalf("resolvers.New: %v", err)
 	}
-	srv, err := server.New(store, exec, server.Config{
+	cfg := server.Config{
 		Addr:            "127.0.0.1:0",
 		WriteToken:      testToken,
 		MaxBodyBytes:    16 << 10,
 		ShutdownTimeout: 10 * time.Second,
 		Logger:          log,
-	})
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	srv, err := server.New(store, exec, cfg)
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -112,6 +118,7 @@ func startServer(t *testing.T, open func(t *testing.T) graph.Store) *liveServer 
 		<-ls.slow
 		c.String(http.StatusOK, "finished")
 	})
+	srv.Engine().GET("/test/whoami", whoami)
 	serveCtx, cancel := context.WithCancel(context.Background())
 	ls.cancel = cancel
 	go func() { ls.done <- srv.ListenAndServe(serveCtx) }()
@@ -425,9 +432,13 @@ func testEndToEnd(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("mutation needs the write token", func(t *testing.T) {
 		input := map[string]any{"id": "token-created", "kind": "GROUP", "name": "Made with a token"}
 		vars := map[string]any{"input": input}
-		for _, token := range []string{"", "wrong-" + testToken, testToken[:len(testToken)-1]} {
+		for token, code := range map[string]string{
+			"":                           "UNAUTHENTICATED",
+			"wrong-" + testToken:         "INVALID_TOKEN",
+			testToken[:len(testToken)-1]: "INVALID_TOKEN",
+		} {
 			r := ls.post(t, createEntity, vars, token)
-			wantStatus(t, r, http.StatusUnauthorized, "UNAUTHENTICATED")
+			wantStatus(t, r, http.StatusUnauthorized, code)
 			if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
 				t.Errorf("WWW-Authenticate = %q", r.header.Get("WWW-Authenticate"))
 			}
@@ -443,7 +454,7 @@ func testEndToEnd(t *testing.T, open func(t *testing.T) graph.Store) {
 		}
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Basic "+testToken)
-		wantStatus(t, ls.do(t, req), http.StatusUnauthorized, "UNAUTHENTICATED")
+		wantStatus(t, ls.do(t, req), http.StatusUnauthorized, "MALFORMED_AUTHORIZATION")
 
 		r := ls.post(t, createEntity, vars, testToken)
 		wantStatus(t, r, http.StatusOK, "")

@@ -197,8 +197,11 @@ func checkQuery(req graphQLRequest) (resolvers.Request, error) {
 // execute runs req and answers with the result and the status its errors call for.
 func (s *Server) execute(c *gin.Context, req resolvers.Request, readOnly bool) {
 	req.ReadOnly = readOnly
-	req.CanWrite = s.token.authorized(c.GetHeader("Authorization"))
+	req.CanWrite = canWrite(c)
 	res := s.exec.Execute(c.Request.Context(), req)
+	if answeredRefusedMutation(c, res) {
+		return
+	}
 	status := statusFor(res)
 	switch status {
 	case http.StatusUnauthorized:

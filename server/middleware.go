@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dossiergraph/dossier/graph"
+	"github.com/dossiergraph/dossier/server/auth"
 )
 
 // recoverPanics turns a panic in a handler into a logged error and a 500 JSON answer, so
@@ -48,6 +49,8 @@ func (s *Server) logRequests(c *gin.Context) {
 	if status >= http.StatusInternalServerError {
 		level = slog.LevelError
 	}
+	// c.Request is the one authenticate left, which carries the actor.
+	actor, _ := auth.FromContext(c.Request.Context())
 	s.log.Log(c.Request.Context(), level, "request",
 		"method", c.Request.Method,
 		"path", c.Request.URL.Path,
@@ -55,6 +58,7 @@ func (s *Server) logRequests(c *gin.Context) {
 		"duration", time.Since(start),
 		"bytes", c.Writer.Size(),
 		"remote", c.Request.RemoteAddr,
+		"actor", actor.Name,
 	)
 }
 

@@ -1,8 +1,10 @@
 // Package server is Dossier's HTTP layer: the GraphQL endpoint (POST and GET /graphql), the
 // GraphiQL playground, and a health check, on gin.
 //
-// Reads are open; a mutation needs "Authorization: Bearer <write token>". Every answer is
-// JSON except the playground page, and carries security headers; there is no CORS.
+// Requests authenticate with "Authorization: Bearer <token>" of a named credential (see
+// package auth): mutations need the write role, and reads need the read role when
+// Config.RequireReadToken is set. Every answer is JSON except the playground page, and
+// carries security headers; there is no CORS.
 package server
 
 import (
@@ -12,7 +14,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/dossiergraph/dossier/export"
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/resolvers"
+	"github.com/dossiergraph/dossier/server/auth"
 )
 
 // Defaults for the zero values of Config.
@@ -29,15 +31,19 @@ const (
 	DefaultReadTimeout     = 30 * time.Second
 	DefaultWriteTimeout    = 60 * time.Second
 	DefaultShutdownTimeout = 15 * time.Second
-	// MinWriteTokenLen keeps guessable tokens out: a generated token has 64 hex digits.
-	MinWriteTokenLen = 16
 )
 
 // Config configures a Server. Zero durations and sizes take the defaults above.
 type Config struct {
-	Addr                                       string // listen address, e.g. "127.0.0.1:8080"; port 0 picks a free port
-	WriteToken                                 string // bearer token that mutations need; required
-	MaxBodyBytes                               int64  // largest request body; larger ones get 413
+	Addr string // listen address, e.g. "127.0.0.1:8080"; port 0 picks a free port
+	// Credentials is the file of named credentials, re-read whenever it changes.
+	Credentials *auth.File
+	// WriteToken, if set, is one more write credential, called WriteTokenName
+	// (DefaultOperatorName when empty). Credentials or WriteToken is required.
+	WriteToken, WriteTokenName string
+	// RequireReadToken makes GraphQL and the exports refuse requests without a credential.
+	RequireReadToken                           bool
+	MaxBodyBytes                               int64 // largest request body; larger ones get 413
 	ReadTimeout, WriteTimeout, ShutdownTimeout time.Duration
 	Logger                                     *slog.Logger // nil = discard
 }
@@ -49,7 +55,7 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	engine *gin.Engine
-	token  tokenChecker
+	keys   *auth.Keyring
 
 	mu      sync.Mutex
 	bound   string        // the listener's address once bound
@@ -69,12 +75,16 @@ func New(store export.Source, exec *resolvers.Executor, cfg Config) (*Server, er
 	if err := cfg.applyDefaults(); err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
+	keys, err := newKeyring(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 	s := &Server{
 		store: store,
 		exec:  exec,
 		cfg:   cfg,
 		log:   cfg.Logger,
-		token: newTokenChecker(cfg.WriteToken),
+		keys:  keys,
 		ready: make(chan struct{}),
 	}
 	s.engine = s.routes()
@@ -84,12 +94,6 @@ func New(store export.Source, exec *resolvers.Executor, cfg Config) (*Server, er
 func (c *Config) applyDefaults() error {
 	if c.Addr == "" {
 		return errors.New("listen address is empty")
-	}
-	if len(c.WriteToken) < MinWriteTokenLen {
-		return fmt.Errorf("write token is shorter than %d characters", MinWriteTokenLen)
-	}
-	if strings.ContainsFunc(c.WriteToken, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return errors.New("write token contains spaces or control characters, which no Authorization header can carry")
 	}
 	if c.MaxBodyBytes < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.ShutdownTimeout < 0 {
 		return errors.New("body limit and timeouts must not be negative")
@@ -123,7 +127,7 @@ func (s *Server) routes() *gin.Engine {
 	// address (nil cannot fail to parse).
 	_ = e.SetTrustedProxies(nil)
 	// Logging is outermost so that it also logs the 500 of a recovered panic.
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders)
+	e.Use(s.logRequests, s.recoverPanics, securityHeaders, s.authenticate)
 	e.NoRoute(func(c *gin.Context) {
 		WriteError(c, http.StatusNotFound, graph.ENOTFOUND, "no such path: "+graph.Clip(c.Request.URL.Path))
 	})
@@ -131,10 +135,11 @@ func (s *Server) routes() *gin.Engine {
 		WriteError(c, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
 			graph.Clip(c.Request.Method)+" is not allowed on "+graph.Clip(c.Request.URL.Path))
 	})
-	e.POST("/graphql", s.postGraphQL)
-	e.GET("/graphql", s.getGraphQL)
+	e.POST("/graphql", s.requireReader, s.postGraphQL)
+	e.GET("/graphql", s.requireReader, s.getGraphQL)
 	e.GET("/healthz", s.healthz)
-	e.GET("/export/:format", s.exportGraph)
+	e.GET("/export/:format", s.requireReader, s.exportGraph)
+	s.credentialRoutes(e)
 	e.GET("/playground", newPlayground().serve)
 	e.GET("/", func(c *gin.Context) { c.Redirect(http.StatusFound, "/playground") })
 	return e
@@ -185,6 +190,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	s.bound = ln.Addr().String()
 	s.mu.Unlock()
 	close(s.ready)
+	s.warnIfReadsOpen(ln.Addr())
 
 	srv := &http.Server{
 		Handler:           s.engine,

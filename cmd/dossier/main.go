@@ -71,6 +71,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		a.ingestCommand(),
 		a.exportCommand(),
 		a.importCommand(),
+		a.tokenCommand(),
 	)
 	return root
 }

@@ -20,14 +20,18 @@ func (a *app) serveCommand() *cobra.Command {
 		writeToken string
 		noSeed     bool
 		maxBody    int64
+		access     accessFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the GraphQL API, the playground and the exports",
 		Long: `Serve the GraphQL API on --addr: POST/GET /graphql, /playground, /export/{format}, /healthz.
 An empty store is loaded with the seed story first, unless --no-seed.
-Writes need "Authorization: Bearer <token>": --write-token, or else a token generated on first
-start and kept in <data>/write-token (mode 0600).`,
+Requests authenticate with "Authorization: Bearer <token>" of a named credential (dossier token);
+mutations need role write or admin, and with --require-read-token reads and exports need one too.
+The first start creates an admin credential called --operator-name and prints its token once.
+An old <data>/write-token file becomes a write credential of that name and is removed;
+--write-token adds a write credential of that name for this run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -45,13 +49,9 @@ start and kept in <data>/write-token (mode 0600).`,
 					return err
 				}
 			}
-			if writeToken == "" {
-				token, path, created, err := server.LoadOrCreateWriteToken(a.store.dataDir)
-				if err != nil {
-					return fmt.Errorf("write token: %w", err)
-				}
-				writeToken = token
-				log.Info("write token", "file", path, "created", created)
+			creds, err := a.prepareCredentials(cmd, log, &access, writeToken != "")
+			if err != nil {
+				return err
 			}
 			x, err := a.extractor()
 			if err != nil {
@@ -62,13 +62,16 @@ start and kept in <data>/write-token (mode 0600).`,
 				return fmt.Errorf("build GraphQL schema: %w", err)
 			}
 			srv, err := server.New(store, exec, server.Config{
-				Addr:            addr,
-				WriteToken:      writeToken,
-				MaxBodyBytes:    maxBody,
-				ReadTimeout:     30 * time.Second,
-				WriteTimeout:    5 * time.Minute, // exports of large graphs stream for a while
-				ShutdownTimeout: 15 * time.Second,
-				Logger:          log,
+				Addr:             addr,
+				Credentials:      creds,
+				WriteToken:       writeToken,
+				WriteTokenName:   access.operator,
+				RequireReadToken: access.requireRead,
+				MaxBodyBytes:     maxBody,
+				ReadTimeout:      30 * time.Second,
+				WriteTimeout:     5 * time.Minute, // exports of large graphs stream for a while
+				ShutdownTimeout:  15 * time.Second,
+				Logger:           log,
 			})
 			if err != nil {
 				return err
@@ -78,7 +81,8 @@ start and kept in <data>/write-token (mode 0600).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", envOr("DOSSIER_ADDR", "127.0.0.1:8080"), "listen address (DOSSIER_ADDR)")
-	f.StringVar(&writeToken, "write-token", envOr("DOSSIER_WRITE_TOKEN", ""), "bearer token that writes need (DOSSIER_WRITE_TOKEN); default: generated into <data>/write-token")
+	f.StringVar(&writeToken, "write-token", envOr("DOSSIER_WRITE_TOKEN", ""), "one more write credential's token, called --operator-name, for this run (DOSSIER_WRITE_TOKEN)")
+	access.register(f)
 	f.BoolVar(&noSeed, "no-seed", false, "do not load the seed story into an empty store")
 	f.Int64Var(&maxBody, "max-body", 1<<20, "largest request body in bytes")
 	return cmd

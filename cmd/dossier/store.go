@@ -27,7 +27,7 @@ type storeFlags struct {
 
 func (f *storeFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.backend, "store", envOr("DOSSIER_STORE", backendBolt), "store backend: bolt (embedded, default) or neo4j (DOSSIER_STORE)")
-	fs.StringVar(&f.dataDir, "data", envOr("DOSSIER_DATA", "./data"), "data directory of the embedded store and the write token (DOSSIER_DATA)")
+	fs.StringVar(&f.dataDir, "data", envOr("DOSSIER_DATA", "./data"), "data directory of the embedded store and the credentials (DOSSIER_DATA)")
 	fs.StringVar(&f.neo4j.URI, "neo4j-uri", envOr("NEO4J_URI", "neo4j://127.0.0.1:7687"), "Neo4j URI: bolt://, neo4j:// (routing), neo4j+s:// (TLS) (NEO4J_URI)")
 	fs.StringVar(&f.neo4j.Username, "neo4j-user", envOr("NEO4J_USERNAME", "neo4j"), "Neo4j user (NEO4J_USERNAME)")
 	fs.StringVar(&f.neo4j.Password, "neo4j-password", envOr("NEO4J_PASSWORD", ""), "Neo4j password (NEO4J_PASSWORD; prefer the environment over the flag)")
