@@ -16,7 +16,8 @@ import (
 //  2. Entities, then Articles, then Relationships: upserts by id. Entities and articles are
 //     created or replaced. A relationship is created, or, when its id exists, its fields
 //     are replaced and its evidence is merged by article (a new excerpt for the same article
-//     wins), so applying the same batch twice changes nothing. A later item with the id of
+//     wins), and a write that makes no review decision keeps the stored review and a
+//     curated origin (Relationship.Onto), so applying the same batch twice changes nothing. A later item with the id of
 //     an earlier one replaces (relationships: merges into) it. References (From, To, About,
 //     evidence, outlet) may point into the batch or into the store.
 //  3. Merges.

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"io"
+	"slices"
 )
 
 // Limits shared by every store, so that both backends answer alike.
@@ -81,6 +82,17 @@ type RelationshipFilter struct {
 	Since, Until   PartialDate    // interval overlap; undated relationships fail a bounded filter
 	MinSources     int            // at least this many distinct outlets
 	IncludeNegated bool           // negated relationships are left out unless true
+	// Review keeps relationships in these review states (Relationship.ReviewOf); empty means
+	// PROPOSED and CONFIRMED: a rejected relationship appears only when asked for.
+	Review []ReviewState
+}
+
+// ReviewStates returns the review states f keeps.
+func (f RelationshipFilter) ReviewStates() []ReviewState {
+	if len(f.Review) == 0 {
+		return []ReviewState{Proposed, Confirmed}
+	}
+	return f.Review
 }
 
 // Match reports whether r passes f.
@@ -92,6 +104,9 @@ func (f RelationshipFilter) Match(r Relationship) bool {
 		return false
 	}
 	if r.SourceCount < f.MinSources {
+		return false
+	}
+	if !slices.Contains(f.ReviewStates(), r.ReviewOf()) {
 		return false
 	}
 	return r.Date.InRange(f.Since, f.Until)

@@ -249,7 +249,7 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 			return nil, fmt.Errorf("resolve edges: unexpected source %T", p.Source)
 		},
 	}
-	return fieldResolvers{
+	out := fieldResolvers{
 		"Query":    r.queryResolvers(),
 		"Mutation": r.mutationResolvers(),
 		"Entity": {
@@ -353,6 +353,12 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 			"count": field(func(c typeCount) any { return c.count }),
 		},
 	}
+	maps.Copy(out, r.historyResolvers())
+	maps.Copy(out["Relationship"], provenanceFields())
+	out["Entity"]["history"] = historyOf(r, graph.EntityRecord, entityID)
+	out["Article"]["history"] = historyOf(r, graph.ArticleRecord, articleID)
+	out["Relationship"]["history"] = historyOf(r, graph.RelationshipRecord, relID)
+	return out
 }
 
 type kindCount struct {
@@ -371,7 +377,7 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 		return nil, r.fail(p.Context, err)
 	}
 	q := graph.RelationshipQuery{
-		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated")},
+		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
 		Entity:             e.ID,
 		Direction:          graph.Direction(argString(p.Args, "direction")),
 		Page:               page,
@@ -398,7 +404,10 @@ func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any,
 func (r *resolver) articleRelationships(p graphql.ResolveParams, a graph.Article) (any, error) {
 	s := state(p.Context)
 	s.citing.enqueue(a.ID)
-	includeNegated := argBool(p.Args, "includeNegated")
+	f := graph.RelationshipFilter{IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)}
+	if err := f.Validate(); err != nil {
+		return nil, r.fail(p.Context, err)
+	}
 	return func() (any, error) {
 		got, err := s.citing.load(p.Context, a.ID)
 		if err != nil {
@@ -406,7 +415,7 @@ func (r *resolver) articleRelationships(p graphql.ResolveParams, a graph.Article
 		}
 		out := []graph.Relationship{}
 		for _, rel := range got[a.ID] {
-			if includeNegated || !rel.Negated {
+			if f.Match(rel) {
 				out = append(out, rel)
 			}
 		}

@@ -81,6 +81,8 @@ type edge struct {
 	r       *graph.Relationship
 	other   int32 // number of the other end (of itself for a loop), noEnd without a To
 	negated bool  // r.Negated, read here to spare walks a visit to r
+	// rejected: r's review is REJECTED, which filters leave out by default
+	rejected bool
 }
 
 // noEnd is the other end of an edge whose relationship has no To.
@@ -90,7 +92,7 @@ func edgeID(e edge) string { return e.r.ID }
 
 // edgeFrom returns r as an edge in the touch list of entity id.
 func (s *state) edgeFrom(id string, r *graph.Relationship) edge {
-	e := edge{r: r, other: noEnd, negated: r.Negated}
+	e := edge{r: r, other: noEnd, negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
 	switch {
 	case r.To == "":
 	case r.From == id:

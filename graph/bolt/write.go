@@ -14,6 +14,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 	}
 	var res graph.BatchResult
 	err := s.write(ctx, func(t *tx) error {
+		t.log = b.Change
 		if err := t.require(b.Require); err != nil {
 			return err
 		}
@@ -111,7 +112,7 @@ func (t *tx) upsert(ctx context.Context, b graph.Batch, res *graph.BatchResult) 
 		}
 		old, ok := t.relationship(r.ID)
 		if ok {
-			r.Evidence = graph.MergeEvidence(old.Evidence, r.Evidence)
+			r = r.Onto(old)
 			if err := r.Validate(); err != nil { // merged evidence can outgrow its limit
 				return nil, err
 			}

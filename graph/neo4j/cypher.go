@@ -59,6 +59,7 @@ func relFilter(v string) string {
 	return strings.NewReplacer("$r", v).Replace(`(size($fTypes) = 0 OR type($r) IN $fTypes)
   AND ($fNegated OR NOT $r.negated)
   AND $r.sourceCount >= $fMinSources
+  AND coalesce($r.reviewState, CASE WHEN $r.origin = 'EXTRACTED' THEN 'PROPOSED' ELSE 'CONFIRMED' END) IN $fReview
   AND ($fSince IS NULL AND $fUntil IS NULL OR $r.dateStart IS NOT NULL
        AND ($fSince IS NULL OR $r.dateEnd >= $fSince) AND ($fUntil IS NULL OR $r.dateStart <= $fUntil))`)
 }
@@ -72,6 +73,11 @@ func filterParams(f graph.RelationshipFilter, p map[string]any) map[string]any {
 	p["fTypes"] = types
 	p["fNegated"] = f.IncludeNegated
 	p["fMinSources"] = f.MinSources
+	review := make([]string, 0, 3)
+	for _, st := range f.ReviewStates() {
+		review = append(review, string(st))
+	}
+	p["fReview"] = review
 	p["fSince"] = stringOrNull(f.Since.Start())
 	p["fUntil"] = stringOrNull(f.Until.End())
 	return p
@@ -153,7 +159,20 @@ func relProps(r graph.Relationship) map[string]any {
 		"about":            listOrNull(r.About),
 		"evidenceArticles": listOrNull(articles),
 		"evidenceExcerpts": listOrNull(excerpts),
+		"origin":           stringOrNull(string(r.Origin)),
+		"confidence":       floatOrNull(r.Confidence),
+		"reviewState":      stringOrNull(string(r.Review.State)),
+		"reviewer":         stringOrNull(r.Review.Reviewer),
+		"reviewTime":       stringOrNull(r.Review.Time),
+		"reviewNote":       stringOrNull(r.Review.Note),
 	}
+}
+
+func floatOrNull(f float64) any {
+	if f == 0 {
+		return nil
+	}
+	return f
 }
 
 func toEntity(v any) graph.Entity {
@@ -194,8 +213,12 @@ func toRelationship(v any) graph.Relationship {
 		Summary:     str(m, "summary"),
 		Quantity:    str(m, "quantity"),
 		SourceCount: integer(m, "sourceCount"),
+		Origin:      graph.Origin(str(m, "origin")),
+		Review: graph.Review{State: graph.ReviewState(str(m, "reviewState")), Reviewer: str(m, "reviewer"),
+			Time: str(m, "reviewTime"), Note: str(m, "reviewNote")},
 	}
 	r.Negated, _ = m["negated"].(bool)
+	r.Confidence, _ = m["confidence"].(float64)
 	articles, excerpts := strs(m, "evidenceArticles"), strs(m, "evidenceExcerpts")
 	for i, a := range articles {
 		ev := graph.Evidence{Article: a}

@@ -34,6 +34,8 @@ type Store struct {
 	// through one Store therefore see whole commits; writes by other processes are not
 	// covered.
 	commits sync.RWMutex
+	// unlogged turns the change log off, for benchmarks that measure what it costs.
+	unlogged bool
 }
 
 var (
@@ -126,6 +128,7 @@ func schemaStatements() []string {
 		"CREATE FULLTEXT INDEX " + searchIndex + " IF NOT EXISTS FOR (n:Entity) ON EACH [n.search]\n" +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
 	}
+	stmts = append(stmts, changeLogSchema()...)
 	for _, t := range graph.RelationTypes {
 		name := strings.ToLower(string(t))
 		stmts = append(stmts,

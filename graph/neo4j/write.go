@@ -22,6 +22,19 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		if err := require(ctx, tx, b.Require); err != nil {
 			return res, err
 		}
+		var (
+			log    snapshot
+			before map[graph.RecordKey]any
+		)
+		if !s.unlogged {
+			var err error
+			if log, err = changedKeys(ctx, tx, b); err != nil {
+				return res, err
+			}
+			if before, err = log.read(ctx, tx); err != nil {
+				return res, err
+			}
+		}
 		stored, err := upsert(ctx, tx, b, &res)
 		if err != nil {
 			return res, err
@@ -53,6 +66,11 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 				return res, err
 			}
 			res.EntitiesDeleted++
+		}
+		if !s.unlogged {
+			if err := log.appendLog(ctx, tx, b.Change, before); err != nil {
+				return res, err
+			}
 		}
 		if b.Return {
 			stored.fill(b, &res)
@@ -228,7 +246,7 @@ func upsert(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch, res
 		}
 		for _, r := range b.Relationships {
 			if old, ok := rels[r.ID]; ok {
-				r.Evidence = graph.MergeEvidence(old.Evidence, r.Evidence)
+				r = r.Onto(old)
 				if err := r.Validate(); err != nil { // merged evidence can outgrow its limit
 					return out, err
 				}
