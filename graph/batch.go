@@ -32,13 +32,14 @@ type Batch struct {
 	Articles      []Article
 	Relationships []Relationship
 	Merges        []Merge
-	// DeleteRelationships removes relationships by id; each must exist (ENOTFOUND).
+	// DeleteRelationships removes relationships by id; each must exist (ENOTFOUND). An id
+	// named twice is deleted once, here and in DeleteEntities.
 	DeleteRelationships []string
 	// DeleteEntities removes entities by id, each with every relationship it is From or To
 	// of, and drops it from other relationships' About. Each must exist (ENOTFOUND); an
 	// outlet that published articles cannot be deleted (ECONFLICT).
 	DeleteEntities []string
-	// Return asks Apply to fill BatchResult's records.
+	// Return asks Apply to fill BatchResult.Stored.
 	Return bool
 	// Change says who makes the write and why; Apply passes it to the change log of a
 	// backend that keeps one, and otherwise ignores it.
@@ -233,6 +234,19 @@ func ErrMissing(what, noun, id string) error {
 	return Errorf(ENOTFOUND, "%s: %s %q does not exist", what, noun, id)
 }
 
+// Upsert returns r as an upsert leaves it, and counts it in res: when found, over the
+// stored old, with r's fields and the evidence of both merged by article (checked against
+// its limit) and old's review and origin kept as Relationship.Onto says; else r itself.
+func (res *BatchResult) Upsert(old Relationship, found bool, r Relationship) (Relationship, error) {
+	if !found {
+		res.RelationshipsCreated++
+		return r, nil
+	}
+	res.RelationshipsUpdated++
+	r = r.Onto(old)
+	return r, r.Validate()
+}
+
 // Merged returns the survivor as m leaves it, given the entities it absorbs.
 func (m Merge) Merged(survivor Entity, gone []Entity) (Entity, error) {
 	survivor.Aliases = MergeAliases(survivor, gone...)
@@ -261,4 +275,104 @@ func (m Merge) Retarget(r Relationship) Relationship {
 func isVersionConflict(err error) bool {
 	e, ok := errors.AsType[*Error](err)
 	return ok && e.stale
+}
+
+// Lookup reads records by id inside a backend's transaction, for the Batch helpers that
+// every backend's Apply shares; ids that name nothing are left out of the maps.
+type Lookup interface {
+	Entities(ids []string) (map[string]Entity, error)
+	Articles(ids []string) (map[string]Article, error)
+	Relationships(ids []string) (map[string]Relationship, error)
+}
+
+// CheckRequire checks b.Require against the state l reads, one read per kind of record.
+func (b Batch) CheckRequire(l Lookup) error {
+	if len(b.Require) == 0 {
+		return nil
+	}
+	ids := map[Record][]string{}
+	for _, p := range b.Require {
+		ids[p.Record] = append(ids[p.Record], p.ID)
+	}
+	current := map[Record]map[string]any{}
+	if err := readInto(current, EntityRecord, ids, l.Entities); err != nil {
+		return err
+	}
+	if err := readInto(current, ArticleRecord, ids, l.Articles); err != nil {
+		return err
+	}
+	if err := readInto(current, RelationshipRecord, ids, l.Relationships); err != nil {
+		return err
+	}
+	for _, p := range b.Require {
+		rec, ok := current[p.Record][p.ID]
+		if err := p.Check(ok, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readInto[T any](current map[Record]map[string]any, record Record, ids map[Record][]string, read func([]string) (map[string]T, error)) error {
+	if len(ids[record]) == 0 {
+		return nil
+	}
+	found, err := read(ids[record])
+	if err != nil {
+		return err
+	}
+	current[record] = make(map[string]any, len(found))
+	for id, v := range found {
+		current[record][id] = v
+	}
+	return nil
+}
+
+// StoredIn returns what b wrote (see Stored), read through l once b is applied.
+func (b Batch) StoredIn(l Lookup) (*Stored, error) {
+	var entityIDs, articleIDs, relIDs []string
+	for _, e := range b.Entities {
+		entityIDs = append(entityIDs, e.ID)
+	}
+	for _, m := range b.Merges {
+		entityIDs = append(entityIDs, m.Survivor)
+	}
+	for _, a := range b.Articles {
+		articleIDs = append(articleIDs, a.ID)
+	}
+	for _, r := range b.Relationships {
+		relIDs = append(relIDs, r.ID)
+	}
+	var out Stored
+	var err error
+	if out.Entities, err = inOrder(entityIDs, l.Entities); err != nil {
+		return nil, err
+	}
+	if out.Articles, err = inOrder(articleIDs, l.Articles); err != nil {
+		return nil, err
+	}
+	if out.Relationships, err = inOrder(relIDs, l.Relationships); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// inOrder reads ids and returns what it found in the order of ids, once per id.
+func inOrder[T any](ids []string, read func([]string) (map[string]T, error)) ([]T, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	found, err := read(ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(found))
+	seen := make(map[string]bool, len(found))
+	for _, id := range ids {
+		if v, ok := found[id]; ok && !seen[id] {
+			seen[id] = true
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }

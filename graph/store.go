@@ -283,26 +283,36 @@ type Querier interface {
 type Applier interface {
 	// Apply applies b in one transaction of the backend: all of it or, on any error,
 	// nothing. The backend must:
-	//   - validate every item with its Validate method (or Batch.Validate) and refuse the
-	//     batch with that EINVALID error;
-	//   - check b.Require against the state before the batch, with Precondition.Check;
-	//   - apply the puts, merges and deletions in the order Batch documents, with the
-	//     reference rules documented there (ENOTFOUND for a reference to nothing, EINVALID
-	//     for an outlet that is not an OUTLET, ECONFLICT for what would leave an outlet's
-	//     articles without an outlet);
+	//   - refuse a batch that fails b.Validate, with its error;
+	//   - check b.Require against the state before the batch: b.CheckRequire does it on
+	//     the backend's Lookup;
+	//   - apply the upserts, the merge or the deletions as Batch documents them (references
+	//     that name nothing: ENOTFOUND; an outlet that is not an OUTLET: EINVALID; what
+	//     would leave an outlet's articles without an outlet: ECONFLICT, with the errors
+	//     of CheckKindChange and CheckDeletable); BatchResult.Upsert merges a relationship
+	//     into the stored one;
 	//   - keep SourceCount (distinct outlets of the evidence articles) right for every
 	//     relationship the batch touches, including those whose articles changed outlet;
-	//   - with b.Return, fill the result's Stored.
+	//   - with b.Return, fill the result's Stored (b.StoredIn does it).
 	// b.Change describes the write (who, which operation); a backend that keeps a change log
-	// persists it here, in the same transaction: Apply is the only place every write passes.
+	// (ChangeLog, graph/changelog.go) persists it here, in the same transaction, with every
+	// record the batch changed before and after (Diff): Apply is the only place every write
+	// passes, so nothing escapes the log and the log holds nothing that did not happen.
 	Apply(ctx context.Context, b Batch) (BatchResult, error)
 }
 
 // Store is what a Dossier graph backend implements: 18 methods, the readers above (16),
 // Apply, and Close. Every single change (create, update, merge, delete, add evidence) is
 // written once, in Writer, on top of Apply; a backend writes none of them. Optional
-// capabilities (Pinger) are found by type assertion, and a backend that lacks one gets a
-// default. graph/graphtest is the conformance suite every backend runs.
+// capabilities are found by type assertion: Pinger (a backend without it is checked with
+// a one-item read) and ChangeLog (without it, the API answers history and changes with an
+// error; both shipped stores keep one). graph/graphtest is the conformance suite every
+// backend runs, the change log's tests included.
+//
+// Relationships carry their origin and review (graph/review.go): a backend stores the
+// fields as given and filters by RelationshipFilter.Review like every other filter field
+// (REJECTED left out unless asked for); Batch and BatchResult.Upsert say how a write keeps
+// a stored decision.
 //
 // Rules that hold for every method:
 //   - Implementations are safe for concurrent use, and every read sees a consistent state:

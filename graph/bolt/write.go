@@ -15,7 +15,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 	var res graph.BatchResult
 	err := s.write(ctx, func(t *tx) error {
 		t.log = b.Change
-		if err := t.require(b.Require); err != nil {
+		if err := b.CheckRequire(t); err != nil {
 			return err
 		}
 		outletChanged, err := t.upsert(ctx, b, &res)
@@ -29,14 +29,14 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 			}
 			outletChanged = append(outletChanged, moved...)
 		}
-		for _, id := range b.DeleteRelationships {
+		for _, id := range graph.Dedupe(b.DeleteRelationships) {
 			if _, ok := t.relationship(id); !ok {
 				return graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
 			}
 			t.deleteRelationship(id)
 			res.RelationshipsDeleted++
 		}
-		for _, id := range b.DeleteEntities {
+		for _, id := range graph.Dedupe(b.DeleteEntities) {
 			if err := t.deleteEntityCascade(id); err != nil {
 				return err
 			}
@@ -44,9 +44,9 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		}
 		t.recountSources(outletChanged)
 		if b.Return {
-			t.stored(b, &res)
+			res.Stored, err = b.StoredIn(t)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return graph.BatchResult{}, err
@@ -54,26 +54,27 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 	return res, nil
 }
 
-// require checks the batch's preconditions against the committed state.
-func (t *tx) require(conds []graph.Precondition) error {
-	for _, p := range conds {
-		var (
-			rec any
-			ok  bool
-		)
-		switch p.Record {
-		case graph.EntityRecord:
-			rec, ok = t.entity(p.ID)
-		case graph.ArticleRecord:
-			rec, ok = t.article(p.ID)
-		case graph.RelationshipRecord:
-			rec, ok = t.relationship(p.ID)
-		}
-		if err := p.Check(ok, rec); err != nil {
-			return err
+// Entities, Articles and Relationships implement graph.Lookup on the tx's state.
+func (t *tx) Entities(ids []string) (map[string]graph.Entity, error) {
+	return lookup(ids, t.entity, cloneEntity), nil
+}
+
+func (t *tx) Articles(ids []string) (map[string]graph.Article, error) {
+	return lookup(ids, t.article, cloneArticle), nil
+}
+
+func (t *tx) Relationships(ids []string) (map[string]graph.Relationship, error) {
+	return lookup(ids, t.relationship, func(r graph.Relationship) graph.Relationship { return cloneRelationship(&r) }), nil
+}
+
+func lookup[T any](ids []string, get func(string) (T, bool), clone func(T) T) map[string]T {
+	out := make(map[string]T, len(ids))
+	for _, id := range ids {
+		if v, ok := get(id); ok {
+			out[id] = clone(v)
 		}
 	}
-	return nil
+	return out
 }
 
 // upsert writes the batch's entities, articles and relationships and returns the articles
@@ -110,18 +111,12 @@ func (t *tx) upsert(ctx context.Context, b graph.Batch, res *graph.BatchResult) 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		old, ok := t.relationship(r.ID)
-		if ok {
-			r = r.Onto(old)
-			if err := r.Validate(); err != nil { // merged evidence can outgrow its limit
-				return nil, err
-			}
-			res.RelationshipsUpdated++
-		} else {
-			res.RelationshipsCreated++
-		}
-		r, err := t.finishRelationship(r)
+		old, found := t.relationship(r.ID)
+		r, err := res.Upsert(old, found, r)
 		if err != nil {
+			return nil, err
+		}
+		if r, err = t.finishRelationship(r); err != nil {
 			return nil, err
 		}
 		t.putRelationship(r)
@@ -189,36 +184,6 @@ func (t *tx) deleteEntityCascade(id string) error {
 	}
 	t.deleteEntity(id)
 	return nil
-}
-
-// stored fills res with the records b wrote, as the tx holds them.
-func (t *tx) stored(b graph.Batch, res *graph.BatchResult) {
-	res.Stored = &graph.Stored{}
-	seen := map[string]bool{}
-	addEntity := func(id string) {
-		if e, ok := t.entity(id); ok && !seen[id] {
-			seen[id] = true
-			res.Stored.Entities = append(res.Stored.Entities, cloneEntity(e))
-		}
-	}
-	for _, e := range b.Entities {
-		addEntity(e.ID)
-	}
-	for _, m := range b.Merges {
-		addEntity(m.Survivor)
-	}
-	for _, a := range b.Articles {
-		if x, ok := t.article(a.ID); ok && !seen["a:"+a.ID] {
-			seen["a:"+a.ID] = true
-			res.Stored.Articles = append(res.Stored.Articles, cloneArticle(x))
-		}
-	}
-	for _, r := range b.Relationships {
-		if x, ok := t.relationship(r.ID); ok && !seen["r:"+r.ID] {
-			seen["r:"+r.ID] = true
-			res.Stored.Relationships = append(res.Stored.Relationships, cloneRelationship(&x))
-		}
-	}
 }
 
 func relIDsOf(edges []edge) []string {

@@ -78,7 +78,8 @@ func (s suite) testPreconditions(t *testing.T) {
 	_, err = st.Apply(ctx, graph.Batch{DeleteEntities: []string{gru, "ghost"}})
 	wantCode(t, "deleting a missing entity among others", err, graph.ENOTFOUND)
 	must(st.Entity(ctx, gru))(t)
-	res = must(st.Apply(ctx, graph.Batch{DeleteRelationships: []string{rWarned, rDenied}, DeleteEntities: []string{gru}}))(t)
+	// An id named twice is deleted once.
+	res = must(st.Apply(ctx, graph.Batch{DeleteRelationships: []string{rWarned, rDenied, rWarned}, DeleteEntities: []string{gru, gru}}))(t)
 	if res.RelationshipsDeleted != 2 || res.EntitiesDeleted != 1 {
 		t.Errorf("deletions counted %+v, want 2 relationships and 1 entity", res)
 	}

@@ -36,14 +36,20 @@ func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]grap
 }
 
 func entitiesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Entity, error) {
-	recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n {.*} AS n", map[string]any{"ids": ids})
+	return byID(ctx, tx, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n {.*} AS n", ids, toEntity, func(e graph.Entity) string { return e.ID })
+}
+
+// byID runs a statement that returns one record a row for the ids in $ids, and keys the
+// converted records by their id.
+func byID[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string, ids []string, convert func(any) T, id func(T) string) (map[string]T, error) {
+	recs, err := run(ctx, tx, cypher, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]graph.Entity, len(recs))
+	out := make(map[string]T, len(recs))
 	for _, rec := range recs {
-		e := toEntity(rec.Values[0])
-		out[e.ID] = e
+		v := convert(rec.Values[0])
+		out[id(v)] = v
 	}
 	return out, nil
 }
@@ -193,16 +199,7 @@ func (s *Store) ArticlesByID(ctx context.Context, ids []string) (map[string]grap
 }
 
 func articlesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Article, error) {
-	recs, err := run(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), map[string]any{"ids": ids})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]graph.Article, len(recs))
-	for _, rec := range recs {
-		a := toArticle(rec.Values[0])
-		out[a.ID] = a
-	}
-	return out, nil
+	return byID(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), ids, toArticle, func(a graph.Article) string { return a.ID })
 }
 
 // ListArticles implements graph.ArticleReader.

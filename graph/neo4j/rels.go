@@ -34,16 +34,7 @@ func (s *Store) Relationship(ctx context.Context, id string) (graph.Relationship
 }
 
 func relationshipsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Relationship, error) {
-	recs, err := run(ctx, tx, relsByID("RETURN "+relMap("r")), map[string]any{"ids": ids})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]graph.Relationship, len(recs))
-	for _, rec := range recs {
-		r := toRelationship(rec.Values[0])
-		out[r.ID] = r
-	}
-	return out, nil
+	return byID(ctx, tx, relsByID("RETURN "+relMap("r")), ids, toRelationship, func(r graph.Relationship) string { return r.ID })
 }
 
 // relQuery returns the MATCH ... WHERE that binds r to every relationship matching q, and

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -19,7 +20,8 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 	}
 	return write(ctx, s, "apply batch", func(tx neo4j.ManagedTransaction) (graph.BatchResult, error) {
 		var res graph.BatchResult
-		if err := require(ctx, tx, b.Require); err != nil {
+		l := &txLookup{ctx: ctx, tx: tx}
+		if err := b.CheckRequire(l); err != nil {
 			return res, err
 		}
 		var (
@@ -35,23 +37,23 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 				return res, err
 			}
 		}
-		stored, err := upsert(ctx, tx, b, &res)
+		stored, err := upsert(ctx, tx, l, b, &res)
 		if err != nil {
 			return res, err
 		}
 		for _, m := range b.Merges {
-			merged, err := merge(ctx, tx, m)
+			merged, err := merge(ctx, tx, l, m)
 			if err != nil {
 				return res, err
 			}
 			stored.entities[merged.ID] = merged
 		}
 		if len(b.DeleteRelationships) > 0 {
-			existing, err := relationshipsByID(ctx, tx, b.DeleteRelationships)
+			existing, err := l.relationshipsByID(b.DeleteRelationships)
 			if err != nil {
 				return res, err
 			}
-			for _, id := range b.DeleteRelationships {
+			for _, id := range graph.Dedupe(b.DeleteRelationships) {
 				if _, ok := existing[id]; !ok {
 					return res, graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
 				}
@@ -61,8 +63,8 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 			}
 			res.RelationshipsDeleted += len(existing)
 		}
-		for _, id := range b.DeleteEntities {
-			if err := deleteEntity(ctx, tx, id); err != nil {
+		for _, id := range graph.Dedupe(b.DeleteEntities) {
+			if err := deleteEntity(ctx, tx, l, id); err != nil {
 				return res, err
 			}
 			res.EntitiesDeleted++
@@ -73,110 +75,87 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 			}
 		}
 		if b.Return {
-			stored.fill(b, &res)
+			res.Stored, err = b.StoredIn(stored)
 		}
-		return res, nil
+		return res, err
 	})
 }
 
-// require checks preconditions, reading each kind of record once.
-func require(ctx context.Context, tx neo4j.ManagedTransaction, conds []graph.Precondition) error {
-	if len(conds) == 0 {
-		return nil
-	}
-	ids := map[graph.Record][]string{}
-	for _, p := range conds {
-		ids[p.Record] = append(ids[p.Record], p.ID)
-	}
-	current := map[graph.Record]map[string]any{}
-	if len(ids[graph.EntityRecord]) > 0 {
-		states, err := entityStates(ctx, tx, ids[graph.EntityRecord])
-		if err != nil {
-			return err
-		}
-		current[graph.EntityRecord] = map[string]any{}
-		for id, st := range states {
-			current[graph.EntityRecord][id] = st.Entity
-		}
-	}
-	if len(ids[graph.ArticleRecord]) > 0 {
-		articles, err := articlesByID(ctx, tx, ids[graph.ArticleRecord])
-		if err != nil {
-			return err
-		}
-		current[graph.ArticleRecord] = map[string]any{}
-		for id, a := range articles {
-			current[graph.ArticleRecord][id] = a
-		}
-	}
-	if len(ids[graph.RelationshipRecord]) > 0 {
-		rels, err := relationshipsByID(ctx, tx, ids[graph.RelationshipRecord])
-		if err != nil {
-			return err
-		}
-		current[graph.RelationshipRecord] = map[string]any{}
-		for id, r := range rels {
-			current[graph.RelationshipRecord][id] = r
-		}
-	}
-	for _, p := range conds {
-		rec, ok := current[p.Record][p.ID]
-		if err := p.Check(ok, rec); err != nil {
-			return err
-		}
-	}
-	return nil
+// txLookup implements graph.Lookup in a transaction. What it reads for the preconditions
+// serves the batch's first read of the same records too, which comes before any write
+// that could change them: a single write then reads each record once.
+type txLookup struct {
+	ctx context.Context
+	tx  neo4j.ManagedTransaction
+
+	entityIDs, relIDs []string // what the preconditions asked for
+	entities          map[string]entityState
+	rels              map[string]graph.Relationship
 }
 
-// written holds the records a batch wrote, as stored, by id.
+func (l *txLookup) Entities(ids []string) (map[string]graph.Entity, error) {
+	states, err := entityStates(l.ctx, l.tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	l.entityIDs, l.entities = ids, states
+	out := make(map[string]graph.Entity, len(states))
+	for id, st := range states {
+		out[id] = st.Entity
+	}
+	return out, nil
+}
+
+func (l *txLookup) Relationships(ids []string) (map[string]graph.Relationship, error) {
+	rels, err := relationshipsByID(l.ctx, l.tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	l.relIDs, l.rels = ids, maps.Clone(rels)
+	return rels, nil
+}
+
+// entityStates reads ids, or takes them from the preconditions' read, once.
+func (l *txLookup) entityStates(ids []string) (map[string]entityState, error) {
+	if st := l.entities; st != nil && slices.Equal(ids, l.entityIDs) {
+		l.entities = nil
+		return st, nil
+	}
+	return entityStates(l.ctx, l.tx, ids)
+}
+
+// relationshipsByID reads ids, or takes them from the preconditions' read, once.
+func (l *txLookup) relationshipsByID(ids []string) (map[string]graph.Relationship, error) {
+	if rels := l.rels; rels != nil && slices.Equal(ids, l.relIDs) {
+		l.rels = nil
+		return rels, nil
+	}
+	return relationshipsByID(l.ctx, l.tx, ids)
+}
+
+func (l *txLookup) Articles(ids []string) (map[string]graph.Article, error) {
+	return articlesByID(l.ctx, l.tx, ids)
+}
+
+// written holds the records a batch wrote, as stored, by id; as a graph.Lookup it answers
+// Batch.StoredIn without reading them back.
 type written struct {
 	entities map[string]graph.Entity
 	articles map[string]graph.Article
 	rels     map[string]graph.Relationship
 }
 
-// fill puts the records b wrote into res, one per id in the order b first names them.
-func (w written) fill(b graph.Batch, res *graph.BatchResult) {
-	res.Stored = &graph.Stored{}
-	seen := map[string]bool{}
-	once := func(key string) bool {
-		if seen[key] {
-			return false
-		}
-		seen[key] = true
-		return true
-	}
-	for _, e := range b.Entities {
-		if once("e:" + e.ID) {
-			res.Stored.Entities = append(res.Stored.Entities, w.entities[e.ID])
-		}
-	}
-	for _, m := range b.Merges {
-		if once("e:" + m.Survivor) {
-			res.Stored.Entities = append(res.Stored.Entities, w.entities[m.Survivor])
-		}
-	}
-	for _, a := range b.Articles {
-		if once("a:" + a.ID) {
-			res.Stored.Articles = append(res.Stored.Articles, w.articles[a.ID])
-		}
-	}
-	for _, r := range b.Relationships {
-		if once("r:" + r.ID) {
-			res.Stored.Relationships = append(res.Stored.Relationships, w.rels[r.ID])
-		}
-	}
+func (w written) Entities([]string) (map[string]graph.Entity, error)  { return w.entities, nil }
+func (w written) Articles([]string) (map[string]graph.Article, error) { return w.articles, nil }
+func (w written) Relationships([]string) (map[string]graph.Relationship, error) {
+	return w.rels, nil
 }
 
 // upsert writes the batch's entities, articles and relationships.
-func upsert(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch, res *graph.BatchResult) (written, error) {
+func upsert(ctx context.Context, tx neo4j.ManagedTransaction, l *txLookup, b graph.Batch, res *graph.BatchResult) (written, error) {
 	out := written{entities: map[string]graph.Entity{}, articles: map[string]graph.Article{}, rels: map[string]graph.Relationship{}}
 	if len(b.Entities) > 0 {
-		entityIDs := make([]string, len(b.Entities))
-		for i, e := range b.Entities {
-			entityIDs[i] = e.ID
-		}
-		states, err := entityStates(ctx, tx, entityIDs)
+		states, err := l.entityStates(idsOf(b.Entities, func(e graph.Entity) string { return e.ID }))
 		if err != nil {
 			return out, err
 		}
@@ -201,11 +180,7 @@ func upsert(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch, res
 		if err := checkOutlets(ctx, tx, b.Articles); err != nil {
 			return out, err
 		}
-		articleIDs := make([]string, len(b.Articles))
-		for i, a := range b.Articles {
-			articleIDs[i] = a.ID
-		}
-		outlets, err := articleOutlets(ctx, tx, articleIDs)
+		outlets, err := articleOutlets(ctx, tx, idsOf(b.Articles, func(a graph.Article) string { return a.ID }))
 		if err != nil {
 			return out, err
 		}
@@ -227,11 +202,7 @@ func upsert(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch, res
 	}
 
 	if len(b.Relationships) > 0 {
-		relIDs := make([]string, len(b.Relationships))
-		for i, r := range b.Relationships {
-			relIDs[i] = r.ID
-		}
-		rels, err := relationshipsByID(ctx, tx, relIDs)
+		rels, err := l.relationshipsByID(idsOf(b.Relationships, func(r graph.Relationship) string { return r.ID }))
 		if err != nil {
 			return out, err
 		}
@@ -245,14 +216,9 @@ func upsert(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch, res
 			return out, err
 		}
 		for _, r := range b.Relationships {
-			if old, ok := rels[r.ID]; ok {
-				r = r.Onto(old)
-				if err := r.Validate(); err != nil { // merged evidence can outgrow its limit
-					return out, err
-				}
-				res.RelationshipsUpdated++
-			} else {
-				res.RelationshipsCreated++
+			old, found := rels[r.ID]
+			if r, err = res.Upsert(old, found, r); err != nil {
+				return out, err
 			}
 			if r, err = refs.finish(r); err != nil {
 				return out, err
@@ -270,9 +236,9 @@ func upsert(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch, res
 }
 
 // merge applies m in Cypher and returns the survivor as stored.
-func merge(ctx context.Context, tx neo4j.ManagedTransaction, m graph.Merge) (graph.Entity, error) {
+func merge(ctx context.Context, tx neo4j.ManagedTransaction, l *txLookup, m graph.Merge) (graph.Entity, error) {
 	m.Others = graph.Dedupe(m.Others)
-	states, err := entityStates(ctx, tx, append([]string{m.Survivor}, m.Others...))
+	states, err := l.entityStates(append([]string{m.Survivor}, m.Others...))
 	if err != nil {
 		return graph.Entity{}, err
 	}
@@ -339,8 +305,8 @@ RETURN `+relMap("r")+` AS rel`, map[string]any{"others": m.Others})
 
 // deleteEntity deletes the entity, the relationships it is an end of, and its mentions in
 // About.
-func deleteEntity(ctx context.Context, tx neo4j.ManagedTransaction, id string) error {
-	states, err := entityStates(ctx, tx, []string{id})
+func deleteEntity(ctx context.Context, tx neo4j.ManagedTransaction, l *txLookup, id string) error {
+	states, err := l.entityStates([]string{id})
 	if err != nil {
 		return err
 	}
@@ -424,11 +390,7 @@ SET n:` + kindLabels[kind]
 
 // checkOutlets checks that every article's outlet exists and is an OUTLET.
 func checkOutlets(ctx context.Context, tx neo4j.ManagedTransaction, articles []graph.Article) error {
-	ids := make([]string, len(articles))
-	for i, a := range articles {
-		ids[i] = a.Outlet
-	}
-	states, err := entityStates(ctx, tx, ids)
+	states, err := entityStates(ctx, tx, idsOf(articles, func(a graph.Article) string { return a.Outlet }))
 	if err != nil {
 		return err
 	}
@@ -537,11 +499,7 @@ func (rf refs) finish(r graph.Relationship) (graph.Relationship, error) {
 // putRelationships writes rels, replacing any stored relationship with the same id
 // (whatever its type: a relationship cannot change type or ends in Neo4j).
 func putRelationships(ctx context.Context, tx neo4j.ManagedTransaction, rels []graph.Relationship) error {
-	ids := make([]string, len(rels))
-	for i, r := range rels {
-		ids[i] = r.ID
-	}
-	if err := deleteRelationships(ctx, tx, ids); err != nil {
+	if err := deleteRelationships(ctx, tx, idsOf(rels, func(r graph.Relationship) string { return r.ID })); err != nil {
 		return err
 	}
 	return createRelationships(ctx, tx, rels)
@@ -635,6 +593,15 @@ SET r.sourceCount = sources`, map[string]any{"articles": articles})
 		return fmt.Errorf("recount sources: %w", err)
 	}
 	return nil
+}
+
+// idsOf returns the id of each item.
+func idsOf[T any](items []T, id func(T) string) []string {
+	ids := make([]string, len(items))
+	for i, item := range items {
+		ids[i] = id(item)
+	}
+	return ids
 }
 
 func mapValues[T any](m map[string]T) []T {
