@@ -82,7 +82,11 @@ func (s *Server) refuseCredential(c *gin.Context, err error) {
 		s.log.ErrorContext(ctx, "credentials cannot be checked", "err", err)
 		status, code, challenge, msg = http.StatusServiceUnavailable, codeAuthUnavailable, "", auth.ErrUnavailable.Error()+": the server's log says why"
 	}
-	s.log.InfoContext(ctx, "credential refused", "code", code, "path", c.Request.URL.Path, "remote", c.Request.RemoteAddr)
+	attrs := []any{"code", code, "path", c.Request.URL.Path, "remote", c.Request.RemoteAddr}
+	if code == codeRevokedToken { // names the credential, for whoever follows up
+		attrs = append(attrs, "err", err)
+	}
+	s.log.InfoContext(ctx, "credential refused", attrs...)
 	if challenge != "" {
 		c.Header("WWW-Authenticate", fmt.Sprintf(`Bearer realm="dossier", error=%q`, challenge))
 	}

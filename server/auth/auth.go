@@ -3,8 +3,8 @@
 //
 // Roles are ordered: read < write < admin. A read credential runs queries and exports, a write
 // credential also runs mutations, and an admin credential also manages credentials over the
-// HTTP API (GET/POST/DELETE /credentials). On the machine itself, `dossier token` manages them
-// through the file, which any role check leaves to the file system's permissions.
+// HTTP API (GET/POST/DELETE /credentials). On the server's machine `dossier token` manages
+// them through the file, so there the file's permissions decide who may.
 package auth
 
 import (

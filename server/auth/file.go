@@ -4,18 +4,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
 // FileName is the credentials file's name in the data directory.
 const FileName = "credentials.json"
+
+// maxFileBytes bounds what a check may read: some thousands of credentials.
+const maxFileBytes = 1 << 20
 
 // fileVersion is the format of the credentials file this package reads and writes.
 const fileVersion = 1
@@ -209,8 +212,11 @@ func (f *File) read() ([]Credential, fs.FileInfo, error) {
 	if perm := info.Mode().Perm(); perm&0o077 != 0 {
 		return nil, nil, fmt.Errorf("credentials file %s is readable by other users (mode %04o): run chmod 600 on it", f.path, perm)
 	}
+	if info.Size() > maxFileBytes {
+		return nil, nil, fmt.Errorf("credentials file %s is larger than %d bytes", f.path, maxFileBytes)
+	}
 	var content fileContent
-	dec := json.NewDecoder(fh)
+	dec := json.NewDecoder(io.LimitReader(fh, maxFileBytes))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&content); err != nil {
 		return nil, nil, fmt.Errorf("credentials file %s is not valid: %w", f.path, err)
@@ -235,20 +241,6 @@ func (f *File) read() ([]Credential, fs.FileInfo, error) {
 		}
 	}
 	return creds, info, nil
-}
-
-// lockFile takes an exclusive advisory lock on path, waiting for other holders.
-func lockFile(path string) (unlock func() error, err error) {
-	fh, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("lock credentials: %w", err)
-	}
-	if err := syscall.Flock(int(fh.Fd()), syscall.LOCK_EX); err != nil {
-		fh.Close()
-		return nil, fmt.Errorf("lock credentials %s: %w", path, err)
-	}
-	// Closing the file releases the lock.
-	return fh.Close, nil
 }
 
 // writeAtomic replaces path with data: a temporary file, mode 0600, synced and renamed over
