@@ -107,3 +107,16 @@ func TestMatchScoreIgnoresWordOrder(t *testing.T) {
 		t.Error("three query words cannot share two name words")
 	}
 }
+
+func TestClipCountsCharactersNotBytes(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{strings.Repeat("é", 40), strings.Repeat("é", 40)}, // 80 bytes, 40 characters: kept whole
+		{strings.Repeat("a", 64), strings.Repeat("a", 64)},
+		{strings.Repeat("é", 65), strings.Repeat("é", 64) + "…"},
+		{strings.Repeat("a", 1000), strings.Repeat("a", 64) + "…"},
+	} {
+		if got := Clip(c.in); got != c.want {
+			t.Errorf("Clip(%d bytes) = %q, want %q", len(c.in), got, c.want)
+		}
+	}
+}

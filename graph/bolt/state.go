@@ -36,6 +36,7 @@ type state struct {
 
 	relsByType    map[graph.RelationType]int
 	negatedByType map[graph.RelationType]int
+	rejected      int            // relationships whose review is REJECTED: counters answer only while none is
 	negatedTouch  map[string]int // entity id → negated relationships in its touch list
 	loops         map[string]int // entity id → relationships from it to itself
 }
@@ -310,6 +311,9 @@ func touchKeys(r *graph.Relationship) []string {
 // count adds n times r to the counters.
 func (s *state) count(r *graph.Relationship, n int) {
 	s.relsByType[r.Type] += n
+	if r.ReviewOf() == graph.Rejected {
+		s.rejected += n
+	}
 	if r.From == r.To {
 		if s.loops[r.From] += n; s.loops[r.From] == 0 {
 			delete(s.loops, r.From)

@@ -216,6 +216,15 @@ func (s suite) testReview(t *testing.T) {
 		t.Fatalf("after rejection: %+v", r.Review)
 	}
 	sameIDs(t, "rejected left out by default", listed(), nil)
+	for name, q := range map[string]graph.RelationshipQuery{"all": {}, "of an entity": {Entity: usGov}} {
+		for _, review := range [][]graph.ReviewState{nil, graph.ReviewStates, {graph.Rejected}} {
+			q.Review = review
+			page := must(st.ListRelationships(ctx, q))(t)
+			if want := len(allRels(t, st, q, 100)); page.TotalCount != want {
+				t.Errorf("%s, review %v: totalCount %d, want the %d listed", name, review, page.TotalCount, want)
+			}
+		}
+	}
 	sameIDs(t, "rejected when asked for", listed(graph.Rejected), []string{"x-accused"})
 	sub := must(st.Neighborhood(ctx, graph.NeighborhoodQuery{Center: russiaGov, Depth: 1}))(t)
 	if slices.Contains(relIDs(sub.Edges), "x-accused") {

@@ -134,7 +134,8 @@ func schemaStatements() []string {
 		stmts = append(stmts,
 			fmt.Sprintf("CREATE CONSTRAINT rel_id_%s IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE", name, t),
 			fmt.Sprintf("CREATE INDEX rel_date_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.dateStart)", name, t),
-			fmt.Sprintf("CREATE INDEX rel_negated_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.negated)", name, t))
+			fmt.Sprintf("CREATE INDEX rel_negated_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.negated)", name, t),
+			fmt.Sprintf("CREATE INDEX rel_review_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.reviewState)", name, t))
 	}
 	return stmts
 }
