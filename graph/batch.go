@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 )
@@ -13,13 +12,15 @@ import (
 // or nothing. Its parts apply in this order, each seeing the ones before:
 //
 //  1. Require: preconditions, checked against the state before the batch.
-//  2. Entities, then Articles, then Relationships: upserts by id. Entities and articles are
-//     created or replaced. A relationship is created, or, when its id exists, its fields
-//     are replaced and its evidence is merged by article (a new excerpt for the same article
-//     wins), and a write that makes no review decision keeps the stored review and a
-//     curated origin (Relationship.Onto), so applying the same batch twice changes nothing. A later item with the id of
-//     an earlier one replaces (relationships: merges into) it. References (From, To, About,
-//     evidence, outlet) may point into the batch or into the store.
+//  2. Entities, then Articles, then Relationships: upserts by id, Patches, Evidence and
+//     Reviews among them (Expand turns them into upserts of the records they change).
+//     Entities and articles are created or replaced. A relationship is created, or, when
+//     its id exists, its fields are replaced and its evidence is merged by article (a new
+//     excerpt for the same article wins), and a write that makes no review decision keeps
+//     the stored review and a curated origin (Relationship.Onto), so applying the same
+//     batch twice changes nothing. A later item with the id of an earlier one replaces
+//     (relationships: merges into) it. References (From, To, About, evidence, outlet) may
+//     point into the batch or into the store.
 //  3. Merges.
 //  4. DeleteRelationships, then DeleteEntities.
 //
@@ -31,7 +32,15 @@ type Batch struct {
 	Entities      []Entity
 	Articles      []Article
 	Relationships []Relationship
-	Merges        []Merge
+	// Patches change stored entities, each of which must exist (ENOTFOUND), in place.
+	Patches []Patch
+	// Evidence adds evidence to stored relationships (ENOTFOUND for one that does not exist),
+	// as an upsert of the relationship with only that evidence would.
+	Evidence []EvidenceAddition
+	// Reviews record decisions on stored relationships (ENOTFOUND for one that does not
+	// exist), replacing their review.
+	Reviews []ReviewDecision
+	Merges  []Merge
 	// DeleteRelationships removes relationships by id; each must exist (ENOTFOUND). An id
 	// named twice is deleted once, here and in DeleteEntities.
 	DeleteRelationships []string
@@ -44,6 +53,18 @@ type Batch struct {
 	// Change says who makes the write and why; Apply passes it to the change log of a
 	// backend that keeps one, and otherwise ignores it.
 	Change Change
+}
+
+// Patch applies an EntityPatch to the stored entity ID.
+type Patch struct {
+	ID    string
+	Patch EntityPatch
+}
+
+// EvidenceAddition adds Evidence to the stored relationship Relationship.
+type EvidenceAddition struct {
+	Relationship string
+	Evidence     Evidence
 }
 
 // Merge folds Others into Survivor: their names and aliases become the survivor's aliases
@@ -100,9 +121,7 @@ func (p Precondition) Check(exists bool, current any) error {
 	case !p.Exists && exists:
 		return Errorf(ECONFLICT, "%s%s %q already exists", prefix, p.Record, p.ID)
 	case p.Exists && p.Version != "" && Version(current) != p.Version:
-		err := Errorf(ECONFLICT, "%s%s %q changed while this write was prepared; try again", prefix, p.Record, p.ID)
-		err.stale = true
-		return err
+		return Errorf(ECONFLICT, "%s%s %q changed since it was read", prefix, p.Record, p.ID)
 	}
 	return nil
 }
@@ -178,7 +197,23 @@ func (b Batch) Validate() error {
 			return &ItemError{Record: RelationshipRecord, Index: i, Err: err}
 		}
 	}
-	upserts := len(b.Entities) + len(b.Articles) + len(b.Relationships)
+	for _, p := range b.Patches {
+		if err := ValidateID("entity", p.ID); err != nil {
+			return err
+		}
+	}
+	for _, a := range b.Evidence {
+		if err := ValidateID("relationship", a.Relationship); err != nil {
+			return err
+		}
+		if err := a.Evidence.Validate("relationship " + a.Relationship); err != nil {
+			return err
+		}
+	}
+	if err := validateReviews(b.Reviews); err != nil {
+		return err
+	}
+	upserts := len(b.Entities) + len(b.Articles) + len(b.Relationships) + len(b.Patches) + len(b.Evidence) + len(b.Reviews)
 	deletions := len(b.DeleteEntities) + len(b.DeleteRelationships)
 	switch {
 	case len(b.Merges) > 1:
@@ -276,11 +311,6 @@ func (m Merge) Retarget(r Relationship) Relationship {
 	return r
 }
 
-func isVersionConflict(err error) bool {
-	e, ok := errors.AsType[*Error](err)
-	return ok && e.stale
-}
-
 // Lookup reads records by id inside a backend's transaction, for the Batch helpers that
 // every backend's Apply shares; ids that name nothing are left out of the maps.
 type Lookup interface {
@@ -330,6 +360,56 @@ func readInto[T any](current map[Record]map[string]any, record Record, ids map[R
 		current[record][id] = v
 	}
 	return nil
+}
+
+// Expand returns b with its Patches, Evidence and Reviews turned into upserts of the entities and
+// relationships they change, read through l: a backend calls it in its transaction, after
+// CheckRequire, and applies what it returns.
+func (b Batch) Expand(l Lookup) (Batch, error) {
+	if len(b.Patches) > 0 {
+		found, err := l.Entities(idsOf(b.Patches, func(p Patch) string { return p.ID }))
+		if err != nil {
+			return b, err
+		}
+		b.Entities = slices.Clone(b.Entities)
+		for _, p := range b.Patches {
+			old, ok := found[p.ID]
+			if !ok {
+				return b, ErrMissing("update", "entity", p.ID)
+			}
+			e := p.Patch.Apply(old)
+			if err := e.Validate(); err != nil {
+				return b, err
+			}
+			b.Entities = append(b.Entities, e)
+		}
+	}
+	if len(b.Evidence) > 0 {
+		found, err := l.Relationships(idsOf(b.Evidence, func(a EvidenceAddition) string { return a.Relationship }))
+		if err != nil {
+			return b, err
+		}
+		b.Relationships = slices.Clone(b.Relationships)
+		for _, a := range b.Evidence {
+			r, ok := found[a.Relationship]
+			if !ok {
+				return b, Errorf(ENOTFOUND, "relationship %q does not exist", a.Relationship)
+			}
+			r.Evidence = []Evidence{a.Evidence} // the upsert merges it with the stored evidence
+			b.Relationships = append(b.Relationships, r)
+		}
+	}
+	b, err := b.expandReviews(l)
+	b.Patches, b.Evidence, b.Reviews = nil, nil, nil
+	return b, err
+}
+
+func idsOf[T any](items []T, id func(T) string) []string {
+	ids := make([]string, len(items))
+	for i, item := range items {
+		ids[i] = id(item)
+	}
+	return ids
 }
 
 // StoredIn returns what b wrote (see Stored), read through l once b is applied.

@@ -18,7 +18,6 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	stale   bool // a version precondition failed: the write may be prepared again
 }
 
 // Error implements the error interface.

@@ -104,17 +104,6 @@ func (r Relationship) Onto(old Relationship) Relationship {
 	return r
 }
 
-// Decide returns r with decision recorded by reviewer now; the decision must be one of
-// Decisions.
-func (r Relationship) Decide(decision ReviewState, reviewer, note string, now time.Time) (Relationship, error) {
-	if !slices.Contains(Decisions, decision) {
-		return r, Errorf(EINVALID, "unknown review decision %q: want one of %s", Clip(string(decision)), joinStates(Decisions))
-	}
-	// Nanoseconds, so that two decisions in one second are two changes.
-	r.Review = Review{State: decision, Reviewer: reviewer, Time: now.UTC().Format(time.RFC3339Nano), Note: strings.TrimSpace(note)}
-	return r, r.Validate()
-}
-
 func joinStates(states []ReviewState) string {
 	s := make([]string, len(states))
 	for i, st := range states {
@@ -145,19 +134,59 @@ func (r Relationship) validateProvenance(what string) error {
 	return validText(what, "review note", r.Review.Note, MaxTextLen)
 }
 
+// ReviewDecision records Review, a reviewer's decision, on the stored relationship
+// Relationship (Batch.Reviews).
+type ReviewDecision struct {
+	Relationship string
+	Review       Review
+}
+
+func validateReviews(reviews []ReviewDecision) error {
+	for _, d := range reviews {
+		if err := ValidateID("relationship", d.Relationship); err != nil {
+			return err
+		}
+		if !slices.Contains(Decisions, d.Review.State) {
+			return Errorf(EINVALID, "unknown review decision %q: want one of %s", Clip(string(d.Review.State)), joinStates(Decisions))
+		}
+		if err := (Relationship{Review: d.Review}).validateProvenance("review of relationship " + d.Relationship); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expandReviews turns b's Reviews into upserts of the relationships they decide on.
+func (b Batch) expandReviews(l Lookup) (Batch, error) {
+	if len(b.Reviews) == 0 {
+		return b, nil
+	}
+	found, err := l.Relationships(idsOf(b.Reviews, func(d ReviewDecision) string { return d.Relationship }))
+	if err != nil {
+		return b, err
+	}
+	b.Relationships = slices.Clone(b.Relationships)
+	for _, d := range b.Reviews {
+		r, ok := found[d.Relationship]
+		if !ok {
+			return b, Errorf(ENOTFOUND, "review: relationship %q does not exist", d.Relationship)
+		}
+		r.Review = d.Review // a decision, so the upsert replaces the stored review
+		b.Relationships = append(b.Relationships, r)
+	}
+	return b, nil
+}
+
 // ReviewRelationship records the context's actor's decision on the relationship, with an
-// optional note. Deciding on a relationship already decided is allowed: it replaces the
-// review and, like every write, is kept in the change log with the review it replaced.
+// optional note, in the store's transaction. Deciding on a relationship already decided is
+// allowed: it replaces the review and, like every write, is kept in the change log with
+// the review it replaced.
 func (w *Writer) ReviewRelationship(ctx context.Context, id string, decision ReviewState, note string) (Relationship, error) {
-	if err := ValidateID("relationship", id); err != nil {
+	// Nanoseconds, so that two decisions in one second are two changes.
+	review := Review{State: decision, Reviewer: ActorOf(ctx), Time: time.Now().UTC().Format(time.RFC3339Nano), Note: strings.TrimSpace(note)}
+	res, err := w.apply(ctx, "review relationship", Batch{Reviews: []ReviewDecision{{Relationship: id, Review: review}}})
+	if err != nil {
 		return Relationship{}, err
 	}
-	if !slices.Contains(Decisions, decision) {
-		return Relationship{}, Errorf(EINVALID, "unknown review decision %q: want one of %s", Clip(string(decision)), joinStates(Decisions))
-	}
-	now := time.Now()
-	return update(ctx, w, "review relationship", RelationshipRecord, id, "review", w.store.Relationship, func(r Relationship) (Batch, error) {
-		r, err := r.Decide(decision, ActorOf(ctx), note, now)
-		return Batch{Relationships: []Relationship{r}}, err
-	}, func(s *Stored) []Relationship { return s.Relationships })
+	return res.Stored.Relationships[0], nil
 }

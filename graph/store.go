@@ -286,6 +286,8 @@ type Applier interface {
 	//   - refuse a batch that fails b.Validate, with its error;
 	//   - check b.Require against the state before the batch: b.CheckRequire does it on
 	//     the backend's Lookup;
+	//   - turn b's Patches and Evidence into upserts of what they change with b.Expand, on
+	//     the same Lookup;
 	//   - apply the upserts, the merge or the deletions as Batch documents them (references
 	//     that name nothing: ENOTFOUND; an outlet that is not an OUTLET: EINVALID; what
 	//     would leave an outlet's articles without an outlet: ECONFLICT, with the errors

@@ -5,28 +5,18 @@ import (
 	"strings"
 )
 
-// WriterStore is what Writer needs of a store: Apply, and the two reads that prepare an
-// update.
-type WriterStore interface {
-	Applier
-	Entity(ctx context.Context, id string) (Entity, error)
-	Relationship(ctx context.Context, id string) (Relationship, error)
-}
-
 // Writer makes single changes to a store. Each is one Batch on the store's Apply, written
 // here once for every backend: the default id, validation and the existence checks (as
-// preconditions, checked in the backend's transaction) live nowhere else. Every method
-// either applies all of its change or none of it; errors carry codes (see ErrorCode).
+// preconditions, checked in the backend's transaction) live nowhere else, and a change
+// that depends on the stored record (a patch, added evidence) is worked out inside the
+// transaction, so concurrent writers never overwrite each other. Every method either
+// applies all of its change or none of it; errors carry codes (see ErrorCode).
 type Writer struct {
-	store WriterStore
+	store Applier
 }
 
 // NewWriter returns a Writer on s.
-func NewWriter(s WriterStore) *Writer { return &Writer{store: s} }
-
-// updateRetries bounds how often an update prepared on a record that changed meanwhile is
-// prepared again before the conflict is reported.
-const updateRetries = 8
+func NewWriter(s Applier) *Writer { return &Writer{store: s} }
 
 // actorKey carries the actor of the writes made with a context.
 type actorKey struct{}
@@ -83,10 +73,11 @@ func (w *Writer) UpdateEntity(ctx context.Context, id string, p EntityPatch) (En
 	if err := ValidateID("entity", id); err != nil {
 		return Entity{}, err
 	}
-	return update(ctx, w, "update entity", EntityRecord, id, "update", w.store.Entity, func(old Entity) (Batch, error) {
-		updated := p.Apply(old)
-		return Batch{Entities: []Entity{updated}}, updated.Validate()
-	}, func(s *Stored) []Entity { return s.Entities })
+	res, err := w.apply(ctx, "update entity", Batch{Patches: []Patch{{ID: id, Patch: p}}})
+	if err != nil {
+		return Entity{}, err
+	}
+	return res.Stored.Entities[0], nil
 }
 
 // DeleteEntity removes the entity and every relationship it is From or To of, and drops it
@@ -151,10 +142,11 @@ func (w *Writer) AddEvidence(ctx context.Context, relationship string, ev Eviden
 	if err := ev.Validate("relationship " + relationship); err != nil {
 		return Relationship{}, err
 	}
-	return update(ctx, w, "add evidence", RelationshipRecord, relationship, "", w.store.Relationship, func(r Relationship) (Batch, error) {
-		r.Evidence = []Evidence{ev} // Apply merges the stored evidence with the batch's by article
-		return Batch{Relationships: []Relationship{r}}, nil
-	}, func(s *Stored) []Relationship { return s.Relationships })
+	res, err := w.apply(ctx, "add evidence", Batch{Evidence: []EvidenceAddition{{Relationship: relationship, Evidence: ev}}})
+	if err != nil {
+		return Relationship{}, err
+	}
+	return res.Stored.Relationships[0], nil
 }
 
 // DeleteRelationship removes the relationship.
@@ -166,40 +158,5 @@ func (w *Writer) DeleteRelationship(ctx context.Context, id string) error {
 		Require:             []Precondition{{Record: RelationshipRecord, ID: id, Exists: true}},
 		DeleteRelationships: []string{id},
 	})
-	return err
-}
-
-// update reads the record id, builds the batch that changes it, and applies the batch on
-// the condition that the record is still as read. When it changed meanwhile, the change is
-// prepared again on the new state, a bounded number of times, rather than overwriting it.
-// what names the operation in a NOT_FOUND error.
-func update[T any](ctx context.Context, w *Writer, op string, record Record, id, what string,
-	read func(context.Context, string) (T, error), change func(T) (Batch, error), stored func(*Stored) []T) (T, error) {
-	var zero T
-	for i := 0; ; i++ {
-		old, err := read(ctx, id)
-		if err != nil {
-			return zero, prefixed(what, err)
-		}
-		b, err := change(old)
-		if err != nil {
-			return zero, err
-		}
-		b.Require = []Precondition{{Record: record, ID: id, Exists: true, Version: Version(old), What: what}}
-		res, err := w.apply(ctx, op, b)
-		if err == nil {
-			return stored(res.Stored)[0], nil
-		}
-		if i+1 == updateRetries || !isVersionConflict(err) {
-			return zero, err
-		}
-	}
-}
-
-// prefixed names the operation in a NOT_FOUND error from a read, as the preconditions do.
-func prefixed(what string, err error) error {
-	if what != "" && ErrorCode(err) == ENOTFOUND {
-		return Errorf(ENOTFOUND, "%s: %s", what, ErrorMessage(err))
-	}
 	return err
 }

@@ -92,7 +92,7 @@ func New(store graph.Querier, opts Options) (*Executor, error) {
 		opts.CacheSize = DefaultCacheSize
 	}
 	r := &resolver{store: store, ingester: opts.Ingester, log: opts.Logger}
-	if w, ok := store.(graph.WriterStore); ok {
+	if w, ok := store.(graph.Applier); ok {
 		r.writer = graph.NewWriter(w)
 	}
 	fields := r.fieldResolvers()

@@ -18,6 +18,10 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		if err := b.CheckRequire(t); err != nil {
 			return err
 		}
+		var err error
+		if b, err = b.Expand(t); err != nil {
+			return err
+		}
 		outletChanged, err := t.upsert(ctx, b, &res)
 		if err != nil {
 			return err

@@ -24,12 +24,15 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		if err := b.CheckRequire(l); err != nil {
 			return res, err
 		}
+		var err error
+		if b, err = b.Expand(l); err != nil {
+			return res, err
+		}
 		var (
 			log    snapshot
 			before map[graph.RecordKey]any
 		)
 		if !s.unlogged {
-			var err error
 			if log, err = changedKeys(ctx, tx, b); err != nil {
 				return res, err
 			}
