@@ -49,44 +49,37 @@ func (w *Writer) CreateEntity(ctx context.Context, e Entity) (Entity, error) {
 	if e.ID == "" {
 		e.ID = Slug(e.Name)
 	}
-	return create(ctx, w, "create entity", EntityRecord, e.ID, e.Validate(), Batch{Entities: []Entity{e}},
+	return one(ctx, w, "create entity", Batch{Require: free(EntityRecord, e.ID), Entities: []Entity{e}},
 		func(s *Stored) []Entity { return s.Entities })
 }
 
-// create applies b, which adds one record, if valid is nil and the record's id is free.
-func create[T any](ctx context.Context, w *Writer, op string, record Record, id string, valid error, b Batch, stored func(*Stored) []T) (T, error) {
-	var zero T
-	if valid != nil {
-		return zero, valid
-	}
-	b.Require = []Precondition{{Record: record, ID: id}}
+// one applies b, which writes one record, and returns that record as stored. Input is
+// validated by Apply (Batch.Validate), once.
+func one[T any](ctx context.Context, w *Writer, op string, b Batch, stored func(*Stored) []T) (T, error) {
 	res, err := w.apply(ctx, op, b)
 	if err != nil {
+		var zero T
 		return zero, err
 	}
 	return stored(res.Stored)[0], nil
 }
 
+// free is the precondition that the id names no record yet.
+func free(record Record, id string) []Precondition {
+	return []Precondition{{Record: record, ID: id}}
+}
+
 // UpdateEntity applies p to the entity. Turning an outlet that published articles into
 // another kind is ECONFLICT.
 func (w *Writer) UpdateEntity(ctx context.Context, id string, p EntityPatch) (Entity, error) {
-	if err := ValidateID("entity", id); err != nil {
-		return Entity{}, err
-	}
-	res, err := w.apply(ctx, "update entity", Batch{Patches: []Patch{{ID: id, Patch: p}}})
-	if err != nil {
-		return Entity{}, err
-	}
-	return res.Stored.Entities[0], nil
+	return one(ctx, w, "update entity", Batch{Patches: []Patch{{ID: id, Patch: p}}},
+		func(s *Stored) []Entity { return s.Entities })
 }
 
 // DeleteEntity removes the entity and every relationship it is From or To of, and drops it
 // from other relationships' About. An outlet that published articles cannot be deleted
 // (ECONFLICT).
 func (w *Writer) DeleteEntity(ctx context.Context, id string) error {
-	if err := ValidateID("entity", id); err != nil {
-		return err
-	}
 	_, err := w.apply(ctx, "delete entity", Batch{
 		Require:        []Precondition{{Record: EntityRecord, ID: id, Exists: true, What: "delete"}},
 		DeleteEntities: []string{id},
@@ -119,7 +112,7 @@ func (w *Writer) MergeEntities(ctx context.Context, survivor string, others []st
 // CreateArticle adds a; ECONFLICT if the id is taken. Its outlet must exist and be an
 // OUTLET.
 func (w *Writer) CreateArticle(ctx context.Context, a Article) (Article, error) {
-	return create(ctx, w, "create article", ArticleRecord, a.ID, a.Validate(), Batch{Articles: []Article{a}},
+	return one(ctx, w, "create article", Batch{Require: free(ArticleRecord, a.ID), Articles: []Article{a}},
 		func(s *Stored) []Article { return s.Articles })
 }
 
@@ -129,31 +122,19 @@ func (w *Writer) CreateRelationship(ctx context.Context, r Relationship) (Relati
 	if r.ID == "" {
 		r.ID = NewID(strings.ToLower(string(r.Type)))
 	}
-	return create(ctx, w, "create relationship", RelationshipRecord, r.ID, r.Validate(), Batch{Relationships: []Relationship{r}},
+	return one(ctx, w, "create relationship", Batch{Require: free(RelationshipRecord, r.ID), Relationships: []Relationship{r}},
 		func(s *Stored) []Relationship { return s.Relationships })
 }
 
 // AddEvidence adds ev to the relationship, replacing the excerpt of an existing evidence
 // from the same article.
 func (w *Writer) AddEvidence(ctx context.Context, relationship string, ev Evidence) (Relationship, error) {
-	if err := ValidateID("relationship", relationship); err != nil {
-		return Relationship{}, err
-	}
-	if err := ev.Validate("relationship " + relationship); err != nil {
-		return Relationship{}, err
-	}
-	res, err := w.apply(ctx, "add evidence", Batch{Evidence: []EvidenceAddition{{Relationship: relationship, Evidence: ev}}})
-	if err != nil {
-		return Relationship{}, err
-	}
-	return res.Stored.Relationships[0], nil
+	return one(ctx, w, "add evidence", Batch{Evidence: []EvidenceAddition{{Relationship: relationship, Evidence: ev}}},
+		func(s *Stored) []Relationship { return s.Relationships })
 }
 
 // DeleteRelationship removes the relationship.
 func (w *Writer) DeleteRelationship(ctx context.Context, id string) error {
-	if err := ValidateID("relationship", id); err != nil {
-		return err
-	}
 	_, err := w.apply(ctx, "delete relationship", Batch{
 		Require:             []Precondition{{Record: RelationshipRecord, ID: id, Exists: true}},
 		DeleteRelationships: []string{id},

@@ -76,14 +76,15 @@ func TestWriterBuildsOneBatchPerWrite(t *testing.T) {
 		t.Errorf("CreateEntity batch: change %+v, return %v; want the context's actor and the operation, with Return", b.Change, b.Return)
 	}
 
-	// Invalid input never reaches Apply.
-	n := len(m.batches)
+	// Invalid input is refused with BAD_INPUT, by the batch's validation, writing nothing.
+	before := m.entity
 	_, err = w.CreateEntity(ctx, graph.Entity{ID: "x", Kind: "ROBOT", Name: "X"})
 	wantErrCode(t, "create with an unknown kind", err, graph.EINVALID)
 	wantErrCode(t, "merge into itself", errOf(w.MergeEntities(ctx, "ada", []string{"ada"})), graph.EINVALID)
 	wantErrCode(t, "delete of a malformed id", w.DeleteEntity(ctx, "Not An Id"), graph.EINVALID)
-	if len(m.batches) != n {
-		t.Errorf("invalid writes reached Apply: %+v", m.batches[n:])
+	wantErrCode(t, "evidence from a malformed article id", errOf(w.AddEvidence(ctx, "r", graph.Evidence{Article: "Not An Id"})), graph.EINVALID)
+	if m.entity.ID != before.ID || m.entity.Name != before.Name {
+		t.Errorf("invalid writes changed the store: %+v", m.entity)
 	}
 }
 
