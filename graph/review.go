@@ -184,9 +184,6 @@ func (b Batch) expandReviews(l Lookup) (Batch, error) {
 func (w *Writer) ReviewRelationship(ctx context.Context, id string, decision ReviewState, note string) (Relationship, error) {
 	// Nanoseconds, so that two decisions in one second are two changes.
 	review := Review{State: decision, Reviewer: ActorOf(ctx), Time: time.Now().UTC().Format(time.RFC3339Nano), Note: strings.TrimSpace(note)}
-	res, err := w.apply(ctx, "review relationship", Batch{Reviews: []ReviewDecision{{Relationship: id, Review: review}}})
-	if err != nil {
-		return Relationship{}, err
-	}
-	return res.Stored.Relationships[0], nil
+	return one(ctx, w, "review relationship", Batch{Reviews: []ReviewDecision{{Relationship: id, Review: review}}},
+		func(s *Stored) []Relationship { return s.Relationships })
 }
