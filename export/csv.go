@@ -48,6 +48,7 @@ var nodeHeader = []string{
 var edgeHeader = []string{
 	":START_ID", ":END_ID", ":TYPE", "id", "negated:boolean", "date", "dateStart:date", "dateEnd:date",
 	"dateText", "summary", "quantity", "about:string[]", "sourceCount:int", "articles:string[]", "evidence",
+	"origin", "confidence:double", "reviewState", "reviewer", "reviewTime", "reviewNote",
 }
 
 // kindLabel returns the neo4j label for a kind: PERSON → Person.
@@ -106,6 +107,7 @@ func relationshipRow(r graph.Relationship) ([]string, error) {
 		entityIDPrefix + r.From, end, string(r.Type), r.ID, strconv.FormatBool(r.Negated), string(r.Date),
 		r.Date.Start(), r.Date.End(), r.DateText, r.Summary, r.Quantity, strings.Join(r.About, arrayDelimiter),
 		strconv.Itoa(r.SourceCount), strings.Join(r.Articles(), arrayDelimiter), evidence,
+		string(r.OriginOf()), confidenceText(r), string(r.ReviewOf()), r.Review.Reviewer, r.Review.Time, r.Review.Note,
 	}, nil
 }
 

@@ -83,7 +83,7 @@ func Dump(ctx context.Context, w io.Writer, s DumpSource) (DumpCounts, error) {
 		})
 	}
 	if err == nil {
-		all := graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}}
+		all := graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true, Review: graph.ReviewStates}}
 		err = s.ScanRelationships(ctx, all, func(r graph.Relationship) error {
 			n.Relationships++
 			return enc.Encode(dumpRecord{Relationship: &r})

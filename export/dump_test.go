@@ -72,6 +72,15 @@ func richStore(t *testing.T) graph.Store {
 	if _, err := s.Apply(context.Background(), fixture); err != nil {
 		t.Fatal(err)
 	}
+	// An extracted edge an analyst rejected: a dump must keep it, review and all, though
+	// lists leave it out by default.
+	r := fixture.Relationships[0]
+	r.ID, r.Negated = "rejected-extracted-edge", false
+	r.Origin, r.Confidence = graph.Extracted, 0.62
+	r.Review = graph.Review{State: graph.Rejected, Reviewer: "editor", Time: "2025-01-02T03:04:05Z", Note: "not in the article"}
+	if _, err := s.Apply(context.Background(), graph.Batch{Relationships: []graph.Relationship{r}}); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 
@@ -187,7 +196,7 @@ func TestRestoreRefusesBadDumps(t *testing.T) {
 		"newer version":  {replace(0, `{"dossier":"dump","version":99}`+"\n"), []string{"version 99", "newer dossier"}},
 		"cut short":      {strings.Join(lines[:len(lines)-3], ""), []string{"no end line", "cut short"}},
 		"wrong counts":   {replace(len(lines)-2, `{"end":{"entities":1,"articles":3,"relationships":8}}`+"\n"), []string{"end line counts"}},
-		"unknown field":  {replace(relLine, strings.Replace(lines[relLine], `{"relationship":{`, `{"relationship":{"confidence":0.5,`, 1)), []string{"line " + strconv.Itoa(relLine+1), "confidence"}},
+		"unknown field":  {replace(relLine, strings.Replace(lines[relLine], `{"relationship":{`, `{"relationship":{"sentiment":0.5,`, 1)), []string{"line " + strconv.Itoa(relLine+1), "sentiment"}},
 		"unknown record": {replace(1, `{"note":{"text":"x"}}`+"\n"), []string{"line 2", "note"}},
 		"dangling reference": {replace(relLine, strings.Replace(lines[relLine], `"from":"`, `"from":"nobody-`, 1)),
 			[]string{"line " + strconv.Itoa(relLine+1), "nobody-"}},

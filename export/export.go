@@ -108,7 +108,7 @@ type Query struct {
 // negated ones.
 func (q Query) restricted() bool {
 	f := q.RelationshipFilter
-	return len(f.Types) > 0 || f.Since != "" || f.Until != "" || f.MinSources > 0
+	return len(f.Types) > 0 || f.Since != "" || f.Until != "" || f.MinSources > 0 || len(f.Review) > 0
 }
 
 // selection is what an export holds, read back from the store as each format needs it.

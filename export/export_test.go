@@ -196,7 +196,7 @@ func TestGraphMLStructure(t *testing.T) {
 				t.Errorf("edgedefault %q", doc.Graph.EdgeDefault)
 			}
 			for _, k := range doc.Keys {
-				if !slices.Contains([]string{"string", "int", "boolean"}, k.Type) || k.Name == "" {
+				if !slices.Contains([]string{"string", "int", "boolean", "double"}, k.Type) || k.Name == "" {
 					t.Errorf("key %s: name %q type %q", k.ID, k.Name, k.Type)
 				}
 			}

@@ -83,7 +83,7 @@ func readAll(t testing.TB, s graph.Store) contents {
 	if err := s.ScanArticles(ctx, func(a graph.Article) error { c.Articles = append(c.Articles, a); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	q := graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}}
+	q := graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true, Review: graph.ReviewStates}}
 	if err := s.ScanRelationships(ctx, q, func(r graph.Relationship) error { c.Relationships = append(c.Relationships, r); return nil }); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // gexfType maps GraphML attribute types to GEXF's.
-var gexfType = map[string]string{"string": "string", "int": "integer", "boolean": "boolean"}
+var gexfType = map[string]string{"string": "string", "int": "integer", "boolean": "boolean", "double": "double"}
 
 // writeGEXF writes a GEXF 1.3 dynamic graph. Each edge spans its relationship's date
 // interval (start and end, day precision), so Gephi's timeline shows acts as they happen;

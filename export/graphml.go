@@ -26,6 +26,9 @@ var relationshipAttributes = []attribute{
 	{"dateEnd", "string"}, {"dateText", "string"}, {"summary", "string"}, {"quantity", "string"},
 	{"sourceCount", "int"}, {"about", "string"}, {"outlets", "string"}, {"outletNames", "string"},
 	{"articles", "string"},
+	// Provenance, so that Gephi or yEd can colour edges by who made them and their review.
+	{"origin", "string"}, {"confidence", "double"}, {"review", "string"}, {"reviewer", "string"},
+	{"reviewTime", "string"}, {"reviewNote", "string"},
 }
 
 // entityValues returns e's values in entityAttributes order; "" means absent.
@@ -40,6 +43,7 @@ func relationshipValues(r graph.Relationship, src *sources) []string {
 		string(r.Type), strconv.FormatBool(r.Negated), string(r.Date), r.Date.Start(), r.Date.End(),
 		r.DateText, r.Summary, r.Quantity, strconv.Itoa(r.SourceCount), strings.Join(r.About, listSep),
 		strings.Join(outletIDs, listSep), strings.Join(outletNames, listSep), strings.Join(r.Articles(), listSep),
+		string(r.OriginOf()), confidenceText(r), string(r.ReviewOf()), r.Review.Reviewer, r.Review.Time, r.Review.Note,
 	}
 }
 
@@ -92,4 +96,12 @@ func writeGraphML(ctx context.Context, w io.Writer, sel *selection) error {
 	x.end("graph")
 	x.end("graphml")
 	return x.close()
+}
+
+// confidenceText is an extracted relationship's confidence; "" (absent) for a curated one.
+func confidenceText(r graph.Relationship) string {
+	if r.OriginOf() != graph.Extracted {
+		return ""
+	}
+	return strconv.FormatFloat(r.Confidence, 'g', -1, 64)
 }

@@ -490,9 +490,17 @@ func relationshipFromCSV(at string, get func(string) string) (graph.Relationship
 			evidence = append(evidence, graph.Evidence{Article: a})
 		}
 	}
+	confidence := 0.0
+	if v := get("confidence:double"); v != "" {
+		if confidence, err = strconv.ParseFloat(v, 64); err != nil {
+			return graph.Relationship{}, graph.Errorf(graph.EINVALID, "%s: confidence %q is not a number", at, v)
+		}
+	}
 	return graph.Relationship{
 		ID: get("id"), Type: graph.RelationType(get(":TYPE")), From: from, To: to,
 		About: splitArray(get("about:string[]")), Negated: negated, Date: graph.PartialDate(get("date")),
 		DateText: get("dateText"), Summary: get("summary"), Quantity: get("quantity"), Evidence: evidence,
+		Origin: graph.Origin(get("origin")), Confidence: confidence,
+		Review: graph.Review{State: graph.ReviewState(get("reviewState")), Reviewer: get("reviewer"), Time: get("reviewTime"), Note: get("reviewNote")},
 	}, nil
 }

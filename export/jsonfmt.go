@@ -92,6 +92,8 @@ type cyEdge struct {
 	Outlets     []string           `json:"outlets,omitempty"`
 	OutletNames []string           `json:"outletNames,omitempty"`
 	Articles    []string           `json:"articles,omitempty"`
+	Origin      graph.Origin       `json:"origin"`
+	Review      graph.ReviewState  `json:"review"`
 }
 
 // writeCytoscape writes Cytoscape.js elements JSON, the shape cy.add() and
@@ -116,7 +118,7 @@ func writeCytoscape(ctx context.Context, w io.Writer, sel *selection) error {
 			ID: r.ID, Source: r.From, Target: r.To, Interaction: r.Type, Negated: r.Negated,
 			Date: r.Date, DateStart: r.Date.Start(), DateEnd: r.Date.End(), DateText: r.DateText,
 			Summary: r.Summary, Quantity: r.Quantity, About: r.About, SourceCount: r.SourceCount,
-			Outlets: ids, OutletNames: names, Articles: r.Articles(),
+			Outlets: ids, OutletNames: names, Articles: r.Articles(), Origin: r.OriginOf(), Review: r.ReviewOf(),
 		}})
 	})
 	if err != nil {
@@ -143,6 +145,9 @@ type nodeLinkEdge struct {
 	Evidence    []graph.Evidence   `json:"evidence,omitempty"`
 	SourceCount int                `json:"sourceCount"`
 	Outlets     []string           `json:"outlets,omitempty"`
+	Origin      graph.Origin       `json:"origin,omitempty"`
+	Confidence  float64            `json:"confidence,omitempty"`
+	Review      graph.Review       `json:"review,omitzero"`
 }
 
 func newNodeLinkEdge(r graph.Relationship, src *sources) nodeLinkEdge {
@@ -151,6 +156,7 @@ func newNodeLinkEdge(r graph.Relationship, src *sources) nodeLinkEdge {
 		Source: r.From, Target: r.To, Key: r.ID, Relation: r.Type, Negated: r.Negated, Date: r.Date,
 		DateText: r.DateText, Summary: r.Summary, Quantity: r.Quantity, About: r.About,
 		Evidence: r.Evidence, SourceCount: r.SourceCount, Outlets: outlets,
+		Origin: r.OriginOf(), Confidence: r.Confidence, Review: graph.Review{State: r.ReviewOf(), Reviewer: r.Review.Reviewer, Time: r.Review.Time, Note: r.Review.Note},
 	}
 }
 
@@ -159,6 +165,7 @@ func (e nodeLinkEdge) relationship() graph.Relationship {
 	return graph.Relationship{
 		ID: e.Key, Type: e.Relation, From: e.Source, To: e.Target, About: e.About, Negated: e.Negated,
 		Date: e.Date, DateText: e.DateText, Summary: e.Summary, Quantity: e.Quantity, Evidence: e.Evidence,
+		Origin: e.Origin, Confidence: e.Confidence, Review: e.Review,
 	}
 }
 

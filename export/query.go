@@ -11,11 +11,11 @@ import (
 
 // QueryParams lists the URL parameters ParseQuery reads, so that the HTTP endpoint, the CLI
 // and the notebook agree on them.
-var QueryParams = []string{"center", "depth", "limit", "types", "since", "until", "minSources", "includeNegated"}
+var QueryParams = []string{"center", "depth", "limit", "types", "since", "until", "minSources", "includeNegated", "review"}
 
 // ParseQuery reads a Query from URL parameters: center, depth, limit, types (relation
-// types, comma-separated or repeated), since, until, minSources and includeNegated
-// (true/false). Unknown parameters and malformed values are EINVALID errors naming them;
+// types, comma-separated or repeated), since, until, minSources, includeNegated
+// (true/false) and review (review states like types; PROPOSED and CONFIRMED by default). Unknown parameters and malformed values are EINVALID errors naming them;
 // the values themselves are checked by Write.
 func ParseQuery(v url.Values) (Query, error) {
 	var q Query
@@ -30,6 +30,13 @@ func ParseQuery(v url.Values) (Query, error) {
 		for _, t := range strings.Split(list, ",") {
 			if t = strings.TrimSpace(t); t != "" {
 				q.Types = append(q.Types, graph.RelationType(strings.ToUpper(t)))
+			}
+		}
+	}
+	for _, list := range v["review"] {
+		for _, st := range strings.Split(list, ",") {
+			if st = strings.TrimSpace(st); st != "" {
+				q.Review = append(q.Review, graph.ReviewState(strings.ToUpper(st)))
 			}
 		}
 	}

@@ -700,7 +700,7 @@ func sameRelationship(a, b graph.Relationship) bool {
 // stored finds a stored relationship with rel's type, ends and polarity.
 func (im *sheetImporter) stored(ctx context.Context, rel graph.Relationship) (graph.Relationship, bool, error) {
 	q := graph.RelationshipQuery{From: rel.From, To: rel.To,
-		RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{rel.Type}, IncludeNegated: true}}
+		RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{rel.Type}, IncludeNegated: true, Review: graph.ReviewStates}}
 	var found graph.Relationship
 	ok := false
 	err := im.store.ScanRelationships(ctx, q, func(r graph.Relationship) error {

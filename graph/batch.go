@@ -12,13 +12,15 @@ import (
 // or nothing. Its parts apply in this order, each seeing the ones before:
 //
 //  1. Require: preconditions, checked against the state before the batch.
-//  2. Entities, then Articles, then Relationships: upserts by id, Patches and Evidence
-//     among them (Expand turns them into upserts of the records they change). Entities and articles are
-//     created or replaced. A relationship is created, or, when its id exists, its fields
-//     are replaced and its evidence is merged by article (a new excerpt for the same article
-//     wins), so applying the same batch twice changes nothing. A later item with the id of
-//     an earlier one replaces (relationships: merges into) it. References (From, To, About,
-//     evidence, outlet) may point into the batch or into the store.
+//  2. Entities, then Articles, then Relationships: upserts by id, Patches, Evidence and
+//     Reviews among them (Expand turns them into upserts of the records they change).
+//     Entities and articles are created or replaced. A relationship is created, or, when
+//     its id exists, its fields are replaced and its evidence is merged by article (a new
+//     excerpt for the same article wins), and a write that makes no review decision keeps
+//     the stored review and a curated origin (Relationship.Onto), so applying the same
+//     batch twice changes nothing. A later item with the id of an earlier one replaces
+//     (relationships: merges into) it. References (From, To, About, evidence, outlet) may
+//     point into the batch or into the store.
 //  3. Merges.
 //  4. DeleteRelationships, then DeleteEntities.
 //
@@ -35,7 +37,10 @@ type Batch struct {
 	// Evidence adds evidence to stored relationships (ENOTFOUND for one that does not exist),
 	// as an upsert of the relationship with only that evidence would.
 	Evidence []EvidenceAddition
-	Merges   []Merge
+	// Reviews record decisions on stored relationships (ENOTFOUND for one that does not
+	// exist), replacing their review.
+	Reviews []ReviewDecision
+	Merges  []Merge
 	// DeleteRelationships removes relationships by id; each must exist (ENOTFOUND). An id
 	// named twice is deleted once, here and in DeleteEntities.
 	DeleteRelationships []string
@@ -205,7 +210,10 @@ func (b Batch) Validate() error {
 			return err
 		}
 	}
-	upserts := len(b.Entities) + len(b.Articles) + len(b.Relationships) + len(b.Patches) + len(b.Evidence)
+	if err := validateReviews(b.Reviews); err != nil {
+		return err
+	}
+	upserts := len(b.Entities) + len(b.Articles) + len(b.Relationships) + len(b.Patches) + len(b.Evidence) + len(b.Reviews)
 	deletions := len(b.DeleteEntities) + len(b.DeleteRelationships)
 	switch {
 	case len(b.Merges) > 1:
@@ -263,14 +271,14 @@ func ErrMissing(what, noun, id string) error {
 
 // Upsert returns r as an upsert leaves it, and counts it in res: when found, over the
 // stored old, with r's fields and the evidence of both merged by article (checked against
-// its limit); else r itself.
+// its limit) and old's review and origin kept as Relationship.Onto says; else r itself.
 func (res *BatchResult) Upsert(old Relationship, found bool, r Relationship) (Relationship, error) {
 	if !found {
 		res.RelationshipsCreated++
 		return r, nil
 	}
 	res.RelationshipsUpdated++
-	r.Evidence = MergeEvidence(old.Evidence, r.Evidence)
+	r = r.Onto(old)
 	// Both sides were valid, so only the merged list's length can be out of bounds.
 	if len(r.Evidence) > MaxListLen {
 		return r, Errorf(EINVALID, "relationship %s has more than %d pieces of evidence", r.ID, MaxListLen)
@@ -354,7 +362,7 @@ func readInto[T any](current map[Record]map[string]any, record Record, ids map[R
 	return nil
 }
 
-// Expand returns b with its Patches and Evidence turned into upserts of the entities and
+// Expand returns b with its Patches, Evidence and Reviews turned into upserts of the entities and
 // relationships they change, read through l: a backend calls it in its transaction, after
 // CheckRequire, and applies what it returns.
 func (b Batch) Expand(l Lookup) (Batch, error) {
@@ -391,8 +399,9 @@ func (b Batch) Expand(l Lookup) (Batch, error) {
 			b.Relationships = append(b.Relationships, r)
 		}
 	}
-	b.Patches, b.Evidence = nil, nil
-	return b, nil
+	b, err := b.expandReviews(l)
+	b.Patches, b.Evidence, b.Reviews = nil, nil, nil
+	return b, err
 }
 
 func idsOf[T any](items []T, id func(T) string) []string {

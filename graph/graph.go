@@ -141,6 +141,12 @@ type Relationship struct {
 	// SourceCount is the number of distinct outlets among the evidence's articles.
 	// Stores compute it on every write; values given by callers are ignored.
 	SourceCount int `json:"sourceCount"`
+	// Origin says who made the relationship ("" reads as Curated, see OriginOf); Confidence
+	// is the extractor's, 0..1, for an extracted one.
+	Origin     Origin  `json:"origin,omitempty"`
+	Confidence float64 `json:"confidence,omitempty"`
+	// Review is where the relationship stands in review (the zero value: see ReviewOf).
+	Review Review `json:"review,omitzero"`
 }
 
 // Articles returns the ids of the evidence's articles, in evidence order.

@@ -23,6 +23,11 @@ func (f RelationshipFilter) Validate() error {
 	if f.MinSources < 0 {
 		return Errorf(EINVALID, "minSources must not be negative, got %d", f.MinSources)
 	}
+	for _, st := range f.Review {
+		if !st.Valid() {
+			return Errorf(EINVALID, "unknown review state %q: want one of %s", Clip(string(st)), joinStates(ReviewStates))
+		}
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"io"
+	"slices"
 )
 
 // Limits shared by every store, so that both backends answer alike.
@@ -84,6 +85,17 @@ type RelationshipFilter struct {
 	Since, Until   PartialDate    // interval overlap; undated relationships fail a bounded filter
 	MinSources     int            // at least this many distinct outlets
 	IncludeNegated bool           // negated relationships are left out unless true
+	// Review keeps relationships in these review states (Relationship.ReviewOf); empty means
+	// PROPOSED and CONFIRMED: a rejected relationship appears only when asked for.
+	Review []ReviewState
+}
+
+// ReviewStates returns the review states f keeps.
+func (f RelationshipFilter) ReviewStates() []ReviewState {
+	if len(f.Review) == 0 {
+		return []ReviewState{Proposed, Confirmed}
+	}
+	return f.Review
 }
 
 // Match reports whether r passes f.
@@ -95,6 +107,9 @@ func (f RelationshipFilter) Match(r Relationship) bool {
 		return false
 	}
 	if r.SourceCount < f.MinSources {
+		return false
+	}
+	if !slices.Contains(f.ReviewStates(), r.ReviewOf()) {
 		return false
 	}
 	return r.Date.InRange(f.Since, f.Until)
@@ -288,15 +303,24 @@ type Applier interface {
 	//     relationship the batch touches, including those whose articles changed outlet;
 	//   - with b.Return, fill the result's Stored (b.StoredIn does it).
 	// b.Change describes the write (who, which operation); a backend that keeps a change log
-	// persists it here, in the same transaction: Apply is the only place every write passes.
+	// (ChangeLog, graph/changelog.go) persists it here, in the same transaction, with every
+	// record the batch changed before and after (Diff): Apply is the only place every write
+	// passes, so nothing escapes the log and the log holds nothing that did not happen.
 	Apply(ctx context.Context, b Batch) (BatchResult, error)
 }
 
 // Store is what a Dossier graph backend implements: 18 methods, the readers above (16),
 // Apply, and Close. Every single change (create, update, merge, delete, add evidence) is
 // written once, in Writer, on top of Apply; a backend writes none of them. Optional
-// capabilities (Pinger) are found by type assertion, and a backend that lacks one gets a
-// default. graph/graphtest is the conformance suite every backend runs.
+// capabilities are found by type assertion: Pinger (a backend without it is checked with
+// a one-item read) and ChangeLog (without it, the API answers history and changes with an
+// error; both shipped stores keep one). graph/graphtest is the conformance suite every
+// backend runs, the change log's tests included.
+//
+// Relationships carry their origin and review (graph/review.go): a backend stores the
+// fields as given and filters by RelationshipFilter.Review like every other filter field
+// (REJECTED left out unless asked for); Batch and BatchResult.Upsert say how a write keeps
+// a stored decision.
 //
 // Rules that hold for every method:
 //   - Implementations are safe for concurrent use, and every read sees a consistent state:

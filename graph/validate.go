@@ -158,7 +158,7 @@ func (r Relationship) Validate() error {
 			return err
 		}
 	}
-	return nil
+	return r.validateProvenance(what)
 }
 
 // Validate checks ev; what names its relationship in errors.
@@ -295,7 +295,7 @@ func (r Relationship) Canonical() Relationship {
 		r.Evidence = nil
 	}
 	r.About = nilIfEmpty(Dedupe(r.About))
-	return r
+	return r.plainProvenance()
 }
 
 // Dedupe returns s without repeats, keeping the first of each, in a new slice.

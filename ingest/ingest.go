@@ -256,6 +256,9 @@ func (in *Ingester) relationships(ctx context.Context, found []extract.Relation,
 		ev := graph.Evidence{Article: articleID, Excerpt: excerpt(r.Evidence)}
 		if i := slices.IndexFunc(out, func(o graph.Relationship) bool { return sameAct(o, r.Type, r.From, to, r.Negated) }); i >= 0 {
 			out[i].Evidence = graph.MergeEvidence(out[i].Evidence, []graph.Evidence{ev})
+			if out[i].Origin == graph.Extracted {
+				out[i].Confidence = max(out[i].Confidence, r.Confidence)
+			}
 			continue
 		}
 		old, ok, err := in.existing(ctx, r.Type, r.From, to, r.Negated)
@@ -270,12 +273,16 @@ func (in *Ingester) relationships(ctx context.Context, found []extract.Relation,
 				old.Date, old.DateText = r.Date, r.DateText
 			}
 			old.Evidence = graph.MergeEvidence(old.Evidence, []graph.Evidence{ev})
-			out = append(out, old)
+			if old.Origin == graph.Extracted {
+				old.Confidence = max(old.Confidence, r.Confidence)
+			}
+			out = append(out, old) // its origin and review stay: a rejected act stays rejected
 			corroborated++
 			continue
 		}
 		rel := graph.Relationship{Type: r.Type, From: r.From, To: to, About: r.About, Negated: r.Negated,
-			Date: r.Date, DateText: r.DateText, Quantity: r.Quantity, Evidence: []graph.Evidence{ev}}
+			Date: r.Date, DateText: r.DateText, Quantity: r.Quantity, Evidence: []graph.Evidence{ev},
+			Origin: graph.Extracted, Confidence: r.Confidence, Review: graph.Review{State: graph.Proposed}}
 		id, err := in.relationshipID(ctx, rel, articleID)
 		if err != nil {
 			return nil, 0, 0, err
@@ -294,10 +301,11 @@ func sameAct(r graph.Relationship, typ graph.RelationType, from, to string, nega
 	return r.Type == typ && r.From == from && r.To == to && r.Negated == negated
 }
 
-// existing finds a stored relationship with the same type, ends and polarity.
+// existing finds a stored relationship with the same type, ends and polarity, in any
+// review state: finding a rejected one is what keeps re-ingestion from proposing it anew.
 func (in *Ingester) existing(ctx context.Context, typ graph.RelationType, from, to string, negated bool) (graph.Relationship, bool, error) {
 	q := graph.RelationshipQuery{From: from, To: to,
-		RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{typ}, IncludeNegated: true}}
+		RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{typ}, IncludeNegated: true, Review: graph.ReviewStates}}
 	var found graph.Relationship
 	ok := false
 	err := in.store.ScanRelationships(ctx, q, func(r graph.Relationship) error {

@@ -39,7 +39,8 @@ func (r *resolver) mutationResolvers() map[string]graphql.FieldResolveFn {
 			id := argString(p.Args, "id")
 			return id, r.writer.DeleteRelationship(p.Context, id)
 		}),
-		"ingestArticle": r.write(r.ingestArticle),
+		"reviewRelationship": r.write(r.reviewRelationship),
+		"ingestArticle":      r.write(r.ingestArticle),
 	}
 }
 

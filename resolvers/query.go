@@ -28,6 +28,8 @@ func (r *resolver) queryResolvers() map[string]graphql.FieldResolveFn {
 		"paths":         r.paths,
 		"timeline":      r.timeline,
 		"articles":      r.articles,
+		"changes":       r.changes,
+		"history":       r.history,
 		"stats": func(p graphql.ResolveParams) (any, error) {
 			st, err := r.store.Stats(p.Context)
 			if err != nil {
@@ -80,6 +82,7 @@ func filter(args map[string]any) graph.RelationshipFilter {
 		Until:          argDate(args, "until"),
 		MinSources:     argInt(args, "minSources"),
 		IncludeNegated: argBool(args, "includeNegated"),
+		Review:         argReview(args),
 	}
 }
 
@@ -113,7 +116,7 @@ func (r *resolver) neighborhood(p graphql.ResolveParams) (any, error) {
 		Center:             argString(p.Args, "id"),
 		Depth:              argInt(p.Args, "depth"),
 		Limit:              argInt(p.Args, "limit"),
-		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated")},
+		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
 	}
 	g, err := r.store.Neighborhood(p.Context, q)
 	if err != nil {
@@ -127,7 +130,7 @@ func (r *resolver) paths(p graphql.ResolveParams) (any, error) {
 		From:               argString(p.Args, "from"),
 		To:                 argString(p.Args, "to"),
 		MaxDepth:           argInt(p.Args, "maxDepth"),
-		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args)},
+		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), Review: argReview(p.Args)},
 	}
 	paths, err := r.store.Paths(p.Context, q)
 	if err != nil {

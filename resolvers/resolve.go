@@ -225,7 +225,7 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 			return nil, fmt.Errorf("resolve edges: unexpected source %T", p.Source)
 		},
 	}
-	return fieldResolvers{
+	out := fieldResolvers{
 		"Query":    r.queryResolvers(),
 		"Mutation": r.mutationResolvers(),
 		"Entity": {
@@ -329,6 +329,12 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 			"count": field(func(c typeCount) any { return c.count }),
 		},
 	}
+	maps.Copy(out, r.historyResolvers())
+	maps.Copy(out["Relationship"], provenanceFields())
+	out["Entity"]["history"] = historyOf(r, graph.EntityRecord, entityID)
+	out["Article"]["history"] = historyOf(r, graph.ArticleRecord, articleID)
+	out["Relationship"]["history"] = historyOf(r, graph.RelationshipRecord, relID)
+	return out
 }
 
 type kindCount struct {
@@ -347,7 +353,7 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 		return nil, r.fail(p.Context, err)
 	}
 	q := graph.RelationshipQuery{
-		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated")},
+		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
 		Entity:             e.ID,
 		Direction:          graph.Direction(argString(p.Args, "direction")),
 		Page:               page,
@@ -381,7 +387,7 @@ func (r *resolver) articleRelationships(p graphql.ResolveParams, a graph.Article
 		}
 	}
 	q := graph.RelationshipQuery{
-		RelationshipFilter: graph.RelationshipFilter{IncludeNegated: argBool(p.Args, "includeNegated")},
+		RelationshipFilter: graph.RelationshipFilter{IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
 		Article:            a.ID,
 		Page:               graph.Page{First: argInt(p.Args, "first"), After: after, SkipTotal: true},
 	}

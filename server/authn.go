@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/graphql-go/graphql"
 
+	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/resolvers"
 	"github.com/dossiergraph/dossier/server/auth"
 )
@@ -60,7 +61,9 @@ func (s *Server) authenticate(c *gin.Context) {
 		s.refuseCredential(c, err)
 		return
 	}
-	c.Request = c.Request.WithContext(auth.NewContext(c.Request.Context(), actor))
+	// The credential's name is who every write of the request is recorded as.
+	ctx := graph.WithActor(auth.NewContext(c.Request.Context(), actor), actor.Name)
+	c.Request = c.Request.WithContext(ctx)
 	c.Next()
 }
 

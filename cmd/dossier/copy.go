@@ -109,7 +109,7 @@ func copyGraph(ctx context.Context, src copySource, dst copyTarget, progress io.
 		err = flush()
 	}
 	if err == nil {
-		err = src.ScanRelationships(ctx, graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}}, func(r graph.Relationship) error {
+		err = src.ScanRelationships(ctx, graph.RelationshipQuery{RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true, Review: graph.ReviewStates}}, func(r graph.Relationship) error {
 			b.Relationships = append(b.Relationships, r)
 			return full(len(b.Relationships))
 		})

@@ -47,6 +47,9 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			// Local writes are recorded in the change log as made by the command; the
+			// server records each request's writes under its credential instead.
+			cmd.SetContext(graph.WithActor(cmd.Context(), cmd.CommandPath()))
 			// An integer flag's default cannot come from an unchecked environment value.
 			if v, ok := os.LookupEnv("DOSSIER_MAX_ARTICLE_BYTES"); ok && !cmd.Flags().Changed("max-article-bytes") {
 				n, err := strconv.Atoi(v)

@@ -290,3 +290,31 @@ func TestExtractHoldsWeakRelationships(t *testing.T) {
 		t.Errorf("--min-confidence -1 must be refused with the valid range, got %v", err)
 	}
 }
+
+// TestLocalWritesNameTheCommand checks that local writes are recorded in the change log as
+// made by the command that made them.
+func TestLocalWritesNameTheCommand(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, "seed", "--data", data)
+	file := filepath.Join(t.TempDir(), "article.md")
+	if err := os.WriteFile(file, []byte(article), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "ingest", "--data", data, file)
+	s, err := bolt.Open(t.Context(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	page, err := s.Changes(t.Context(), graph.ChangeQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range page.Changes {
+		got = append(got, e.Actor+": "+e.Operation)
+	}
+	if len(got) != 2 || !strings.HasPrefix(got[0], "dossier seed: seed") || got[1] != "dossier ingest: ingest article" {
+		t.Errorf("change log after seed and ingest: %q", got)
+	}
+}

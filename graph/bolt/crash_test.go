@@ -17,7 +17,8 @@ import (
 const crashDirEnv = "DOSSIER_BOLT_CRASH_DIR"
 
 // TestKilledWriterKeepsAcknowledgedWrites kills a writing process with SIGKILL, never
-// closing its store, and checks that every write it acknowledged is in the file.
+// closing its store, and checks that every write it acknowledged is in the file, with its
+// change log entry, and that the log and the data agree: no entry without its write.
 func TestKilledWriterKeepsAcknowledgedWrites(t *testing.T) {
 	if dir := os.Getenv(crashDirEnv); dir != "" {
 		writeUntilKilled(t, dir)
@@ -58,13 +59,50 @@ func TestKilledWriterKeepsAcknowledgedWrites(t *testing.T) {
 		if _, err := s.Relationship(t.Context(), id); err != nil {
 			t.Errorf("acknowledged write %s lost after kill -9: %v", id, err)
 		}
+		page, err := s.Changes(t.Context(), graph.ChangeQuery{Record: graph.RelationshipRecord, ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Changes) != 1 || page.Changes[0].Actor != crashActor || page.Changes[0].Operation != "create relationship" {
+			t.Errorf("change log of acknowledged write %s after kill -9: %+v", id, page.Changes)
+		}
+	}
+	// Every entry the log kept describes a write the data kept, and the log has no gaps.
+	seq := int64(0)
+	for q := (graph.ChangeQuery{Page: graph.Page{First: graph.MaxPageSize}}); ; {
+		page, err := s.Changes(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range page.Changes {
+			if seq++; e.Seq != seq {
+				t.Fatalf("change log after kill -9: entry %d follows %d", e.Seq, seq-1)
+			}
+			for _, rc := range e.Records {
+				if rc.Record == graph.RelationshipRecord {
+					if _, err := s.Relationship(t.Context(), rc.ID); err != nil {
+						t.Errorf("the log records %s, which the data lacks: %v", rc.ID, err)
+					}
+				}
+			}
+		}
+		if !page.HasNextPage {
+			break
+		}
+		q.Page.After = page.EndCursor
+	}
+	if want := int64(len(acked) + 2); seq < want {
+		t.Errorf("change log holds %d entries, fewer than the %d acknowledged writes", seq, want)
 	}
 }
+
+// crashActor is who the killed writer writes as.
+const crashActor = "crash-writer"
 
 // writeUntilKilled writes relationships one by one, printing the id of each once it is
 // acknowledged, until the parent kills the process.
 func writeUntilKilled(t *testing.T, dir string) {
-	ctx := t.Context()
+	ctx := graph.WithActor(t.Context(), crashActor)
 	s, err := bolt.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)

@@ -433,7 +433,9 @@ func byLen(a, b []edge) int { return cmp.Compare(len(a), len(b)) }
 // countMatches counts the relationships of list that match q. Counters answer the common
 // queries (all relationships, or all of one entity's, by type and negation) without a scan.
 func (st *state) countMatches(q graph.RelationshipQuery, list relList) int {
-	simple := q.Since == "" && q.Until == "" && q.MinSources == 0
+	// The counters count every review state, which the default filter answers only while
+	// no relationship is rejected.
+	simple := q.Since == "" && q.Until == "" && q.MinSources == 0 && len(q.Review) == 0 && st.rejected == 0
 	switch {
 	case simple && list.global:
 		return st.countByType(q.Types, q.IncludeNegated)

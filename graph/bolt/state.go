@@ -36,6 +36,7 @@ type state struct {
 
 	relsByType    map[graph.RelationType]int
 	negatedByType map[graph.RelationType]int
+	rejected      int            // relationships whose review is REJECTED: counters answer only while none is
 	negatedTouch  map[string]int // entity id → negated relationships in its touch list
 	loops         map[string]int // entity id → relationships from it to itself
 }
@@ -81,6 +82,8 @@ type edge struct {
 	r       *graph.Relationship
 	other   int32 // number of the other end (of itself for a loop), noEnd without a To
 	negated bool  // r.Negated, read here to spare walks a visit to r
+	// rejected: r's review is REJECTED, which filters leave out by default
+	rejected bool
 }
 
 // noEnd is the other end of an edge whose relationship has no To.
@@ -90,7 +93,7 @@ func edgeID(e edge) string { return e.r.ID }
 
 // edgeFrom returns r as an edge in the touch list of entity id.
 func (s *state) edgeFrom(id string, r *graph.Relationship) edge {
-	e := edge{r: r, other: noEnd, negated: r.Negated}
+	e := edge{r: r, other: noEnd, negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
 	switch {
 	case r.To == "":
 	case r.From == id:
@@ -308,6 +311,9 @@ func touchKeys(r *graph.Relationship) []string {
 // count adds n times r to the counters.
 func (s *state) count(r *graph.Relationship, n int) {
 	s.relsByType[r.Type] += n
+	if r.ReviewOf() == graph.Rejected {
+		s.rejected += n
+	}
 	if r.From == r.To {
 		if s.loops[r.From] += n; s.loops[r.From] == 0 {
 			delete(s.loops, r.From)

@@ -51,6 +51,10 @@ type Store struct {
 	db      *bbolt.DB // nil once closed; changes under both locks
 	st      *state
 	path    string
+	// lastChange is the time of the change log's last entry, under writeMu.
+	lastChange time.Time
+	// unlogged turns the change log off, for benchmarks that measure what it costs.
+	unlogged bool
 }
 
 var (
@@ -86,7 +90,12 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	return &Store{db: db, st: st, path: path}, nil
+	last, err := lastLogTime(db)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	return &Store{db: db, st: st, path: path, lastChange: last}, nil
 }
 
 // Path returns the database file's path.
@@ -112,7 +121,7 @@ func (s *Store) Close() error {
 // migrate creates the buckets and checks the schema version.
 func migrate(db *bbolt.DB) error {
 	return db.Update(func(tx *bbolt.Tx) error {
-		for _, name := range [][]byte{bucketEntities, bucketArticles, bucketRelationships, bucketMeta} {
+		for _, name := range [][]byte{bucketEntities, bucketArticles, bucketRelationships, bucketMeta, bucketChanges, bucketChangesByRecord} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
@@ -222,41 +231,70 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
+	last := s.lastChange
 	if err := s.db.Update(func(btx *bbolt.Tx) error {
-		if err := putAll(btx, bucketEntities, t.entities); err != nil {
-			return err
+		var changes []graph.RecordChange
+		for _, put := range []func() ([]graph.RecordChange, error){
+			func() ([]graph.RecordChange, error) {
+				return putAll(btx, bucketEntities, graph.EntityRecord, t.entities)
+			},
+			func() ([]graph.RecordChange, error) {
+				return putAll(btx, bucketArticles, graph.ArticleRecord, t.articles)
+			},
+			func() ([]graph.RecordChange, error) {
+				return putAll(btx, bucketRelationships, graph.RelationshipRecord, t.rels)
+			},
+		} {
+			c, err := put()
+			if err != nil {
+				return err
+			}
+			changes = append(changes, c...)
 		}
-		if err := putAll(btx, bucketArticles, t.articles); err != nil {
-			return err
+		if s.unlogged {
+			return nil
 		}
-		return putAll(btx, bucketRelationships, t.rels)
+		var err error
+		last, err = appendLog(btx, t.log, changes, last)
+		return err
 	}); err != nil {
 		return fmt.Errorf("commit to %s: %w", s.path, err)
 	}
+	s.lastChange = last
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.st.apply(&t.change)
 	return nil
 }
 
-func putAll[T any](btx *bbolt.Tx, name []byte, records map[string]*T) error {
+// putAll writes records (nil: delete) to the bucket and returns, for the change log, the
+// records whose stored value changed, with both values.
+func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[string]*T) ([]graph.RecordChange, error) {
 	b := btx.Bucket(name)
+	var changes []graph.RecordChange
 	// bbolt writes pages faster when keys arrive in order.
 	for _, id := range slices.Sorted(maps.Keys(records)) {
-		rec := records[id]
+		rec, key := records[id], []byte(id)
+		before := b.Get(key)
 		if rec == nil {
-			if err := b.Delete([]byte(id)); err != nil {
-				return fmt.Errorf("delete %s %q: %w", name, id, err)
+			if rc, changed := recordChange(kind, id, before, nil); changed {
+				changes = append(changes, rc)
+			}
+			if err := b.Delete(key); err != nil {
+				return nil, fmt.Errorf("delete %s %q: %w", name, id, err)
 			}
 			continue
 		}
 		v, err := json.Marshal(rec)
 		if err != nil {
-			return fmt.Errorf("encode %s %q: %w", name, id, err)
+			return nil, fmt.Errorf("encode %s %q: %w", name, id, err)
 		}
-		if err := b.Put([]byte(id), v); err != nil {
-			return fmt.Errorf("put %s %q: %w", name, id, err)
+		if rc, changed := recordChange(kind, id, before, v); changed {
+			changes = append(changes, rc)
+		}
+		if err := b.Put(key, v); err != nil {
+			return nil, fmt.Errorf("put %s %q: %w", name, id, err)
 		}
 	}
-	return nil
+	return changes, nil
 }

@@ -6,6 +6,7 @@ import "github.com/dossiergraph/dossier/graph"
 type tx struct {
 	st *state
 	change
+	log graph.Change // who makes the write, for the change log
 }
 
 func (t *tx) entity(id string) (graph.Entity, bool) {

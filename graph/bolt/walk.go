@@ -12,8 +12,8 @@ import (
 // matcher returns f.Match for edges; it reads the relationship only when the filter asks
 // more than whether it is negated.
 func matcher(f graph.RelationshipFilter) func(edge) bool {
-	if len(f.Types) == 0 && f.Since == "" && f.Until == "" && f.MinSources == 0 {
-		return func(e edge) bool { return f.IncludeNegated || !e.negated }
+	if len(f.Types) == 0 && f.Since == "" && f.Until == "" && f.MinSources == 0 && len(f.Review) == 0 {
+		return func(e edge) bool { return (f.IncludeNegated || !e.negated) && !e.rejected }
 	}
 	return func(e edge) bool { return f.Match(*e.r) }
 }

@@ -14,6 +14,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 	}
 	var res graph.BatchResult
 	err := s.write(ctx, func(t *tx) error {
+		t.log = b.Change
 		if err := b.CheckRequire(t); err != nil {
 			return err
 		}

@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Concurrency", s.testConcurrency)
 	t.Run("AgainstModel", s.testAgainstModel)
 	t.Run("CanceledContext", s.testCanceled)
+	t.Run("ChangeLog", s.testChangeLog)
+	t.Run("Review", s.testReview)
 }
 
 type suite struct {

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -58,6 +59,18 @@ func anyRelType() string {
 	return strings.Join(types, "|")
 }
 
+// keepsEveryReviewState reports whether f lets relationships of every review state through,
+// so that the predicate can leave review out.
+func keepsEveryReviewState(f graph.RelationshipFilter) bool {
+	kept := f.ReviewStates()
+	for _, st := range graph.ReviewStates {
+		if !slices.Contains(kept, st) {
+			return false
+		}
+	}
+	return true
+}
+
 // relFilter is a predicate on the relationship variable v implementing f, with the
 // parameters set by filterParams. It holds only the conditions f sets, so that the planner
 // sees plain predicates it can serve from indexes (no "$x IS NULL OR ..." alternatives);
@@ -72,6 +85,10 @@ func relFilter(v string, f graph.RelationshipFilter) string {
 	}
 	if f.MinSources > 0 {
 		conds = append(conds, "$r.sourceCount >= $fMinSources")
+	}
+	if !keepsEveryReviewState(f) {
+		// A relationship stored before review states existed reads as Relationship.ReviewOf says.
+		conds = append(conds, "coalesce($r.reviewState, CASE WHEN $r.origin = 'EXTRACTED' THEN 'PROPOSED' ELSE 'CONFIRMED' END) IN $fReview")
 	}
 	if f.Since != "" {
 		conds = append(conds, "$r.dateEnd >= $fSince")
@@ -94,6 +111,11 @@ func filterParams(f graph.RelationshipFilter, p map[string]any) map[string]any {
 	p["fTypes"] = types
 	p["fNegated"] = f.IncludeNegated
 	p["fMinSources"] = f.MinSources
+	review := make([]string, 0, 3)
+	for _, st := range f.ReviewStates() {
+		review = append(review, string(st))
+	}
+	p["fReview"] = review
 	p["fSince"] = stringOrNull(f.Since.Start())
 	p["fUntil"] = stringOrNull(f.Until.End())
 	return p
@@ -175,7 +197,20 @@ func relProps(r graph.Relationship) map[string]any {
 		"about":            listOrNull(r.About),
 		"evidenceArticles": listOrNull(articles),
 		"evidenceExcerpts": listOrNull(excerpts),
+		"origin":           stringOrNull(string(r.Origin)),
+		"confidence":       floatOrNull(r.Confidence),
+		"reviewState":      stringOrNull(string(r.Review.State)),
+		"reviewer":         stringOrNull(r.Review.Reviewer),
+		"reviewTime":       stringOrNull(r.Review.Time),
+		"reviewNote":       stringOrNull(r.Review.Note),
 	}
+}
+
+func floatOrNull(f float64) any {
+	if f == 0 {
+		return nil
+	}
+	return f
 }
 
 func toEntity(v any) graph.Entity {
@@ -216,8 +251,12 @@ func toRelationship(v any) graph.Relationship {
 		Summary:     str(m, "summary"),
 		Quantity:    str(m, "quantity"),
 		SourceCount: integer(m, "sourceCount"),
+		Origin:      graph.Origin(str(m, "origin")),
+		Review: graph.Review{State: graph.ReviewState(str(m, "reviewState")), Reviewer: str(m, "reviewer"),
+			Time: str(m, "reviewTime"), Note: str(m, "reviewNote")},
 	}
 	r.Negated, _ = m["negated"].(bool)
+	r.Confidence, _ = m["confidence"].(float64)
 	articles, excerpts := strs(m, "evidenceArticles"), strs(m, "evidenceExcerpts")
 	for i, a := range articles {
 		ev := graph.Evidence{Article: a}

@@ -132,7 +132,7 @@ func globalPageQuery(q graph.RelationshipQuery) string {
 	if len(types) == 0 {
 		types = typeNames(graph.RelationTypes)
 	}
-	counted := q.Since == "" && q.Until == "" && q.MinSources == 0
+	counted := q.Since == "" && q.Until == "" && q.MinSources == 0 && len(q.Review) == 0
 	var pages, counts []string
 	for _, t := range types {
 		typ, err := relType(graph.RelationType(t))
@@ -141,6 +141,9 @@ func globalPageQuery(q graph.RelationshipQuery) string {
 		}
 		pages = append(pages, "MATCH ()-[r:"+typ+"]->() WHERE r.id > $after AND "+relFilter("r", q.RelationshipFilter)+
 			" WITH r ORDER BY r.id LIMIT $limit RETURN r")
+		if counted { // the default review filter leaves rejected ones out (a REJECTED state is always stored)
+			counts = append(counts, "MATCH ()-[r:"+typ+"]->() WHERE r.reviewState = 'REJECTED' AND ($fNegated OR NOT r.negated) RETURN -count(r) AS n")
+		}
 		switch {
 		case !counted:
 			counts = append(counts, "MATCH ()-[r:"+typ+"]->() WHERE "+relFilter("r", q.RelationshipFilter)+" RETURN count(r) AS n")

@@ -34,6 +34,8 @@ type Store struct {
 	// through one Store therefore see whole commits; writes by other processes are not
 	// covered.
 	commits sync.RWMutex
+	// unlogged turns the change log off, for benchmarks that measure what it costs.
+	unlogged bool
 }
 
 var (
@@ -128,12 +130,14 @@ func schemaStatements() []string {
 		"CREATE FULLTEXT INDEX " + evidenceIndex + " IF NOT EXISTS FOR ()-[r:" + anyRelType() + "]-() ON EACH [r.evidenceArticles]\n" +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
 	}
+	stmts = append(stmts, changeLogSchema()...)
 	for _, t := range graph.RelationTypes {
 		name := strings.ToLower(string(t))
 		stmts = append(stmts,
 			fmt.Sprintf("CREATE CONSTRAINT rel_id_%s IF NOT EXISTS FOR ()-[r:%s]-() REQUIRE r.id IS UNIQUE", name, t),
 			fmt.Sprintf("CREATE INDEX rel_date_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.dateStart)", name, t),
-			fmt.Sprintf("CREATE INDEX rel_negated_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.negated)", name, t))
+			fmt.Sprintf("CREATE INDEX rel_negated_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.negated)", name, t),
+			fmt.Sprintf("CREATE INDEX rel_review_%s IF NOT EXISTS FOR ()-[r:%s]-() ON (r.reviewState)", name, t))
 	}
 	return stmts
 }

@@ -28,6 +28,18 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		if b, err = b.Expand(l); err != nil {
 			return res, err
 		}
+		var (
+			log    snapshot
+			before map[graph.RecordKey]any
+		)
+		if !s.unlogged {
+			if log, err = changedKeys(ctx, tx, b); err != nil {
+				return res, err
+			}
+			if before, err = log.read(ctx, tx); err != nil {
+				return res, err
+			}
+		}
 		stored, err := upsert(ctx, tx, l, b, &res)
 		if err != nil {
 			return res, err
@@ -59,6 +71,11 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 				return res, err
 			}
 			res.EntitiesDeleted++
+		}
+		if !s.unlogged {
+			if err := log.appendLog(ctx, tx, b.Change, before); err != nil {
+				return res, err
+			}
 		}
 		if b.Return {
 			res.Stored, err = b.StoredIn(stored)
