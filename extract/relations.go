@@ -302,7 +302,7 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 	toks := s.toks
 	person := false
 	if isPassive(toks, k) {
-		// "the ambassador was given 48 hours to leave": who leaves comes first
+		// "the consul had a week to go": who goes comes first
 		for j := k - 1; j >= 0 && j >= k-6; j-- {
 			if f := toks[j].fold; sentAwayNouns[f] || f == "officials" || f == "official" || objectPronouns[f] || f == "he" || f == "she" || f == "they" {
 				person = true
@@ -508,7 +508,7 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			g--
 		}
 		if g < 0 {
-			// a headline's "Russia to expel 35 US diplomats" announces the act
+			// a headline's "Chile to expel 12 Bolivian envoys" announces the act
 			return false, tr.typ == graph.Expelled && k >= 2 && d.inMention(s, k-2) && isSentenceStart(toks, s.mentions[d.mentionIndexAt(s, k-2)].lo), false
 		}
 		gl := toks[g].lemma
@@ -816,7 +816,7 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 		switch {
 		case prep == "of" && tr.typ == graph.Denied && m.lo > 1 && (requestNouns[toks[m.lo-2].fold] || claimNouns[toks[m.lo-2].fold]):
 			if claimFrom < 0 {
-				claimFrom = i // "will not accept the request of Lima": Lima asked
+				claimFrom = i // "turned down the request of Lima": Lima asked
 			}
 		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
 			// "expelled ambassadors from Argentina, Chile and Peru", "the envoys of Chile":
@@ -1069,8 +1069,8 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 }
 
 // gerundActor finds the actor of a gerund after a preposition, which is not the clause's
-// subject: in "would not retaliate against Britain for expelling one of its diplomats" it
-// is Britain, the mention before "for"; with no such mention the actor is unknown (-1).
+// subject: in "vowed no reprisal against Norway for expelling a consul of ours" it is
+// Norway, the mention before "for"; with no such mention the actor is unknown (-1).
 // "responded by expelling" keeps the subject. ok is false when the trigger is no such
 // gerund.
 func (d *docState) gerundActor(s *sentence, tr trigger) (int, bool) {
@@ -1139,7 +1139,7 @@ func (d *docState) agent(s *sentence, tr trigger) int {
 }
 
 // accreditedTo reads the envoy of a passive expulsion with no agent: "the Peruvian
-// ambassador to Chile was given 48 hours to leave". Only the state the envoy is posted to
+// ambassador to Chile had three days to go". Only the state the envoy is posted to
 // can send them away, so it is the expeller (host); envoy is the mention of the envoy or
 // their state (-1 when unnamed). host is -1 when no envoy "to" a state comes before the verb.
 func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
