@@ -412,21 +412,27 @@ func idsOf[T any](items []T, id func(T) string) []string {
 	return ids
 }
 
-// StoredIn returns what b wrote (see Stored), read through l once b is applied.
-func (b Batch) StoredIn(l Lookup) (*Stored, error) {
-	var entityIDs, articleIDs, relIDs []string
+// WrittenIDs returns, in batch order, the ids of the records b writes: its entities and
+// merge survivors, its articles and its relationships.
+func (b Batch) WrittenIDs() (entities, articles, relationships []string) {
 	for _, e := range b.Entities {
-		entityIDs = append(entityIDs, e.ID)
+		entities = append(entities, e.ID)
 	}
 	for _, m := range b.Merges {
-		entityIDs = append(entityIDs, m.Survivor)
+		entities = append(entities, m.Survivor)
 	}
 	for _, a := range b.Articles {
-		articleIDs = append(articleIDs, a.ID)
+		articles = append(articles, a.ID)
 	}
 	for _, r := range b.Relationships {
-		relIDs = append(relIDs, r.ID)
+		relationships = append(relationships, r.ID)
 	}
+	return entities, articles, relationships
+}
+
+// StoredIn returns what b wrote (see Stored), read through l once b is applied.
+func (b Batch) StoredIn(l Lookup) (*Stored, error) {
+	entityIDs, articleIDs, relIDs := b.WrittenIDs()
 	var out Stored
 	var err error
 	if out.Entities, err = inOrder(entityIDs, l.Entities); err != nil {

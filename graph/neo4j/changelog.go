@@ -44,20 +44,10 @@ type snapshot struct {
 // deletions and articles that move to another outlet reach through the graph (retargeted
 // or deleted relationships, moved articles, recounted sources).
 func changedKeys(ctx context.Context, tx neo4j.ManagedTransaction, b graph.Batch) (snapshot, error) {
-	var entities, articles, rels []string
-	for _, e := range b.Entities {
-		entities = append(entities, e.ID)
-	}
-	for _, a := range b.Articles {
-		articles = append(articles, a.ID)
-	}
-	for _, r := range b.Relationships {
-		rels = append(rels, r.ID)
-	}
+	entities, articles, rels := b.WrittenIDs()
 	rels = append(rels, b.DeleteRelationships...)
 	gone := slices.Clone(b.DeleteEntities)
 	for _, m := range b.Merges {
-		entities = append(entities, m.Survivor)
 		gone = append(gone, m.Others...)
 	}
 	entities = append(entities, gone...)
