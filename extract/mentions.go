@@ -275,7 +275,10 @@ func (d *docState) findMentions(s *sentence) {
 			i++
 			continue
 		}
-		n := d.mentionAt(s, i)
+		n := d.outletEpithetAt(s, i)
+		if n == 0 {
+			n = d.mentionAt(s, i)
+		}
 		if n == 0 {
 			n = d.definiteGroupAt(s, i)
 		}

@@ -27,6 +27,7 @@ var (
 		{"brush", "off"}: graph.Denied, {"brush", "aside"}: graph.Denied, {"shrug", "off"}: graph.Denied,
 		{"wave", "off"}: graph.Denied, {"wave", "away"}: graph.Denied, {"turn", "down"}: graph.Denied,
 		{"play", "down"}: graph.Denied,
+		{"scoff", "at"}:  graph.Denied,
 		{"kick", "out"}:  graph.Expelled, {"throw", "out"}: graph.Expelled,
 		{"call", "on"}: graph.Requested, {"call", "upon"}: graph.Requested,
 	}
@@ -35,7 +36,9 @@ var (
 		"worries", "worry", "flag", "flags", "objection", "objections", "suspicion", "suspicions")
 	// dismissals make "called X a fabrication" a denial.
 	dismissals = set("fabrication", "fabricated", "lie", "lies", "fake", "baseless", "unfounded", "groundless",
-		"nonsense", "absurd", "slander", "slanderous", "false", "fiction", "speculation", "propaganda", "russophobia", "russophobic")
+		"nonsense", "absurd", "slander", "slanderous", "false", "fiction", "speculation", "propaganda", "russophobia", "russophobic",
+		"untrue", "ridiculous", "unsubstantiated", "misinformation", "disinformation", "distortion", "distortions",
+		"fabrications", "mania", "hysteria", "preposterous", "smear")
 	// requestNouns are the things a refusal refuses: "refused requests to expel".
 	requestNouns = set("request", "requests", "demand", "demands", "call", "calls", "appeal", "appeals",
 		"pressure", "application", "applications", "bid", "bids", "push", "entreaties")
@@ -137,6 +140,7 @@ func (d *docState) findRelations(s *sentence) {
 		d.clause(s, tr, negated, viaRefusal, refusalSubject)
 		k = tr.hi - 1
 	}
+	d.findDenials(s)
 }
 
 // claim is an assertion one actor made about another: "Lima maintains that Quito armed
@@ -832,7 +836,7 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 				claimFrom = i
 			}
 		case (prep == "with" || prep == "to" || prep == "for") && (tr.typ == graph.Denied || tr.typ == graph.Warned && !tr.withTo && !tr.nominal) &&
-			m.lo > 1 && strings.HasPrefix(toks[m.lo-2].tag, "NN") && !d.inMention(s, m.lo-2) && !answers[toks[m.lo-2].fold]:
+			d.prepAfterNoun(s, m):
 			// "denied any links to the GRU", "warned its citizens against travel to Chile":
 			// the phrase belongs to the noun before it, a topic, not an accuser or addressee
 			about = append(about, m.id)
@@ -895,6 +899,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		if sp, ok := d.speakerPronoun(s, tr); ok {
 			subj = sp // "Pakistan said it rejects": the pronoun is the speaker
 		}
+		if tr.typ == graph.Denied {
+			subj = d.denier(s, tr, subj)
+		}
 		if subj < 0 {
 			return
 		}
@@ -906,7 +913,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			tos = []int{claimFrom} // "dismissed the warnings from Washington"
 		}
 		if tr.typ == graph.Denied && len(tos) == 0 && len(subjects) == 1 {
-			if a, ok := d.accuser(s, tr, s.mentions[subjects[0]].id); ok {
+			if a, ok := d.denialCounterpart(s, tr, s.mentions[subjects[0]].id); ok {
 				accuserID = a
 			}
 		}
@@ -1047,25 +1054,7 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 			}
 		}
 	}
-	for i := len(d.relations) - 1; i >= 0; i-- {
-		r := d.relations[i]
-		if r.Type == graph.Accused && r.To != nil && *r.To == denier && !r.Negated && r.From != denier {
-			return r.From, true
-		}
-	}
-	// "Lima maintains that Quito armed the rebels. Quito denies the allegations": the one
-	// author of claims about the denier
-	author := ""
-	for _, c := range d.claims {
-		if c.about != denier || c.author == denier {
-			continue
-		}
-		if author != "" && author != c.author {
-			return "", false // claims from several: whose is denied is not said
-		}
-		author = c.author
-	}
-	return author, author != ""
+	return d.priorAccuser(denier)
 }
 
 // gerundActor finds the actor of a gerund after a preposition, which is not the clause's

@@ -1,0 +1,471 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// Denials the verb triggers of relations.go do not read, as real reporting writes them: a
+// claim called false in a clause of its own ("the reports are baseless, the ministry
+// said"), a disclaimer reported as speech ("said it had no role in"), the act as a noun
+// ("Lima's denial of the claims"); and who denies and who is denied when the text names
+// them only indirectly (a spokesperson for X, "but denies", "the network").
+
+var (
+	// denialNouns name a denial as an act: "Quito's denial of the allegations".
+	denialNouns = set("denial", "denials", "rejection", "rebuttal", "repudiation")
+	// involvementNouns are what "had no ... in" disclaims.
+	involvementNouns = set("involvement", "role", "part", "hand", "link", "links", "connection", "connections",
+		"ties", "knowledge", "responsibility")
+	// spokesNouns speak for the organisation named after "for" or "of": "a spokesman for Lima".
+	spokesNouns = set("spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokespersons",
+		"official", "officials", "representative", "press")
+	// outletEpithets re-name a news organisation: "the network rejected the claims".
+	outletEpithets = set("network", "broadcaster", "channel", "newspaper", "paper", "outlet", "daily", "station")
+	// wireOutlets report what others say; "the network" is never one of them.
+	wireOutlets = set("reuters", "associated-press", "agence-france-presse", "bloomberg", "tass", "ria-novosti",
+		"interfax", "xinhua")
+	// haveForms carry "no involvement": "it had no role".
+	haveForms = set("has", "have", "had", "having", "played", "plays", "bears", "bore")
+	// truthWords negated call a claim false: "the reports are not true".
+	truthWords = set("true", "correct", "accurate", "factual")
+)
+
+// findDenials reads the denials of s that no trigger verb carries. Each is asserted only
+// outside conditionals and modal or negated speech.
+func (d *docState) findDenials(s *sentence) {
+	d.copularDismissals(s)
+	d.disclaimers(s)
+	d.nominalDenials(s)
+}
+
+// conditionalBefore reports "if", "whether" or "unless" before token k in s.
+func conditionalBefore(s *sentence, k int) bool {
+	return slices.ContainsFunc(s.toks[:k], func(t token) bool { return conditionals[t.fold] })
+}
+
+// copularDismissals reads a claim called false by its own verb: "the claims are baseless,
+// Lima said", "Lima said the reports were fabrications", "says Quito's allegations have
+// been full of distortions". The speaker is the subject of the saying verb; the counterpart
+// is the claims' author.
+func (d *docState) copularDismissals(s *sentence) {
+	toks := s.toks
+	for k := 0; k < len(toks); k++ {
+		if !claimNouns[toks[k].fold] || !strings.HasPrefix(toks[k].tag, "NN") || conditionalBefore(s, k) {
+			continue
+		}
+		end := d.calledFalseAt(s, k)
+		if end < 0 {
+			continue
+		}
+		speaker := d.speakerOf(s, k, end)
+		if speaker < 0 {
+			continue
+		}
+		denier := s.mentions[speaker].id
+		conf := 0.7
+		if s.mentions[speaker].pronoun {
+			conf -= 0.15
+		}
+		to := d.claimOwner(s, k, denier)
+		if to == "" {
+			to, _ = d.priorAccuser(denier)
+		}
+		if to == "" {
+			conf -= 0.1
+		}
+		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+		k = end
+	}
+}
+
+// calledFalseAt finds, after the claim noun at k, the verb "be" and a dismissal ("are
+// baseless", "was 'absolutely false'", "have been full of misinformation", "are not
+// true"). It returns the index of the dismissal word, -1 when there is none. The claim's
+// own clause may come between ("claims that Lima armed the rebels are false").
+func (d *docState) calledFalseAt(s *sentence, k int) int {
+	toks := s.toks
+	for j := k + 1; j < len(toks) && j <= k+24; j++ {
+		f := toks[j].fold
+		if toks[j].text == ";" || toks[j].text == ":" || sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+			return -1
+		}
+		if f != "is" && f != "are" && f != "was" && f != "were" && f != "been" {
+			continue
+		}
+		negated := false
+		for p := j + 1; p < len(toks) && p <= j+5; p++ {
+			g := toks[p].fold
+			switch {
+			case dismissals[g]:
+				if negated {
+					return -1 // "are not baseless"
+				}
+				return p
+			case truthWords[g]:
+				if negated {
+					return p
+				}
+				return -1
+			case negators[g]:
+				negated = true
+			case modals[g]:
+				return -1
+			case g == "" && possessiveOrQuote(toks[p].text), toks[p].tag == "RB", g == "full", g == "of",
+				g == "pure", g == "utterly", g == "totally", g == "completely", g == "absolutely", g == "entirely":
+			default:
+				return -1
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// speakerOf finds who called the claim at k false (dismissal word at end): the subject of
+// a saying verb before the claim ("Lima said the claims were false"), or a mention just
+// before or after a saying verb that follows the dismissal ("..., the Peruvian government
+// said", "..., said Lima"). It returns a mention index or -1.
+func (d *docState) speakerOf(s *sentence, k, end int) int {
+	toks := s.toks
+	for j := k - 1; j >= 0 && j >= k-6; j-- {
+		if sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+			if d.negatedAt(s, j) || d.modalAt(s, j) {
+				return -1
+			}
+			return d.subjectOf(s, j)
+		}
+		if toks[j].fold != "that" && (toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || strings.HasPrefix(toks[j].tag, "VB") || d.inMention(s, j) && j != k-1 && !d.isPossessorAt(s, j)) {
+			break
+		}
+	}
+	// the speech tag after the quote: ", the ministry said" or ", said the ministry"
+	for j := end + 1; j < len(toks) && j <= end+12; j++ {
+		if !sayVerbs[toks[j].lemma] || !strings.HasPrefix(toks[j].tag, "VB") {
+			continue
+		}
+		if d.negatedAt(s, j) || d.modalAt(s, j) {
+			return -1
+		}
+		for i := len(s.mentions) - 1; i >= 0; i-- {
+			if m := s.mentions[i]; m.lo > end && m.hi <= j && !d.crossesBoundary(s, m.hi, j) {
+				if m.lo > 0 && (toks[m.lo-1].tag == "IN" || toks[m.lo-1].tag == "TO") && toks[m.lo-1].fold != "that" {
+					continue // "the chief of staff of Lima said": keep looking for the head
+				}
+				return i
+			}
+		}
+		if i := d.mentionIndexAt(s, j+1); i >= 0 || j+2 < len(toks) && toks[j+1].fold == "the" {
+			if i < 0 {
+				i = d.mentionIndexAt(s, j+2)
+			}
+			return i
+		}
+		return -1
+	}
+	return -1
+}
+
+// isPossessorAt reports a mention at j that owns the next noun: "Quito's claims".
+func (d *docState) isPossessorAt(s *sentence, j int) bool {
+	i := d.mentionIndexAt(s, j)
+	return i >= 0 && d.isPossessor(s, s.mentions[i])
+}
+
+// claimOwner finds who made the claims named by the noun at k: the possessor or demonym
+// before it ("Quito's allegations", "the Chilean claims") or the "by"/"from" phrase after
+// it ("allegations by Canadian authorities"). "Claims of Russian hacking" name the topic,
+// not the author. It returns "" when the text does not say, or says it is the denier.
+func (d *docState) claimOwner(s *sentence, k int, denier string) string {
+	toks := s.toks
+	owner := ""
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			if m := s.mentions[i]; m.hi == j+1 && (m.hi < len(toks) && toks[m.hi].tag == "POS" || m.hi == k || !m.pronoun) {
+				owner = m.id
+			}
+			break
+		}
+		if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" && tg != "VBN" && !possessiveOrQuote(toks[j].text) {
+			break
+		}
+	}
+	if owner == "" && k+2 < len(toks) && (toks[k+1].fold == "by" || toks[k+1].fold == "from") {
+		j := k + 2
+		if toks[j].fold == "the" && j+1 < len(toks) {
+			j++
+		}
+		if i := d.mentionIndexAt(s, j); i >= 0 && s.mentions[i].lo == j {
+			owner = s.mentions[i].id
+		}
+	}
+	if owner == denier {
+		return ""
+	}
+	return owner
+}
+
+// claimOwnerIn finds the author of a claim the sentence names anywhere, for a denial that
+// names none: "denied the law is about race and says Pretoria's claims are distortions".
+// It returns "" unless exactly one author is named.
+func (d *docState) claimOwnerIn(s *sentence, denier string) string {
+	owner := ""
+	for k, t := range s.toks {
+		if !claimNouns[t.fold] {
+			continue
+		}
+		if o := d.claimOwner(s, k, denier); o != "" {
+			if owner != "" && owner != o {
+				return ""
+			}
+			owner = o
+		}
+	}
+	return owner
+}
+
+// priorAccuser is the one the article has shown accusing the denier: the author of an
+// accusation against it ("the US accused Iran of sabotage"), else the one author of claims
+// about it ("Lima maintains that Quito armed the rebels"). None when several made claims.
+func (d *docState) priorAccuser(denier string) (string, bool) {
+	for i := len(d.relations) - 1; i >= 0; i-- {
+		r := d.relations[i]
+		if r.Type == graph.Accused && r.To != nil && *r.To == denier && !r.Negated && r.From != denier {
+			return r.From, true
+		}
+	}
+	author := ""
+	for _, c := range d.claims {
+		if c.about != denier || c.author == denier {
+			continue
+		}
+		if author != "" && author != c.author {
+			return "", false // claims from several: whose is denied is not said
+		}
+		author = c.author
+	}
+	return author, author != ""
+}
+
+// denialCounterpart finds the accuser of a denial that names none after its verb: the
+// author the claim noun or the clause shows (accuser), then the author of a claim named
+// elsewhere in the sentence.
+func (d *docState) denialCounterpart(s *sentence, tr trigger, denier string) (string, bool) {
+	if a, ok := d.accuser(s, tr, denier); ok {
+		return a, true
+	}
+	if o := d.claimOwnerIn(s, denier); o != "" {
+		return o, true
+	}
+	return "", false
+}
+
+// disclaimers read a denial of involvement reported as speech: "Lima said it had no role
+// in the attack", "said they had nothing to do with it", "said it was not involved". The
+// speaker is the one the pronoun stands for; the counterpart is the prior accuser.
+func (d *docState) disclaimers(s *sentence) {
+	toks := s.toks
+	for k := 1; k < len(toks); k++ {
+		lo := -1 // the first token of the verb phrase that disclaims
+		switch f := toks[k].fold; {
+		case f == "no" && haveForms[toks[k-1].fold]:
+			for j := k + 1; j < len(toks) && j <= k+3; j++ {
+				if involvementNouns[toks[j].fold] {
+					lo = k - 1
+					break
+				}
+				if toks[j].tag != "JJ" && toks[j].tag != "RB" {
+					break
+				}
+			}
+		case f == "nothing" && haveForms[toks[k-1].fold] && k+3 < len(toks) && toks[k+1].fold == "to" && toks[k+2].fold == "do" && toks[k+3].fold == "with":
+			lo = k - 1
+		case f == "involved" && negators[toks[k-1].fold] && k > 1 && beForms[toks[k-2].fold]:
+			lo = k - 2
+		}
+		if lo < 0 || conditionalBefore(s, lo) || d.modalAt(s, lo) {
+			continue
+		}
+		sp, ok := d.speakerPronoun(s, trigger{typ: graph.Denied, lo: lo, hi: lo + 1})
+		if !ok {
+			continue
+		}
+		denier := s.mentions[sp].id
+		conf := 0.7
+		if s.mentions[sp].pronoun {
+			conf -= 0.15
+		}
+		to, _ := d.priorAccuser(denier)
+		if to == "" {
+			conf -= 0.1
+		}
+		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+	}
+}
+
+// nominalDenials read the act as a noun: "Quito's denial of the claims", "a flat denial
+// from Lima", "Lima issued a denial". The denier is the possessor, the "by"/"from" phrase
+// or the subject of the verb that delivers the denial; what is denied must not be a thing
+// withheld ("denial of entry").
+func (d *docState) nominalDenials(s *sentence) {
+	toks := s.toks
+	for k, t := range toks {
+		if !denialNouns[t.fold] || !strings.HasPrefix(t.tag, "NN") || conditionalBefore(s, k) {
+			continue
+		}
+		if k+1 < len(toks) && toks[k+1].fold == "of" && k+2 < len(toks) {
+			j := k + 2
+			for j < len(toks) && (toks[j].tag == "DT" || toks[j].tag == "PRP$") {
+				j++
+			}
+			if j < len(toks) && (withheld[toks[j].fold] || sentAwayNouns[toks[j].fold]) {
+				continue
+			}
+		}
+		from := -1
+		for j := k - 1; j >= 0 && j >= k-4; j-- {
+			if i := d.mentionIndexAt(s, j); i >= 0 {
+				if s.mentions[i].hi == j+1 {
+					from = i // "Lima's denial", "the Peruvian rejection"
+				}
+				break
+			}
+			if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" {
+				break
+			}
+		}
+		if from < 0 && k+2 < len(toks) && (toks[k+1].fold == "by" || toks[k+1].fold == "from") {
+			j := k + 2
+			if toks[j].fold == "the" && j+1 < len(toks) {
+				j++
+			}
+			if i := d.mentionIndexAt(s, j); i >= 0 && s.mentions[i].lo == j {
+				from = i
+			}
+		}
+		if from < 0 {
+			g := k - 1
+			for g >= 0 && (toks[g].tag == "DT" || toks[g].tag == "JJ" || toks[g].tag == "RB") {
+				g--
+			}
+			if g >= 0 && conveyVerbs[toks[g].lemma] && strings.HasPrefix(toks[g].tag, "VB") && !d.modalAt(s, g) && !d.negatedAt(s, g) {
+				from = d.subjectOf(s, g) // "Lima issued a denial"
+			}
+		}
+		if from < 0 {
+			continue
+		}
+		denier := s.mentions[from].id
+		conf := 0.7
+		if s.mentions[from].pronoun {
+			conf -= 0.15
+		}
+		to := ""
+		for j := k + 1; j < len(toks) && j <= k+5; j++ {
+			if claimNouns[toks[j].fold] {
+				to = d.claimOwner(s, j, denier)
+				break
+			}
+			if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || strings.HasPrefix(toks[j].tag, "VB") {
+				break
+			}
+		}
+		if to == "" {
+			to, _ = d.priorAccuser(denier)
+		}
+		if to == "" {
+			conf -= 0.1
+		}
+		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+	}
+}
+
+// denier refines the subject subjectOf found for the denial verb tr: "a spokesperson for
+// Lima denied" is Lima's denial, and "Quito has troops at the border but denies that" is
+// Quito's, the subject of the clause the denial is joined to.
+func (d *docState) denier(s *sentence, tr trigger, subj int) int {
+	toks := s.toks
+	p := tr.lo - 1
+	for p >= 0 && (auxiliaries[toks[p].fold] || negators[toks[p].fold] || modals[toks[p].fold] || toks[p].tag == "RB") {
+		p--
+	}
+	if p < 0 {
+		return subj
+	}
+	if i := d.mentionIndexAt(s, p); i >= 0 && s.mentions[i].hi == p+1 {
+		m := s.mentions[i]
+		q := m.lo - 1
+		if q > 0 && toks[q].fold == "the" {
+			q--
+		}
+		if q > 0 && (toks[q].fold == "for" || toks[q].fold == "of" || toks[q].fold == "at") && spokesNouns[toks[q-1].fold] {
+			return i // "a spokesman for the Kremlin denied"
+		}
+		return subj
+	}
+	if subj < 0 && (toks[p].fold == "but" || toks[p].fold == "and") {
+		// the verb of the clause the denial is joined to, and its subject
+		for j := p - 1; j >= 0; j-- {
+			if toks[j].text == ";" || boundaries[toks[j].fold] {
+				break
+			}
+			if tg := toks[j].tag; (tg == "VBD" || tg == "VBZ" || tg == "VBP") && !d.inMention(s, j) {
+				return d.subjectOf(s, j)
+			}
+		}
+	}
+	return subj
+}
+
+// outletEpithetAt reads "the network", "the Qatar-based broadcaster" at token i as the one
+// news organisation, not a wire service, the article has named so far. It returns the
+// tokens consumed, 0 when the words are no such epithet or the outlet is not unique.
+func (d *docState) outletEpithetAt(s *sentence, i int) int {
+	toks := s.toks
+	if toks[i].fold != "the" {
+		return 0
+	}
+	head := -1
+	for j := i + 1; j < len(toks) && j <= i+4; j++ {
+		if outletEpithets[toks[j].fold] && (j+1 == len(toks) || !strings.HasPrefix(toks[j+1].tag, "NN")) {
+			head = j
+			break
+		}
+		if toks[j].fold == "" && toks[j].text != "-" || strings.HasPrefix(toks[j].tag, "VB") && toks[j].tag != "VBN" {
+			return 0
+		}
+	}
+	if head < 0 {
+		return 0
+	}
+	outlet := ""
+	for _, id := range d.order {
+		if e := d.entities[id]; e.Kind == graph.Outlet && !wireOutlets[id] {
+			if outlet != "" {
+				return 0 // two outlets: which one is meant is not said
+			}
+			outlet = id
+		}
+	}
+	if outlet == "" {
+		return 0
+	}
+	s.mentions = append(s.mentions, mention{id: outlet, lo: i, hi: head + 1})
+	return head + 1 - i
+}
+
+// prepAfterNoun reports a mention m whose preposition belongs to a noun before it, the
+// article between them allowed: "denied any links to the GRU", "travel to the United
+// States". What such a phrase names is a topic; a noun of answer ("in response to") is the
+// exception, whose object is the counterpart.
+func (d *docState) prepAfterNoun(s *sentence, m mention) bool {
+	toks := s.toks
+	p := m.lo - 1 // the preposition
+	if p > 0 && (toks[p].fold == "the" || toks[p].fold == "its" || toks[p].fold == "their") {
+		p--
+	}
+	n := p - 1
+	return n >= 0 && strings.HasPrefix(toks[n].tag, "NN") && !d.inMention(s, n) && !answers[toks[n].fold]
+}
