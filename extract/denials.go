@@ -39,6 +39,39 @@ func (d *docState) findDenials(s *sentence) {
 	d.copularDismissals(s)
 	d.disclaimers(s)
 	d.nominalDenials(s)
+	d.counterAccusations(s)
+}
+
+// counterAccusations name the accuser of a denial that names none by the accusation the
+// denier makes back in the same sentence: "rejected the slanderous claims and accused
+// Lima of incitement" answers Lima.
+func (d *docState) counterAccusations(s *sentence) {
+	span := Span{Start: s.start, End: s.end, Text: s.text}
+	n := len(d.relations)
+	for i := 0; i < n; i++ {
+		r := d.relations[i]
+		if r.Type != graph.Denied || r.To != nil || r.Negated || !slices.Contains(r.Evidence, span) {
+			continue
+		}
+		for _, a := range d.relations[:n] {
+			if a.Type == graph.Accused && a.From == r.From && a.To != nil && !a.Negated && slices.Contains(a.Evidence, span) {
+				d.emit(s, graph.Denied, r.From, *a.To, nil, false, "", r.Confidence+0.1)
+				break
+			}
+		}
+	}
+}
+
+// inHeadline reports a relation read from a headline alone: a line of its own, without a
+// final full stop. The article tells the same act again, with more of it.
+func (d *docState) inHeadline(r Relation) bool {
+	if len(r.Evidence) != 1 {
+		return false
+	}
+	sp := r.Evidence[0]
+	before, after := strings.TrimRight(d.text[:sp.Start], " \t"), strings.TrimLeft(d.text[sp.End:], " \t")
+	return !strings.Contains(sp.Text, "\n") && !strings.HasSuffix(sp.Text, ".") && (before == "" || strings.HasSuffix(before, "\n")) &&
+		(after == "" || after[0] == '\n' || after[0] == '\r')
 }
 
 // conditionalBefore reports "if", "whether" or "unless" before token k in s.
@@ -246,6 +279,20 @@ func (d *docState) priorAccuser(denier string) (string, bool) {
 		}
 		author = c.author
 	}
+	if author != "" {
+		return author, true
+	}
+	// "Berlin expelled two Russian diplomats over the killing. Moscow rejected the
+	// allegations": the one state that acted against the denier stands behind the charge
+	for _, r := range d.relations {
+		if r.Type != graph.Expelled || r.To == nil || *r.To != denier || r.Negated || r.From == denier {
+			continue
+		}
+		if author != "" && author != r.From {
+			return "", false
+		}
+		author = r.From
+	}
 	return author, author != ""
 }
 
@@ -394,6 +441,9 @@ func (d *docState) denier(s *sentence, tr trigger, subj int) int {
 	if p < 0 {
 		return subj
 	}
+	if toks[tr.lo].tag == "VBG" && tr.lo > 0 && toks[tr.lo-1].text == "," {
+		return d.participleSubject(s, tr.lo-1, subj)
+	}
 	if i := d.mentionIndexAt(s, p); i >= 0 && s.mentions[i].hi == p+1 {
 		m := s.mentions[i]
 		q := m.lo - 1
@@ -468,4 +518,30 @@ func (d *docState) prepAfterNoun(s *sentence, m mention) bool {
 	}
 	n := p - 1
 	return n >= 0 && strings.HasPrefix(toks[n].tag, "NN") && !d.inMention(s, n) && !answers[toks[n].fold]
+}
+
+// participleSubject finds the actor of a denial in a participle after the comma at c,
+// "rejected the accusation, calling the claims absurd", "he said, calling them lies": the
+// denier the sentence named before, else the subject of the last finite verb before the
+// comma. subj (the nearest mention) is kept only when neither is found.
+func (d *docState) participleSubject(s *sentence, c, subj int) int {
+	span := Span{Start: s.start, End: s.end, Text: s.text}
+	for _, r := range d.relations {
+		if r.Type == graph.Denied && slices.Contains(r.Evidence, span) {
+			for i, m := range s.mentions {
+				if m.id == r.From && m.hi <= c {
+					return i
+				}
+			}
+		}
+	}
+	for j := c - 1; j >= 0; j-- {
+		if tg := s.toks[j].tag; (tg == "VBD" || tg == "VBZ" || tg == "VBP") && s.toks[j].fold != "" && !d.inMention(s, j) {
+			if i := d.subjectOf(s, j); i >= 0 {
+				return i
+			}
+			break
+		}
+	}
+	return subj
 }

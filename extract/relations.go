@@ -793,7 +793,7 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			end = j
 			break
 		}
-		if t.text == "," && j+1 < len(toks) && (toks[j+1].fold == "and" || toks[j+1].fold == "but") {
+		if t.text == "," && j+1 < len(toks) && (toks[j+1].fold == "and" || toks[j+1].fold == "but" || toks[j+1].fold == "with") {
 			end = j
 			break
 		}
@@ -1344,7 +1344,7 @@ func (d *docState) dropUnnamedTwins() {
 			// a headline's "expels 35 diplomats" is the body's "expelled 35 Russian diplomats"
 			sameCount := r.Type == graph.Expelled && r.Quantity != "" && o.Quantity == r.Quantity
 			// one actor may well deny two things in two sentences; in one, it is one denial
-			sameDenial := r.Type != graph.Denied || slices.ContainsFunc(r.Evidence, func(sp Span) bool { return slices.Contains(o.Evidence, sp) })
+			sameDenial := r.Type != graph.Denied || d.inHeadline(r) || slices.ContainsFunc(r.Evidence, func(sp Span) bool { return slices.Contains(o.Evidence, sp) })
 			return o.To != nil && o.Type == r.Type && (o.From == r.From || sameCount) && o.Negated == r.Negated && sameDenial
 		})
 	})
