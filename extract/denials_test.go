@@ -1,0 +1,101 @@
+package extract
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// denialsOf extracts text and returns its denials as gold tuples, those ingest would write
+// (confidence at or above the default threshold) apart from those it would hold.
+func denialsOf(t *testing.T, x *Extractor, text string) (written, held []string) {
+	t.Helper()
+	res, err := x.Extract(context.Background(), Document{Text: text, Published: "2025-03-04"}, nil)
+	if err != nil {
+		t.Fatalf("extract %q: %v", text, err)
+	}
+	for _, r := range res.Relationships {
+		if r.Type != graph.Denied {
+			continue
+		}
+		if r.Confidence >= 0.65 {
+			written = append(written, tuple(r))
+		} else {
+			held = append(held, tuple(r))
+		}
+	}
+	sort.Strings(written)
+	sort.Strings(held)
+	return written, held
+}
+
+func TestDenialConstructions(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := []struct {
+		name, text    string
+		written, held []string
+	}{
+		{"copular after the speech tag", "Ecuador accused Peru of arming the rebels. The accusations are baseless, the Peruvian government said.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"copular after the saying verb, owner by possessive", "Peru says Ecuador's claims have been full of distortions.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"copular negated truth", "Chile said the reports by Bolivia were not true.",
+			[]string{"chile DENIED bolivia"}, nil},
+		{"copular with no accuser is held", "Bolivian officials said the reports were fabrications.",
+			nil, []string{"bolivia DENIED -"}},
+		{"copular negated dismissal is no denial", "Chile said the claims by Bolivia were not baseless.", nil, nil},
+		{"copular in a conditional is no denial", "If the claims by Bolivia are false, Chile will apologise.", nil, nil},
+		{"copular under negated speech is no denial", "Chile did not say the claims by Bolivia were false.", nil, nil},
+		{"disclaimer after an accusation", "Ecuador accused Peru of arming the rebels. Peru said it had no role in the fighting.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"disclaimer, nothing to do with", "Ecuador accused Peru of arming the rebels. Peru said it had nothing to do with the raid.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"disclaimer under a modal is no denial", "Ecuador accused Peru of arming the rebels. Peru said it might have no role in the talks.",
+			nil, nil},
+		{"nominal denial with possessor", "Ecuador accused Peru of arming the rebels. Peru's denial of the accusations came within hours.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"nominal denial of a thing withheld is none", "Peru's denial of entry to two Chilean reporters drew protests.", nil, nil},
+		{"spokesperson stands for the organisation", "A spokesperson for the Peruvian government denied the claims by Chile.",
+			[]string{"peru DENIED chile"}, nil},
+		{"links to an agency are a topic", "Peru denied any links to the GRU.", nil, []string{"peru DENIED -"}},
+		{"coordinated denial keeps the subject", "Chile has warships near the border but denies that it plans an attack.",
+			nil, []string{"chile DENIED -"}},
+		{"participle keeps the denier", "Peru rejected Ecuador's accusation that it armed the rebels, calling the claims absurd.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"scoffed at, with an absolute clause", "Moscow scoffed at the suggestion, with a Kremlin spokesman telling reporters it was absurd.",
+			nil, []string{"russia DENIED -"}},
+		{"expeller stands behind the charge", "Ecuador expelled two Peruvian diplomats on Monday. Lima rejected the allegations.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"counter-accusation names the accuser", "Peru rejected what it described as slanderous claims and accused Chile of incitement.",
+			[]string{"peru DENIED chile"}, nil},
+		{"outlet epithet", "The Andes Chronicle reported on the mine. Days later the newspaper rejected the claims and accused Peru of censorship.",
+			[]string{"andes-chronicle DENIED peru"}, nil},
+		{"headline yields to the body", "Peru rejects the claims\n\nOn Tuesday Peru rejected the claims made by Chile.",
+			[]string{"peru DENIED chile"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			written, held := denialsOf(t, x, c.text)
+			if !slices.Equal(written, c.written) || !slices.Equal(held, c.held) {
+				t.Errorf("%q:\n written %q, want %q\n held %q, want %q", c.text, written, c.written, held, c.held)
+			}
+		})
+	}
+}
+
+// TestOutletEpithetNeedsOneOutlet checks that "the network" stands for no one when two
+// outlets, wire services aside, have been named: which one is meant is not said.
+func TestOutletEpithetNeedsOneOutlet(t *testing.T) {
+	x := newTestExtractor(t)
+	one, _ := denialsOf(t, x, "Reuters and the Andes Chronicle reported on the mine. The newspaper rejected the claims and accused Peru of censorship.")
+	if want := []string{"andes-chronicle DENIED peru"}; !slices.Equal(one, want) {
+		t.Errorf("with a wire service beside it: got %q, want %q", one, want)
+	}
+	two, held := denialsOf(t, x, "The Andes Chronicle and the Lima Observer reported on the mine. The newspaper rejected the claims and accused Peru of censorship.")
+	if len(two)+len(held) != 0 {
+		t.Errorf("with two outlets: got %q and held %q, want no denial", two, held)
+	}
+}
