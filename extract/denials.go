@@ -29,6 +29,10 @@ var (
 		"interfax", "xinhua")
 	// haveForms carry "no involvement": "it had no role".
 	haveForms = set("has", "have", "had", "having", "played", "plays", "bears", "bore")
+	// condemnations reject claims they call false: "slammed the baseless allegations".
+	condemnations = set("condemn", "denounce", "slam", "decry", "blast", "lambaste", "criticise", "criticize", "deplore")
+	// claimParticiples part a claim from its author: "allegations coming from London".
+	claimParticiples = set("coming", "made", "levelled", "leveled", "raised", "voiced", "issued", "published", "put")
 	// truthWords negated call a claim false: "the reports are not true".
 	truthWords = set("true", "correct", "accurate", "factual")
 )
@@ -39,7 +43,65 @@ func (d *docState) findDenials(s *sentence) {
 	d.copularDismissals(s)
 	d.disclaimers(s)
 	d.nominalDenials(s)
+	d.condemnedClaims(s)
 	d.counterAccusations(s)
+	d.recordClaimOwners(s)
+}
+
+// recordClaimOwners remembers who the sentence says made claims ("McCaul's claim", "the
+// allegations from London"), about no one in particular, for a later denial that names
+// no accuser (priorAccuser).
+func (d *docState) recordClaimOwners(s *sentence) {
+	for k, t := range s.toks {
+		if !claimNouns[t.fold] {
+			continue
+		}
+		if o := d.claimOwner(s, k, ""); o != "" && !slices.Contains(d.claims, claim{author: o}) {
+			d.claims = append(d.claims, claim{author: o})
+		}
+	}
+}
+
+// condemnedClaims read a rejection by a verb of condemnation whose object is a claim called
+// false: "Lima denounced the 'baseless' allegations", "slammed the fabricated reports".
+// Claims merely repeated or published ("repeated the false claims") are no denial.
+func (d *docState) condemnedClaims(s *sentence) {
+	toks := s.toks
+	for k := 1; k < len(toks); k++ {
+		if !claimNouns[toks[k].fold] || !strings.HasPrefix(toks[k].tag, "NN") || conditionalBefore(s, k) {
+			continue
+		}
+		j := k - 1
+		for j >= 0 && (toks[j].fold == "" && possessiveOrQuote(toks[j].text) || toks[j].tag == "RB" || toks[j].tag == "JJ" && !dismissals[toks[j].fold]) {
+			j--
+		}
+		if j < 0 || !dismissals[toks[j].fold] {
+			continue
+		}
+		for j--; j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "PRP$" || toks[j].tag == "RB" || toks[j].tag == "JJ" || d.isPossessorAt(s, j) || toks[j].tag == "POS" || possessiveOrQuote(toks[j].text)); j-- {
+		}
+		if j < 0 || !condemnations[toks[j].lemma] || !strings.HasPrefix(toks[j].tag, "VB") || d.negatedAt(s, j) || d.modalAt(s, j) {
+			continue
+		}
+		tr := trigger{typ: graph.Denied, lo: j, hi: j + 1}
+		subj := d.denier(s, tr, d.subjectOf(s, j))
+		if subj < 0 {
+			continue
+		}
+		denier := s.mentions[subj].id
+		conf := 0.7
+		if s.mentions[subj].pronoun {
+			conf -= 0.15
+		}
+		to := d.claimOwner(s, k, denier)
+		if to == "" {
+			to, _ = d.priorAccuser(denier)
+		}
+		if to == "" {
+			conf -= 0.1
+		}
+		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+	}
 }
 
 // counterAccusations name the accuser of a denial that names none by the accusation the
@@ -225,8 +287,12 @@ func (d *docState) claimOwner(s *sentence, k int, denier string) string {
 			break
 		}
 	}
-	if owner == "" && k+2 < len(toks) && (toks[k+1].fold == "by" || toks[k+1].fold == "from") {
-		j := k + 2
+	by := k + 1
+	if by < len(toks) && claimParticiples[toks[by].fold] {
+		by++ // "accusations coming from London", "claims made by Lima"
+	}
+	if owner == "" && by+1 < len(toks) && (toks[by].fold == "by" || toks[by].fold == "from") {
+		j := by + 1
 		if toks[j].fold == "the" && j+1 < len(toks) {
 			j++
 		}
@@ -292,6 +358,20 @@ func (d *docState) priorAccuser(denier string) (string, bool) {
 			return "", false
 		}
 		author = r.From
+	}
+	if author != "" {
+		return author, true
+	}
+	// "a claim from the senator ... Netanyahu denied the report": the one author of claims
+	// the article has named
+	for _, c := range d.claims {
+		if c.about != "" || c.author == denier {
+			continue
+		}
+		if author != "" && author != c.author {
+			return "", false
+		}
+		author = c.author
 	}
 	return author, author != ""
 }

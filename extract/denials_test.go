@@ -73,6 +73,13 @@ func TestDenialConstructions(t *testing.T) {
 			[]string{"peru DENIED chile"}, nil},
 		{"outlet epithet", "The Andes Chronicle reported on the mine. Days later the newspaper rejected the claims and accused Peru of censorship.",
 			[]string{"andes-chronicle DENIED peru"}, nil},
+		{"condemned claims called false", "Peru denounced the baseless allegations from Chile.",
+			[]string{"peru DENIED chile"}, nil},
+		{"false claims repeated are no denial", "Peru repeated the baseless allegations about Chile.", nil, nil},
+		{"claim owner behind a participle", "Peru rejected the accusations coming from Chile.",
+			[]string{"peru DENIED chile"}, nil},
+		{"author of an earlier claim", "Bolivia's claim about the mine caused a stir. Peru denied the report on Monday.",
+			[]string{"peru DENIED bolivia"}, nil},
 		{"headline yields to the body", "Peru rejects the claims\n\nOn Tuesday Peru rejected the claims made by Chile.",
 			[]string{"peru DENIED chile"}, nil},
 	}

@@ -37,7 +37,7 @@ type triggerLemmas map[string]string
 
 func newTriggerLemmas() triggerLemmas {
 	vocabulary := slices.Clone(ruleLemmas)
-	for _, lexicon := range []map[string]bool{claimVerbs, departures, doneGovernors, causatives, attempts,
+	for _, lexicon := range []map[string]bool{claimVerbs, condemnations, departures, doneGovernors, causatives, attempts,
 		sayVerbs, expulsionGovernors, conveyVerbs, receivers} {
 		vocabulary = slices.AppendSeq(vocabulary, maps.Keys(lexicon))
 	}

@@ -50,7 +50,8 @@ var (
 	// claimNouns are what a denial denies; their author is its counterpart.
 	claimNouns = set("allegation", "allegations", "accusation", "accusations", "claim", "claims", "charge",
 		"charges", "assertion", "assertions", "suggestion", "suggestions", "report", "reports", "assessment",
-		"assessments", "conclusion", "conclusions", "finding", "findings")
+		"assessments", "conclusion", "conclusions", "finding", "findings", "implication", "implications",
+		"insinuation", "insinuations")
 	// claimVerbs assert what another did: "maintains that Quito armed the rebels".
 	claimVerbs = set("allege", "claim", "maintain", "charge", "contend", "assert", "insist", "accuse", "suggest")
 	// sayVerbs report speech: in "X said it rejects", "it" is X.
