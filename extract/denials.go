@@ -31,6 +31,14 @@ var (
 	haveForms = set("has", "have", "had", "having", "played", "plays", "bears", "bore")
 	// condemnations reject claims they call false: "slammed the baseless allegations".
 	condemnations = set("condemn", "denounce", "slam", "decry", "blast", "lambaste", "criticise", "criticize", "deplore")
+	// rebuttalPhrases reject the claim noun that follows them: "pushed back against the
+	// claims", "hit back at the reports", "refused to accept the findings". Keyed by lemma, then the words that must follow it.
+	rebuttalPhrases = map[string][][]string{
+		"push":   {{"back", "against"}, {"back", "on"}},
+		"hit":    {{"back", "at"}},
+		"pour":   {{"scorn", "on"}, {"cold", "water", "on"}},
+		"refuse": {{"to", "accept"}, {"to", "recognise"}, {"to", "recognize"}, {"to", "acknowledge"}},
+	}
 	// claimParticiples part a claim from its author: "allegations coming from London".
 	claimParticiples = set("coming", "made", "levelled", "leveled", "raised", "voiced", "issued", "published", "put")
 	// truthWords negated call a claim false: "the reports are not true".
@@ -44,6 +52,7 @@ func (d *docState) findDenials(s *sentence) {
 	d.disclaimers(s)
 	d.nominalDenials(s)
 	d.condemnedClaims(s)
+	d.rebuttals(s)
 	d.counterAccusations(s)
 	d.recordClaimOwners(s)
 }
@@ -152,6 +161,9 @@ func (d *docState) copularDismissals(s *sentence) {
 			continue
 		}
 		end := d.calledFalseAt(s, k)
+		if end < 0 && d.falseClaimPredicate(s, k) {
+			end = k // "these are baseless allegations"
+		}
 		if end < 0 {
 			continue
 		}
@@ -217,6 +229,26 @@ func (d *docState) calledFalseAt(s *sentence, k int) int {
 		return -1
 	}
 	return -1
+}
+
+// falseClaimPredicate reports a claim noun at k that is the predicate of "be", called false
+// by an adjective: "these are baseless allegations", "it was a fabricated story".
+func (d *docState) falseClaimPredicate(s *sentence, k int) bool {
+	toks := s.toks
+	j := k - 1
+	if j < 1 || !dismissals[toks[j].fold] {
+		return false
+	}
+	for j--; j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "RB" || possessiveOrQuote(toks[j].text)); j-- {
+	}
+	if j < 0 {
+		return false
+	}
+	switch toks[j].fold {
+	case "is", "are", "was", "were", "'s", "'re":
+		return !d.negatedAt(s, j+1) && !d.modalAt(s, j+1)
+	}
+	return false
 }
 
 // speakerOf finds who called the claim at k false (dismissal word at end): the subject of
@@ -329,6 +361,37 @@ func (d *docState) claimOwnerIn(s *sentence, denier string) string {
 // accusation against it ("the US accused Iran of sabotage"), else the one author of claims
 // about it ("Lima maintains that Quito armed the rebels"). None when several made claims.
 func (d *docState) priorAccuser(denier string) (string, bool) {
+	if a, ok := d.accuserOf(denier); ok {
+		return a, true
+	}
+	// "the Peruvian embassy denied the claims" answers the charges against Peru
+	if state := d.stateOf(denier); state != "" {
+		if a, ok := d.accuserOf(state); ok && a != denier {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// stateOf is the government an agency's name says it belongs to ("Peruvian Embassy",
+// "Chile Foreign Ministry"), "" for any other entity.
+func (d *docState) stateOf(id string) string {
+	e := d.entities[id]
+	if e == nil || e.Kind != graph.Agency {
+		return ""
+	}
+	first, _, _ := strings.Cut(d.fold(e.Name), " ")
+	if g, ok := d.x.world.demonym[first]; ok {
+		return g.ID
+	}
+	if g, ok := d.lookup(first); ok && g.Kind == graph.Government {
+		return g.ID
+	}
+	return ""
+}
+
+// accuserOf is priorAccuser for the denier itself.
+func (d *docState) accuserOf(denier string) (string, bool) {
 	for i := len(d.relations) - 1; i >= 0; i-- {
 		r := d.relations[i]
 		if r.Type == graph.Accused && r.To != nil && *r.To == denier && !r.Negated && r.From != denier {
@@ -524,6 +587,28 @@ func (d *docState) denier(s *sentence, tr trigger, subj int) int {
 	if toks[tr.lo].tag == "VBG" && tr.lo > 0 && toks[tr.lo-1].text == "," {
 		return d.participleSubject(s, tr.lo-1, subj)
 	}
+	if toks[tr.lo].tag == "VBG" && isSentenceStart(toks, tr.lo) {
+		// "Denying the allegations, Lima said": the subject of the clause after the comma
+		for j := tr.hi; j+1 < len(toks); j++ {
+			if toks[j].text == "," {
+				if i := d.mentionIndexAt(s, j+1); i >= 0 || j+2 < len(toks) && toks[j+1].fold == "the" {
+					if i < 0 {
+						i = d.mentionIndexAt(s, j+2)
+					}
+					return i
+				}
+				return -1
+			}
+		}
+		return -1
+	}
+	if p > 1 && (toks[p].fold == "which" || toks[p].fold == "who") && toks[p-1].text == "," {
+		// "Lima, which denies the charges, recalled its envoy"
+		if i := d.mentionIndexAt(s, p-2); i >= 0 && s.mentions[i].hi == p-1 {
+			return i
+		}
+		return -1
+	}
 	if i := d.mentionIndexAt(s, p); i >= 0 && s.mentions[i].hi == p+1 {
 		m := s.mentions[i]
 		q := m.lo - 1
@@ -624,4 +709,72 @@ func (d *docState) participleSubject(s *sentence, c, subj int) int {
 		}
 	}
 	return subj
+}
+
+// rebuttals read the phrases of rebuttalPhrases and "there is no truth to the claims": a
+// rejection of the claim noun that follows, by the verb's subject (or, for "no truth", the
+// speaker).
+func (d *docState) rebuttals(s *sentence) {
+	toks := s.toks
+	for k := 0; k+2 < len(toks); k++ {
+		lo, hi := -1, -1
+		if phrases, ok := rebuttalPhrases[toks[k].lemma]; ok && strings.HasPrefix(toks[k].tag, "VB") {
+			for _, ph := range phrases {
+				if k+len(ph) < len(toks) && slices.EqualFunc(ph, toks[k+1:k+1+len(ph)], func(w string, t token) bool { return w == t.fold }) {
+					lo, hi = k, k+1+len(ph)
+					break
+				}
+			}
+		}
+		noTruth := toks[k].fold == "no" && toks[k+1].fold == "truth" && (toks[k+2].fold == "to" || toks[k+2].fold == "in")
+		if noTruth {
+			lo, hi = k, k+3
+		}
+		if lo < 0 || conditionalBefore(s, lo) {
+			continue
+		}
+		claimAt := -1
+		for j := hi; j < len(toks) && j <= hi+4; j++ {
+			if claimNouns[toks[j].fold] || requestNouns[toks[j].fold] || noTruth && toks[j].fold == "it" {
+				claimAt = j
+				break
+			}
+			if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || strings.HasPrefix(toks[j].tag, "VB") {
+				break
+			}
+		}
+		if claimAt < 0 {
+			continue
+		}
+		var subj int
+		if noTruth {
+			at := lo
+			if at > 1 && (toks[at-1].fold == "was" || toks[at-1].fold == "is") && toks[at-2].fold == "there" {
+				at -= 2 // "said there was no truth to"
+			}
+			subj = d.speakerOf(s, at, claimAt)
+		} else {
+			if d.negatedAt(s, lo) || d.modalAt(s, lo) {
+				continue
+			}
+			subj = d.denier(s, trigger{typ: graph.Denied, lo: lo, hi: lo + 1}, d.subjectOf(s, lo))
+		}
+		if subj < 0 {
+			continue
+		}
+		denier := s.mentions[subj].id
+		conf := 0.7
+		if s.mentions[subj].pronoun {
+			conf -= 0.15
+		}
+		to := d.claimOwner(s, claimAt, denier)
+		if to == "" {
+			to, _ = d.priorAccuser(denier)
+		}
+		if to == "" {
+			conf -= 0.1
+		}
+		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+		k = claimAt
+	}
 }

@@ -45,6 +45,7 @@ func newTriggerLemmas() triggerLemmas {
 	for p := range particleTriggers {
 		vocabulary = append(vocabulary, p[0])
 	}
+	vocabulary = slices.AppendSeq(vocabulary, maps.Keys(rebuttalPhrases))
 	slices.Sort(vocabulary)
 	table := triggerLemmas{}
 	for _, lemma := range slices.Compact(vocabulary) {

@@ -526,6 +526,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			return false, true, false // "led Dutch officials to voice their concern"
 		case attempts[gl] && tr.typ != graph.Expelled && !d.negatedAt(s, g) && !d.modalAt(s, g):
 			return false, true, false // "sought to play down the claims"
+		case (toks[g].fold == "quick" || toks[g].fold == "swift") && !d.negatedAt(s, g) && !d.modalAt(s, g):
+			return false, true, false // "was quick to deny the reports"
 		case (toks[g].fold == "decision" || toks[g].fold == "move") && !d.modalAt(s, g):
 			return false, true, false // "Oslo's decision to expel"
 		case requestNouns[toks[g].fold] && refusal != nil && refusal.lo < g:
