@@ -39,6 +39,9 @@ var (
 		"pour":   {{"scorn", "on"}, {"cold", "water", "on"}},
 		"refuse": {{"to", "accept"}, {"to", "recognise"}, {"to", "recognize"}, {"to", "acknowledge"}},
 	}
+	// groundNouns after "no" deny a claim its ground: "no truth to the claims", "no basis
+	// for the allegations".
+	groundNouns = set("truth", "basis", "foundation", "substance")
 	// claimParticiples part a claim from its author: "allegations coming from London".
 	claimParticiples = set("coming", "made", "levelled", "leveled", "raised", "voiced", "issued", "published", "put")
 	// truthWords negated call a claim false: "the reports are not true".
@@ -257,7 +260,7 @@ func (d *docState) falseClaimPredicate(s *sentence, k int) bool {
 // said", "..., said Lima"). It returns a mention index or -1.
 func (d *docState) speakerOf(s *sentence, k, end int) int {
 	toks := s.toks
-	for j := k - 1; j >= 0 && j >= k-6; j-- {
+	for j := k - 1; j >= 0 && j >= k-8; j-- {
 		if sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
 			if d.negatedAt(s, j) || d.modalAt(s, j) {
 				return -1
@@ -615,7 +618,7 @@ func (d *docState) denier(s *sentence, tr trigger, subj int) int {
 		if q > 0 && toks[q].fold == "the" {
 			q--
 		}
-		if q > 0 && (toks[q].fold == "for" || toks[q].fold == "of" || toks[q].fold == "at") && spokesNouns[toks[q-1].fold] {
+		if q > 0 && (toks[q].fold == "for" || toks[q].fold == "of" || toks[q].fold == "at" || toks[q].fold == "in") && spokesNouns[toks[q-1].fold] {
 			return i // "a spokesman for the Kremlin denied"
 		}
 		return subj
@@ -711,7 +714,8 @@ func (d *docState) participleSubject(s *sentence, c, subj int) int {
 	return subj
 }
 
-// rebuttals read the phrases of rebuttalPhrases and "there is no truth to the claims": a
+// rebuttals read the phrases of rebuttalPhrases and "there is no truth to the claims" (or
+// no basis, foundation or substance): a
 // rejection of the claim noun that follows, by the verb's subject (or, for "no truth", the
 // speaker).
 func (d *docState) rebuttals(s *sentence) {
@@ -726,7 +730,7 @@ func (d *docState) rebuttals(s *sentence) {
 				}
 			}
 		}
-		noTruth := toks[k].fold == "no" && toks[k+1].fold == "truth" && (toks[k+2].fold == "to" || toks[k+2].fold == "in")
+		noTruth := toks[k].fold == "no" && groundNouns[toks[k+1].fold] && (toks[k+2].fold == "to" || toks[k+2].fold == "in" || toks[k+2].fold == "for")
 		if noTruth {
 			lo, hi = k, k+3
 		}

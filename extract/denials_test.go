@@ -95,6 +95,12 @@ func TestDenialConstructions(t *testing.T) {
 			[]string{"peru DENIED ecuador"}, nil},
 		{"an organ answers the charges against its state", "Ecuador accused Peru of arming the rebels. The Peruvian embassy in Quito denied the claims.",
 			[]string{"peruvian-embassy DENIED ecuador"}, nil},
+		{"no basis, after the speech tag", "Ecuador accused Peru of arming the rebels. There is no basis for the allegations, Peruvian officials said.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"officials in a capital", "Ecuador accused Peru of arming the rebels. Officials in Lima denied the claims.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"saying verb parted from its clause", "Peru said in a statement on Monday that the reports by Chile were false.",
+			[]string{"peru DENIED chile"}, nil},
 		{"headline yields to the body", "Peru rejects the claims\n\nOn Tuesday Peru rejected the claims made by Chile.",
 			[]string{"peru DENIED chile"}, nil},
 	}
