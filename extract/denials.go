@@ -23,7 +23,7 @@ var (
 	spokesNouns = set("spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokespersons",
 		"official", "officials", "representative", "press")
 	// outletEpithets re-name a news organisation: "the network rejected the claims".
-	outletEpithets = set("network", "broadcaster", "channel", "newspaper", "paper", "outlet", "daily", "station")
+	outletEpithets = set("network", "broadcaster", "newspaper")
 	// wireOutlets report what others say; "the network" is never one of them.
 	wireOutlets = set("reuters", "associated-press", "agence-france-presse", "bloomberg", "tass", "ria-novosti",
 		"interfax", "xinhua")
@@ -171,8 +171,8 @@ func (d *docState) copularDismissals(s *sentence) {
 			continue
 		}
 		speaker := d.speakerOf(s, k, end)
-		if speaker < 0 {
-			continue
+		if speaker < 0 || wireOutlets[s.mentions[speaker].id] {
+			continue // a news agency that calls a claim false reports, it denies nothing
 		}
 		denier := s.mentions[speaker].id
 		conf := 0.7
@@ -647,11 +647,13 @@ func (d *docState) outletEpithetAt(s *sentence, i int) int {
 	}
 	head := -1
 	for j := i + 1; j < len(toks) && j <= i+4; j++ {
-		if outletEpithets[toks[j].fold] && (j+1 == len(toks) || !strings.HasPrefix(toks[j+1].tag, "NN")) {
+		if outletEpithets[toks[j].fold] && (j+1 == len(toks) || !strings.HasPrefix(toks[j+1].tag, "NN") && toks[j+1].fold != "of") {
 			head = j
 			break
 		}
-		if toks[j].fold == "" && toks[j].text != "-" || strings.HasPrefix(toks[j].tag, "VB") && toks[j].tag != "VBN" {
+		// only a place or a name may qualify it: "the Qatari network", "the Doha-based
+		// broadcaster", never "the spy network"
+		if !toks[j].capital && toks[j].text != "-" && toks[j].fold != "based" {
 			return 0
 		}
 	}
@@ -781,4 +783,29 @@ func (d *docState) rebuttals(s *sentence) {
 		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
 		k = claimAt
 	}
+}
+
+// unnamedSubject reports a denial verb whose own subject is a common noun phrase that names
+// no actor ("Lima said the rebels denied the claims"): the nearest actor to its left is then
+// only a guess. A possessor ("Lima's envoy denied") or a spokesperson for someone names one.
+func (d *docState) unnamedSubject(s *sentence, tr trigger) bool {
+	toks := s.toks
+	p := tr.lo - 1
+	for p >= 0 && (auxiliaries[toks[p].fold] || negators[toks[p].fold] || modals[toks[p].fold] || toks[p].tag == "RB") {
+		p--
+	}
+	if p < 0 || !strings.HasPrefix(toks[p].tag, "NN") || d.inMention(s, p) || spokesNouns[toks[p].fold] {
+		return false
+	}
+	j := p - 1
+	for j >= 0 && !d.inMention(s, j) && (toks[j].tag == "JJ" || strings.HasPrefix(toks[j].tag, "NN") || toks[j].tag == "VBN") {
+		j--
+	}
+	if j >= 0 && (d.inMention(s, j) || toks[j].tag == "POS" || toks[j].tag == "PRP$") {
+		return false // "Lima's envoy", "its embassy": owned by someone named
+	}
+	if j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "CD") {
+		j--
+	}
+	return j < 0 || toks[j].fold == "that" || toks[j].text == "," || sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB")
 }

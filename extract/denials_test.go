@@ -101,6 +101,9 @@ func TestDenialConstructions(t *testing.T) {
 			[]string{"peru DENIED ecuador"}, nil},
 		{"saying verb parted from its clause", "Peru said in a statement on Monday that the reports by Chile were false.",
 			[]string{"peru DENIED chile"}, nil},
+		{"a spy network is no outlet, and an unnamed subject is held", "The Andes Chronicle reported on the mine. Peru said the spy network denied the claims.",
+			nil, []string{"peru DENIED -"}},
+		{"a wire service calling claims false denies nothing", "Reuters said the claims by Chile were false.", nil, nil},
 		{"headline yields to the body", "Peru rejects the claims\n\nOn Tuesday Peru rejected the claims made by Chile.",
 			[]string{"peru DENIED chile"}, nil},
 	}

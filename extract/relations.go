@@ -904,6 +904,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 		if tr.typ == graph.Denied {
 			subj = d.denier(s, tr, subj)
+			if d.unnamedSubject(s, tr) {
+				conf -= 0.3 // "Lima said the rebels denied it": a guess, held for a reader
+			}
 		}
 		if subj < 0 {
 			return
