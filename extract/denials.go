@@ -51,6 +51,7 @@ var (
 // findDenials reads the denials of s that no trigger verb carries. Each is asserted only
 // outside conditionals and modal or negated speech.
 func (d *docState) findDenials(s *sentence) {
+	d.openingParticiple(s)
 	d.copularDismissals(s)
 	d.disclaimers(s)
 	d.nominalDenials(s)
@@ -584,26 +585,11 @@ func (d *docState) denier(s *sentence, tr trigger, subj int) int {
 	for p >= 0 && (auxiliaries[toks[p].fold] || negators[toks[p].fold] || modals[toks[p].fold] || toks[p].tag == "RB") {
 		p--
 	}
-	if p < 0 {
-		return subj
-	}
 	if toks[tr.lo].tag == "VBG" && tr.lo > 0 && toks[tr.lo-1].text == "," {
 		return d.participleSubject(s, tr.lo-1, subj)
 	}
-	if toks[tr.lo].tag == "VBG" && isSentenceStart(toks, tr.lo) {
-		// "Denying the allegations, Lima said": the subject of the clause after the comma
-		for j := tr.hi; j+1 < len(toks); j++ {
-			if toks[j].text == "," {
-				if i := d.mentionIndexAt(s, j+1); i >= 0 || j+2 < len(toks) && toks[j+1].fold == "the" {
-					if i < 0 {
-						i = d.mentionIndexAt(s, j+2)
-					}
-					return i
-				}
-				return -1
-			}
-		}
-		return -1
+	if p < 0 {
+		return subj
 	}
 	if p > 1 && (toks[p].fold == "which" || toks[p].fold == "who") && toks[p-1].text == "," {
 		// "Lima, which denies the charges, recalled its envoy"
@@ -808,4 +794,52 @@ func (d *docState) unnamedSubject(s *sentence, tr trigger) bool {
 		j--
 	}
 	return j < 0 || toks[j].fold == "that" || toks[j].text == "," || sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB")
+}
+
+// openingParticiple reads a denial verb that opens the sentence as a participle, which the
+// triggers miss for its capital: "Rejecting the allegations, Lima said it would cooperate".
+func (d *docState) openingParticiple(s *sentence) {
+	toks := s.toks
+	k := 0
+	for k < len(toks) && toks[k].fold == "" {
+		k++
+	}
+	if k >= len(toks) || toks[k].tag != "VBG" || !toks[k].capital {
+		return
+	}
+	if verbTriggers[d.lemmas.lemma(strings.ToLower(toks[k].text))] != graph.Denied || !d.deniesClaim(s, k) {
+		return
+	}
+	// the denier is the subject of the clause after the comma
+	c := slices.IndexFunc(toks[k:], func(t token) bool { return t.text == "," || t.text == ";" })
+	if c < 0 || toks[k+c].text != "," {
+		return
+	}
+	c += k
+	j := c + 1
+	if j+1 < len(toks) && toks[j].fold == "the" {
+		j++
+	}
+	subj := d.mentionIndexAt(s, j)
+	if subj < 0 || s.mentions[subj].lo != j {
+		return
+	}
+	denier := s.mentions[subj].id
+	conf := 0.7
+	if s.mentions[subj].pronoun {
+		conf -= 0.15
+	}
+	to := ""
+	for i := k + 1; i < c && to == ""; i++ {
+		if claimNouns[toks[i].fold] {
+			to = d.claimOwner(s, i, denier)
+		}
+	}
+	if to == "" {
+		to, _ = d.priorAccuser(denier)
+	}
+	if to == "" {
+		conf -= 0.1
+	}
+	d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
 }

@@ -104,6 +104,9 @@ func TestDenialConstructions(t *testing.T) {
 		{"a spy network is no outlet, and an unnamed subject is held", "The Andes Chronicle reported on the mine. Peru said the spy network denied the claims.",
 			nil, []string{"peru DENIED -"}},
 		{"a wire service calling claims false denies nothing", "Reuters said the claims by Chile were false.", nil, nil},
+		{"opening participle", "Ecuador accused Peru of arming the rebels. Rejecting the allegations, Peru said it would cooperate with the inquiry.",
+			[]string{"peru DENIED ecuador"}, nil},
+		{"opening participle of a thing withheld", "Denying entry to the reporters, Peru closed the border.", nil, nil},
 		{"headline yields to the body", "Peru rejects the claims\n\nOn Tuesday Peru rejected the claims made by Chile.",
 			[]string{"peru DENIED chile"}, nil},
 	}
