@@ -194,8 +194,9 @@ func (d *docState) copularDismissals(s *sentence) {
 
 // calledFalseAt finds, after the claim noun at k, the verb "be" and a dismissal ("are
 // baseless", "was 'absolutely false'", "have been full of misinformation", "are not
-// true"). It returns the index of the dismissal word, -1 when there is none. The claim's
-// own clause may come between ("claims that Lima armed the rebels are false").
+// true", "are politically motivated", "are without foundation"). It returns the index of
+// the dismissal word, -1 when there is none. The claim's own clause may come between
+// ("claims that Lima armed the rebels are false").
 func (d *docState) calledFalseAt(s *sentence, k int) int {
 	toks := s.toks
 	for j := k + 1; j < len(toks) && j <= k+24; j++ {
@@ -210,7 +211,8 @@ func (d *docState) calledFalseAt(s *sentence, k int) int {
 		for p := j + 1; p < len(toks) && p <= j+5; p++ {
 			g := toks[p].fold
 			switch {
-			case dismissals[g]:
+			case dismissals[g] || g == "motivated" && toks[p-1].fold == "politically" ||
+				g == "without" && p+1 < len(toks) && (groundNouns[toks[p+1].fold] || toks[p+1].fold == "merit"):
 				if negated {
 					return -1 // "are not baseless"
 				}

@@ -107,6 +107,11 @@ func TestDenialConstructions(t *testing.T) {
 		{"opening participle", "Ecuador accused Peru of arming the rebels. Rejecting the allegations, Peru said it would cooperate with the inquiry.",
 			[]string{"peru DENIED ecuador"}, nil},
 		{"opening participle of a thing withheld", "Denying entry to the reporters, Peru closed the border.", nil, nil},
+		{"politically motivated", "Peru said the accusations from Chile were politically motivated.",
+			[]string{"peru DENIED chile"}, nil},
+		{"without foundation", "The claims by Chile are without foundation, Peru said.",
+			[]string{"peru DENIED chile"}, nil},
+		{"motivated alone is no dismissal", "Peru said the accusations from Chile were motivated by the election.", nil, nil},
 		{"headline yields to the body", "Peru rejects the claims\n\nOn Tuesday Peru rejected the claims made by Chile.",
 			[]string{"peru DENIED chile"}, nil},
 	}
