@@ -42,7 +42,7 @@ var (
 	// groundNouns after "no" deny a claim its ground: "no truth to the claims", "no basis
 	// for the allegations".
 	groundNouns = set("truth", "basis", "foundation", "substance")
-	// claimParticiples part a claim from its author: "allegations coming from London".
+	// claimParticiples part a claim from its author: "charges coming from Quito".
 	claimParticiples = set("coming", "made", "levelled", "leveled", "raised", "voiced", "issued", "published", "put")
 	// truthWords negated call a claim false: "the reports are not true".
 	truthWords = set("true", "correct", "accurate", "factual")
@@ -61,8 +61,8 @@ func (d *docState) findDenials(s *sentence) {
 	d.recordClaimOwners(s)
 }
 
-// recordClaimOwners remembers who the sentence says made claims ("McCaul's claim", "the
-// allegations from London"), about no one in particular, for a later denial that names
+// recordClaimOwners remembers who the sentence says made claims ("the minister's claim",
+// "the allegations from Quito"), about no one in particular, for a later denial that names
 // no accuser (priorAccuser).
 func (d *docState) recordClaimOwners(s *sentence) {
 	for k, t := range s.toks {
@@ -327,7 +327,7 @@ func (d *docState) claimOwner(s *sentence, k int, denier string) string {
 	}
 	by := k + 1
 	if by < len(toks) && claimParticiples[toks[by].fold] {
-		by++ // "accusations coming from London", "claims made by Lima"
+		by++ // "charges coming from Quito", "claims made by Lima"
 	}
 	if owner == "" && by+1 < len(toks) && (toks[by].fold == "by" || toks[by].fold == "from") {
 		j := by + 1
@@ -345,7 +345,7 @@ func (d *docState) claimOwner(s *sentence, k int, denier string) string {
 }
 
 // claimOwnerIn finds the author of a claim the sentence names anywhere, for a denial that
-// names none: "denied the law is about race and says Pretoria's claims are distortions".
+// names none: "denied the tariff targets miners and says Quito's claims are distortions".
 // It returns "" unless exactly one author is named.
 func (d *docState) claimOwnerIn(s *sentence, denier string) string {
 	owner := ""
@@ -417,7 +417,7 @@ func (d *docState) accuserOf(denier string) (string, bool) {
 	if author != "" {
 		return author, true
 	}
-	// "Berlin expelled two Russian diplomats over the killing. Moscow rejected the
+	// "Oslo expelled two Latvian attachés over the break-in. Riga rejected the
 	// allegations": the one state that acted against the denier stands behind the charge
 	for _, r := range d.relations {
 		if r.Type != graph.Expelled || r.To == nil || *r.To != denier || r.Negated || r.From == denier {
@@ -431,7 +431,7 @@ func (d *docState) accuserOf(denier string) (string, bool) {
 	if author != "" {
 		return author, true
 	}
-	// "a claim from the senator ... Netanyahu denied the report": the one author of claims
+	// "a claim from a Chilean deputy ... Peru denied the report": the one author of claims
 	// the article has named
 	for _, c := range d.claims {
 		if c.about != "" || c.author == denier {
@@ -607,7 +607,7 @@ func (d *docState) denier(s *sentence, tr trigger, subj int) int {
 			q--
 		}
 		if q > 0 && (toks[q].fold == "for" || toks[q].fold == "of" || toks[q].fold == "at" || toks[q].fold == "in") && spokesNouns[toks[q-1].fold] {
-			return i // "a spokesman for the Kremlin denied"
+			return i // "a spokesman for the Peruvian cabinet denied"
 		}
 		return subj
 	}
@@ -625,7 +625,7 @@ func (d *docState) denier(s *sentence, tr trigger, subj int) int {
 	return subj
 }
 
-// outletEpithetAt reads "the network", "the Qatar-based broadcaster" at token i as the one
+// outletEpithetAt reads "the network", "the Lima-based broadcaster" at token i as the one
 // news organisation, not a wire service, the article has named so far. It returns the
 // tokens consumed, 0 when the words are no such epithet or the outlet is not unique.
 func (d *docState) outletEpithetAt(s *sentence, i int) int {
@@ -639,7 +639,7 @@ func (d *docState) outletEpithetAt(s *sentence, i int) int {
 			head = j
 			break
 		}
-		// only a place or a name may qualify it: "the Qatari network", "the Doha-based
+		// only a place or a name may qualify it: "the Andean network", "the Quito-based
 		// broadcaster", never "the spy network"
 		if !toks[j].capital && toks[j].text != "-" && toks[j].fold != "based" {
 			return 0
@@ -665,7 +665,7 @@ func (d *docState) outletEpithetAt(s *sentence, i int) int {
 }
 
 // prepAfterNoun reports a mention m whose preposition belongs to a noun before it, the
-// article between them allowed: "denied any links to the GRU", "travel to the United
+// article between them allowed: "denied any links to the FSB", "travel to the United
 // States". What such a phrase names is a topic; a noun of answer ("in response to") is the
 // exception, whose object is the counterpart.
 func (d *docState) prepAfterNoun(s *sentence, m mention) bool {
