@@ -121,6 +121,9 @@ func (d *docState) condemnedClaims(s *sentence) {
 // denier makes back in the same sentence: "rejected the slanderous claims and accused
 // Lima of incitement" answers Lima.
 func (d *docState) counterAccusations(s *sentence) {
+	if !slices.ContainsFunc(s.toks, func(t token) bool { return t.lemma == "accuse" }) {
+		return // most sentences accuse no one: spare them the walk over the relations
+	}
 	span := Span{Start: s.start, End: s.end, Text: s.text}
 	n := len(d.relations)
 	for i := 0; i < n; i++ {
