@@ -795,8 +795,8 @@ func (d *docState) unnamedSubject(s *sentence, tr trigger) bool {
 	if j >= 0 && (d.inMention(s, j) || toks[j].tag == "POS" || toks[j].tag == "PRP$") {
 		return false // "Lima's envoy", "its embassy": owned by someone named
 	}
-	if j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "CD") {
-		j--
+	for j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "CD") {
+		j-- // "the two men"
 	}
 	return j < 0 || toks[j].fold == "that" || toks[j].text == "," || sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB")
 }

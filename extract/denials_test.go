@@ -112,6 +112,7 @@ func TestDenialConstructions(t *testing.T) {
 		{"without foundation", "The claims by Chile are without foundation, Peru said.",
 			[]string{"peru DENIED chile"}, nil},
 		{"motivated alone is no dismissal", "Peru said the accusations from Chile were motivated by the election.", nil, nil},
+		{"a counted common noun names no one", "Peru said the two men denied the claims by Chile.", nil, []string{"peru DENIED chile"}},
 		{"headline yields to the body", "Peru rejects the claims\n\nOn Tuesday Peru rejected the claims made by Chile.",
 			[]string{"peru DENIED chile"}, nil},
 	}
