@@ -56,6 +56,7 @@ type docState struct {
 	lastPersonAt, otherPersonAt int               // sentences where lastPerson and the person before were last named
 	otherPerson                 string
 	prevActors                  []string                // the states, organs and groups the previous sentence named, for "they"
+	prevSentence                *sentence               // the sentence read before, for the actors "both" stands for
 	sentenceNo                  int                     // index of the sentence being read
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
