@@ -1346,7 +1346,7 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		// "Ottawa heeded Beijing's warning": who heeds a warning received it
 		for j := tr.lo - 1; j >= 0 && j >= tr.lo-6; j-- {
 			if receivers[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
-				if i := d.subjectOf(s, j); i >= 0 && i != from {
+				if i := d.receiverSubject(s, j); i >= 0 && i != from {
 					to = s.mentions[i].id
 				}
 				break

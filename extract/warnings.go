@@ -41,6 +41,10 @@ func (d *docState) warningTriggerAt(s *sentence, k int) (trigger, bool) {
 		(toks[k+2].fold == "concern" || toks[k+2].fold == "concerns") {
 		return trigger{typ: graph.Warned, lo: k, hi: k + 3, nominal: true}, true
 	}
+	if t.fold == "warns" && !strings.HasPrefix(t.tag, "V") {
+		// "and warns against": the tagger may read a plural noun, which "warns" never is
+		return trigger{typ: graph.Warned, lo: k, hi: k + 1}, true
+	}
 	if !strings.HasPrefix(t.tag, "V") {
 		return trigger{}, false
 	}
@@ -275,7 +279,7 @@ func (d *docState) warningAddressees(s *sentence, tr trigger) []int {
 			}
 			prev := toks[j-1].fold
 			if prev == "on" || prev == "against" || j == act+1 && directThreats[toks[act].lemma] {
-				return d.coordinated(s, i, false)
+				return d.addressees(s, i)
 			}
 			return nil
 		}
@@ -284,15 +288,13 @@ func (d *docState) warningAddressees(s *sentence, tr trigger) []int {
 	for j := tr.hi; j < len(toks) && j <= tr.hi+6; j++ {
 		f := toks[j].fold
 		if f == "to" || f == "with" || j == tr.hi && !tr.withTo && !tr.nominal {
-			if f == "to" && j+1 < len(toks) && toks[j+1].tag == "VB" {
-				return nil
-			}
 			start := j
 			if f == "to" || f == "with" {
 				start++
 			}
+			// before "to" + verb: the tagger takes "top" in "to top officials" for a verb
 			if i := d.officialsOf(s, start); i >= 0 {
-				return d.coordinated(s, i, false)
+				return d.addressees(s, i)
 			}
 			if f == "to" || f == "with" {
 				return nil
@@ -327,7 +329,9 @@ func (d *docState) officialsOf(s *sentence, j int) int {
 			return -1
 		case addresseeHeads[f]:
 			head = true
-		case tg == "DT" || tg == "JJ" || tg == "JJS" || tg == "PRP$" || tg == "CC" || strings.HasPrefix(tg, "NN"):
+		case tg == "DT" || tg == "JJ" || tg == "JJS" || tg == "PRP$" || tg == "CC" || strings.HasPrefix(tg, "NN") || strings.HasPrefix(tg, "VB"):
+			// a verb tag here is a modifier the tagger misread ("top officials") or a
+			// participle ("visiting officials")
 			head = false // "officials' concerns of": the phrase's head must be the people
 		default:
 			return -1
@@ -357,4 +361,32 @@ func (d *docState) nominalWarningHeld(s *sentence, tr trigger) bool {
 // and it has an author who made it.
 func unaddressedNominal(toks []token, tr trigger) bool {
 	return tr.hi < len(toks) && contentWords[toks[tr.hi].fold] && (tr.hi > tr.lo+1 || toks[tr.hi].fold == "that")
+}
+
+// receiverSubject is subjectOf for the verb at j that receives a warning, which may open a
+// condition: in "if Canada did not heed the warning" the subject follows "if", which
+// subjectOf takes for a preposition.
+func (d *docState) receiverSubject(s *sentence, j int) int {
+	if i := d.subjectOf(s, j); i >= 0 {
+		return i
+	}
+	toks := s.toks
+	p := j - 1
+	for p >= 0 && (auxiliaries[toks[p].fold] || negators[toks[p].fold] || modals[toks[p].fold]) {
+		p--
+	}
+	i := d.mentionIndexAt(s, p)
+	if i < 0 || s.mentions[i].hi != p+1 || s.mentions[i].lo == 0 || !conditionals[toks[s.mentions[i].lo-1].fold] && toks[s.mentions[i].lo-1].fold != "when" {
+		return -1
+	}
+	return i
+}
+
+// addressees is mention i and those coordinated with it, less a name that goes on to say
+// something: in "concern to the Indian government, Trudeau said" Trudeau is the speaker.
+func (d *docState) addressees(s *sentence, i int) []int {
+	return slices.DeleteFunc(d.coordinated(s, i, false), func(c int) bool {
+		hi := s.mentions[c].hi
+		return c != i && hi < len(s.toks) && sayVerbs[s.toks[hi].lemma] && strings.HasPrefix(s.toks[hi].tag, "VB")
+	})
 }
