@@ -211,7 +211,8 @@ var (
 	govNouns = set("official", "officials", "authorities", "government", "administration", "leaders",
 		"leadership", "president", "prosecutors", "police", "intelligence", "counterintelligence", "security",
 		"ministers", "minister", "diplomacy", "state", "regime", "side", "counterparts", "counterpart",
-		"negotiators", "investigators", "lawmakers", "legislators", "senators", "prosecutor", "army", "military", "forces")
+		"negotiators", "investigators", "lawmakers", "legislators", "senators", "prosecutor", "army", "military", "forces",
+		"spokesman", "spokeswoman", "spokesperson")
 	// peopleNouns after a demonym name a group of that country's people.
 	peopleNouns = map[string]string{
 		"spies": "intelligence officers", "spy": "intelligence officers", "agents": "intelligence officers",
@@ -227,7 +228,8 @@ var (
 	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
 	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal", "consular", "diplomatic",
 		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
-		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking")
+		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking",
+		"interior", "prime", "deputy", "defence", "justice", "finance", "trade")
 )
 
 func set(words ...string) map[string]bool {
