@@ -25,8 +25,6 @@ var (
 	concernStatements = set("statement", "statements", "expression", "expressions", "letter", "letters", "note", "notes")
 	// contentWords open what a warning said, or what about: "its warning that", "its concern over".
 	contentWords = set("that", "over", "about", "at", "against", "of")
-	// plural pronouns that stand for a coordination of actors as a subject.
-	groupPronouns = set("they", "both")
 	// closingQuotes end a quotation.
 	closingQuotes = set("\"", "”", "''", "’")
 )
@@ -126,9 +124,9 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	return d.subjectOf(s, first)
 }
 
-// pronounWarners reads a warning whose subject is a pronoun no mention stands for: "they"
-// and "both" for the actors named together just before ("Peru and Chile met. Both
-// warned"), "we" inside a quotation for its speaker. ok says the subject is such a pronoun;
+// pronounWarners reads a warning whose subject is a pronoun no mention stands for: "both"
+// for the two actors named together just before ("Peru and Chile met. Both warned"), "we"
+// inside a quotation for its speaker. ok says the subject is such a pronoun;
 // ids is empty when it stands for no one certain, and then the warning is not reported,
 // rather than given to a nearer name.
 func (d *docState) pronounWarners(s *sentence, tr trigger) (ids []string, ok bool) {
@@ -141,8 +139,16 @@ func (d *docState) pronounWarners(s *sentence, tr trigger) (ids []string, ok boo
 		return nil, false
 	}
 	switch f := toks[p].fold; {
-	case groupPronouns[f]:
-		return d.groupBefore(s, p, f == "both"), true
+	case f == "both":
+		return d.pairBefore(s, p), true
+	case f == "they":
+		// pronounActor found no one actor. Earlier in the sentence, actors joined as the
+		// subject are they ("Chile and Bolivia signed, and they warned"); one nearer name
+		// alone would be a guess
+		if i := d.subjectOf(s, tr.lo); i >= 0 && len(d.coordinated(s, i, true)) >= 2 {
+			return nil, false
+		}
+		return nil, true
 	case f == "we":
 		if id := d.quoteSpeaker(s, tr.hi); id != "" {
 			return []string{id}, true
@@ -152,12 +158,12 @@ func (d *docState) pronounWarners(s *sentence, tr trigger) (ids []string, ok boo
 	return nil, false
 }
 
-// groupBefore finds the actors a plural pronoun at p stands for: the last coordination of
-// states, organs or groups earlier in the sentence or in the previous one. For "they" the
-// coordination must hold every actor the previous sentence named, so that no other is a
-// candidate; "both" says there are two, and picks the last pair.
-func (d *docState) groupBefore(s *sentence, p int, both bool) []string {
-	look := func(ss *sentence, until int, whole bool) []string {
+// pairBefore finds the two actors "both" at p stands for: the last pair of states, organs
+// or groups coordinated earlier in the sentence or in the previous one. A bare "they" is
+// left to pronounActor, which takes it for one actor only when one is in view: two actors
+// named together may act together or apart ("Chile and Bolivia met. They warned Peru").
+func (d *docState) pairBefore(s *sentence, p int) []string {
+	look := func(ss *sentence, until int) []string {
 		var last []string
 		for i := 0; i < len(ss.mentions); i++ {
 			if ss.mentions[i].hi > until {
@@ -171,29 +177,20 @@ func (d *docState) groupBefore(s *sentence, p int, both bool) []string {
 				}
 			}
 			slices.Sort(ids)
-			ids = slices.Compact(ids)
-			if len(ids) >= 2 && (!both || len(ids) == 2) {
+			if ids = slices.Compact(ids); len(ids) == 2 {
 				last = ids
 			}
 			i += len(group) - 1
 		}
-		if last == nil || both || !whole {
-			return last
-		}
-		for _, a := range d.actorsIn(ss.mentions) {
-			if !slices.Contains(last, a) {
-				return nil // another actor is named too: whom "they" means is not said
-			}
-		}
 		return last
 	}
-	if ids := look(s, p, false); ids != nil {
+	if ids := look(s, p); ids != nil {
 		return ids
 	}
 	if d.prevSentence == nil || d.prevSentence.end > s.start {
 		return nil
 	}
-	return look(d.prevSentence, len(d.prevSentence.toks), true)
+	return look(d.prevSentence, len(d.prevSentence.toks))
 }
 
 // quoteSpeaker finds who speaks a quotation that goes on after token j: `"We warn Bolivia
@@ -228,7 +225,7 @@ func (d *docState) quoteSpeaker(s *sentence, j int) string {
 	return ""
 }
 
-// pronounWarning emits a warning whose subject is a plural pronoun or a quoted "we". It
+// pronounWarning emits a warning whose subject is "both" or a quoted "we". It
 // reports whether the subject was such a pronoun, in which case clause reads no other.
 func (d *docState) pronounWarning(s *sentence, tr trigger, negated bool) bool {
 	ids, ok := d.pronounWarners(s, tr)
