@@ -338,7 +338,7 @@ func (d *docState) officialsOf(s *sentence, j int) int {
 }
 
 // nominalWarningHeld reports whether a warning named by a noun stands although a
-// conditional comes before it: "if Canada did not heed Beijing's warning" presupposes the
+// conditional comes before it: "unless Lima heeds Quito's warning" presupposes the
 // warning, which was made; only its heeding is in doubt.
 func (d *docState) nominalWarningHeld(s *sentence, tr trigger) bool {
 	toks := s.toks

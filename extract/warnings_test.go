@@ -52,7 +52,7 @@ func TestWarningConstructions(t *testing.T) {
 		{"quoted we, no speaker", "\"We warn the Bolivian authorities that the treaty is at risk.\"", nil},
 		{"heeded warning under a condition", "If Canada ignores Beijing's warning, China will respond in kind.", []string{"china WARNED canada"}},
 		{"warning issued under a condition", "If Chile issues a warning to Bolivia, the talks will end.", nil},
-		{"statement of concern", "The recall followed Canada's statement of concern over the detention of two activists.", []string{"canada WARNED -"}},
+		{"statement of concern", "The recall came after Norway's statement of concern about the jailing of two activists.", []string{"norway WARNED -"}},
 		{"concern as a mere mention", "The talks went on amid concerns about the dam.", nil},
 		{"repeated its warning that", "Argentina repeated its warning that the drought would cut grain exports.", []string{"argentina WARNED -"}},
 	}
