@@ -57,6 +57,7 @@ type docState struct {
 	otherPerson                 string
 	prevActors                  []string                // the states, organs and groups the previous sentence named, for "they"
 	prevSentence                *sentence               // the sentence read before, for the actors "both" stands for
+	statementAuthor             string                  // who made the statement last named, for `..." the statement said`
 	sentenceNo                  int                     // index of the sentence being read
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none

@@ -104,6 +104,7 @@ type trigger struct {
 func (d *docState) findRelations(s *sentence) {
 	defer func() { d.prevSentence = s }()
 	d.sentenceDate(s)
+	d.noteStatementAuthor(s)
 	toks := s.toks
 	d.findClaims(s)
 	var refusal *trigger // the clause's refusal, whose requests are not granted

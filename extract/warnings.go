@@ -25,6 +25,8 @@ var (
 	concernStatements = set("statement", "statements", "expression", "expressions", "letter", "letters", "note", "notes")
 	// contentWords open what a warning said, or what about: "its warning that", "its concern over".
 	contentWords = set("that", "over", "about", "at", "against", "of")
+	// statementNouns name what an actor issues to speak: "the ministry's statement".
+	statementNouns = set("statement", "communique", "communiqué", "release")
 	// closingQuotes end a quotation.
 	closingQuotes = set("\"", "”", "''", "’")
 )
@@ -211,6 +213,9 @@ func (d *docState) quoteSpeaker(s *sentence, j int) string {
 			}
 			return ""
 		}
+		if k < len(toks) && statementNouns[toks[k].fold] && toks[k-1].fold == "the" && k+1 < len(toks) && sayVerbs[toks[k+1].lemma] {
+			return d.statementAuthor // `..." the statement said`: whoever made it
+		}
 		if k < len(toks) && sayVerbs[toks[k].lemma] {
 			k++
 			if k < len(toks) && toks[k].fold == "the" {
@@ -386,4 +391,45 @@ func (d *docState) addressees(s *sentence, i int) []int {
 		hi := s.mentions[c].hi
 		return c != i && hi < len(s.toks) && sayVerbs[s.toks[hi].lemma] && strings.HasPrefix(s.toks[hi].tag, "VB")
 	})
+}
+
+// noteStatementAuthor records who issued the statement s names, so that a later quotation
+// "the statement said" has a speaker: "the Chinese Foreign Ministry statement", "Peru's
+// statement", "Peru said in a statement", "a statement from Peru". A statement with no
+// author named forgets the last one.
+func (d *docState) noteStatementAuthor(s *sentence) {
+	toks := s.toks
+	for k, t := range toks {
+		if !statementNouns[t.fold] || strings.HasPrefix(t.tag, "V") {
+			continue
+		}
+		author := ""
+		switch {
+		case k > 0 && d.mentionEndsAt(s, k):
+			author = s.mentions[d.mentionIndexAt(s, k-1)].id // "the Chinese Foreign Ministry statement"
+		case k > 1 && possessiveOrQuote(toks[k-1].text) && d.mentionEndsAt(s, k-1):
+			author = s.mentions[d.mentionIndexAt(s, k-2)].id // "Peru's statement"
+		case k+2 < len(toks) && (toks[k+1].fold == "from" || toks[k+1].fold == "by"):
+			j := k + 2
+			if toks[j].fold == "the" && j+1 < len(toks) {
+				j++
+			}
+			if i := d.mentionIndexAt(s, j); i >= 0 && s.mentions[i].lo == j {
+				author = s.mentions[i].id // "a statement from Peru"
+			}
+		case k > 3 && toks[k-2].fold == "in" && sayVerbs[toks[k-3].lemma]:
+			if i := d.subjectOf(s, k-3); i >= 0 {
+				author = s.mentions[i].id // "Peru said in a statement"
+			}
+		case k > 0 && toks[k-1].fold == "the":
+			continue // "the statement" names the last one again
+		}
+		if author == "" && d.statementAuthor != "" && !(k > 0 && toks[k-1].fold == "the") {
+			d.statementAuthor = "" // another statement, whose author is not said
+			continue
+		}
+		if author != "" {
+			d.statementAuthor = author
+		}
+	}
 }
