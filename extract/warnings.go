@@ -27,6 +27,8 @@ var (
 	contentWords = set("that", "over", "about", "at", "against", "of")
 	// statementNouns name what an actor issues to speak: "the ministry's statement".
 	statementNouns = set("statement", "communique", "communiqué", "release")
+	// whWords open questions that take their act as given.
+	whWords = set("why", "how", "when", "where", "what", "who", "which")
 	// closingQuotes end a quotation.
 	closingQuotes = set("\"", "”", "''", "’")
 )
@@ -54,7 +56,7 @@ func (d *docState) warningTriggerAt(s *sentence, k int) (trigger, bool) {
 			return trigger{}, false
 		}
 		// only "will not hesitate" is a threat; "did not hesitate to use force" used it
-		if t.lemma == "hesitate" && (!d.negatedAt(s, k) || !d.modalAt(s, k)) {
+		if t.lemma == "hesitate" && (!d.negatedAt(s, k) || !d.modalAt(s, k)) || !d.actorBefore(s, k) {
 			return trigger{}, false
 		}
 		return trigger{typ: graph.Warned, lo: k, hi: k + 1, threat: true}, true
@@ -72,6 +74,27 @@ func (d *docState) warningTriggerAt(s *sentence, k int) (trigger, bool) {
 	return trigger{}, false
 }
 
+// actorBefore reports an actor right before the verb at k, past its auxiliaries: a name,
+// a pronoun or a state's people ("Chile's president threatened"). "Chile's drought threatens
+// to hit exports" threatens no one.
+func (d *docState) actorBefore(s *sentence, k int) bool {
+	toks := s.toks
+	p := k - 1
+	for p >= 0 && (auxiliaries[toks[p].fold] || modals[toks[p].fold] || negators[toks[p].fold] || toks[p].tag == "RB") {
+		p--
+	}
+	if p < 0 {
+		return false
+	}
+	switch f := toks[p].fold; {
+	case d.inMention(s, p) && !d.isPossessor(s, s.mentions[d.mentionIndexAt(s, p)]):
+		return true
+	case f == "it" || f == "they" || f == "he" || f == "she" || f == "we" || govNouns[f] || representatives[f]:
+		return true
+	}
+	return false
+}
+
 // warningModality corrects the modality of a threat: "will not hesitate to" makes the
 // threat, which the negation and the modal would otherwise undo.
 func (d *docState) warningModality(s *sentence, tr trigger, negated, asserted bool) (bool, bool) {
@@ -82,8 +105,17 @@ func (d *docState) warningModality(s *sentence, tr trigger, negated, asserted bo
 }
 
 // isQuestion reports a sentence that asks rather than tells: "Would Chile warn Bolivia?"
-// asserts nothing.
+// asserts nothing. A question opened by a wh-word takes the act as given: "Why did Chile
+// warn Bolivia?" says it did.
 func isQuestion(s *sentence) bool {
+	for _, t := range s.toks {
+		if t.fold != "" {
+			if whWords[t.fold] {
+				return false
+			}
+			break
+		}
+	}
 	for j := len(s.toks) - 1; j >= 0; j-- {
 		switch t := s.toks[j].text; {
 		case t == "?":
@@ -115,6 +147,9 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	for v := j - 1; v >= 0 && v >= j-20; v-- {
 		if toks[v].text == ";" || boundaries[toks[v].fold] || clauseOpeners[toks[v].fold] {
 			break
+		}
+		if sayVerbs[toks[v].lemma] || claimVerbs[toks[v].lemma] {
+			break // "Peru said Chile rejected the offer and warned": the saying is not shared
 		}
 		if tg := toks[v].tag; (tg == "VBD" || tg == "VBZ" || tg == "VBP") && !d.inMention(s, v) {
 			first = v
