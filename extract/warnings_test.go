@@ -33,6 +33,7 @@ func TestWarningConstructions(t *testing.T) {
 		{"threat with no target", "Chile threatened to cut gas supplies to Argentina.", []string{"chile WARNED -"}},
 		{"threatened expulsion is no warning", "Chile threatened to expel the Bolivian ambassador.", nil},
 		{"will not hesitate", "Colombia said it would not hesitate to impose sanctions on Venezuela.", []string{"colombia WARNED venezuela"}},
+		{"will not hesitate, shared subject", "Chile condemns the raids and will not hesitate to impose sanctions on Peru.", []string{"chile WARNED peru"}},
 		{"did not hesitate acts", "Colombia did not hesitate to use force against Venezuela.", nil},
 		{"urged against", "Chile urged Argentina against closing the mountain pass.", []string{"chile WARNED argentina"}},
 		{"urged to is a request", "Chile urged Argentina to close the mountain pass.", nil},
