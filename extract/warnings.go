@@ -12,7 +12,7 @@ var (
 	// "will not hesitate to use force". Expelling is left out: "threatened to expel" is an
 	// intention about an expulsion, which the expulsion rules read.
 	threatActs = set("impose", "use", "retaliate", "respond", "strike", "attack", "punish", "sanction", "cut",
-		"suspend", "sever", "hit", "take", "deploy", "block", "freeze")
+		"suspend", "sever", "hit", "take", "deploy", "block", "freeze", "close", "halt", "withdraw", "ban", "boycott")
 	// directThreats take their target as object: "threatened to punish Bolivia".
 	directThreats = set("strike", "attack", "punish", "sanction", "hit", "block")
 	// addresseeHeads are the people or bodies of a state a warning can be given to: "expressed
