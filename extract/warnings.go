@@ -91,7 +91,7 @@ func (d *docState) actorBefore(s *sentence, k int) bool {
 		return true
 	case f == "it" || f == "they" || f == "he" || f == "she" || f == "we" || govNouns[f] || representatives[f]:
 		return true
-	case f == "and": // "condemns the expulsions and will not hesitate": the first verb's subject
+	case f == "and": // "deplores the raids and will not hesitate": the first verb's subject
 		return d.conjoinedSubject(s, trigger{lo: k, hi: k + 1}, -1) >= 0
 	}
 	return false

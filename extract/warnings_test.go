@@ -54,7 +54,7 @@ func TestWarningConstructions(t *testing.T) {
 		{"they not the nearest name", "Chile signed the accord with Bolivia in Sucre, and they warned Peru against delays.", nil},
 		{"they after a joined subject", "Chile and Bolivia signed the accord, and they warned Peru against delays.", []string{"bolivia WARNED peru", "chile WARNED peru"}},
 		{"quoted we", "\"We warn the Bolivian authorities that the treaty is at risk,\" the Peruvian government said.", []string{"peru WARNED bolivia"}},
-		{"quoted we, the statement said", "Peru said in a statement on Monday that the talks were over. \"We warn Bolivia against any delay,\" the statement said.", []string{"peru WARNED bolivia"}},
+		{"quoted we, the statement said", "Peru said in a statement late on Friday that the talks were over. \"We warn Bolivia against any delay,\" the statement said.", []string{"peru WARNED bolivia"}},
 		{"quoted we, statement of no one", "Peru met Chile on Monday. A statement came later. \"We warn Bolivia against any delay,\" the statement said.", nil},
 		{"quoted we, no speaker", "\"We warn the Bolivian authorities that the treaty is at risk.\"", nil},
 		{"heeded warning under a condition", "If Canada ignores Beijing's warning, China will respond in kind.", []string{"china WARNED canada"}},
