@@ -56,6 +56,8 @@ type docState struct {
 	lastPersonAt, otherPersonAt int               // sentences where lastPerson and the person before were last named
 	otherPerson                 string
 	prevActors                  []string                // the states, organs and groups the previous sentence named, for "they"
+	prevSentence                *sentence               // the sentence read before, for the actors "both" stands for
+	statementAuthor             string                  // who made the statement last named, for `..." the statement said`
 	sentenceNo                  int                     // index of the sentence being read
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
@@ -210,7 +212,8 @@ var (
 	govNouns = set("official", "officials", "authorities", "government", "administration", "leaders",
 		"leadership", "president", "prosecutors", "police", "intelligence", "counterintelligence", "security",
 		"ministers", "minister", "diplomacy", "state", "regime", "side", "counterparts", "counterpart",
-		"negotiators", "investigators", "lawmakers", "legislators", "senators", "prosecutor", "army", "military", "forces")
+		"negotiators", "investigators", "lawmakers", "legislators", "senators", "prosecutor", "army", "military", "forces",
+		"spokesman", "spokeswoman", "spokesperson")
 	// peopleNouns after a demonym name a group of that country's people.
 	peopleNouns = map[string]string{
 		"spies": "intelligence officers", "spy": "intelligence officers", "agents": "intelligence officers",
@@ -226,7 +229,8 @@ var (
 	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
 	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal", "consular", "diplomatic",
 		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
-		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking")
+		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking",
+		"interior", "prime", "deputy", "defence", "justice", "finance", "trade")
 )
 
 func set(words ...string) map[string]bool {

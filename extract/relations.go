@@ -101,11 +101,14 @@ type trigger struct {
 	nominal bool // "warnings", "requests": the act as a noun
 	withTo  bool // the addressee comes after "with"/"to": "raised concerns with"
 	refusal bool // a negated acceptance, "would not accept the request": a denial when negated
+	threat  bool // a threat of punishment, "threatened to impose sanctions": its target follows the act
 }
 
 // findRelations reads the acts in s.
 func (d *docState) findRelations(s *sentence) {
+	defer func() { d.prevSentence = s }()
 	d.sentenceDate(s)
+	d.noteStatementAuthor(s)
 	toks := s.toks
 	d.findClaims(s)
 	var refusal *trigger // the clause's refusal, whose requests are not granted
@@ -134,7 +137,8 @@ func (d *docState) findRelations(s *sentence) {
 			// acceptance is one
 			negated, asserted = false, negated
 		}
-		if !asserted {
+		negated, asserted = d.warningModality(s, tr, negated, asserted)
+		if !asserted || isQuestion(s) {
 			k = tr.hi - 1
 			continue
 		}
@@ -177,6 +181,9 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	t := toks[k]
 	if t.fold == "" || t.capital && k > 0 && !isSentenceStart(toks, k) {
 		return trigger{}, false
+	}
+	if tr, ok := d.warningTriggerAt(s, k); ok {
+		return tr, true
 	}
 	lemma := t.lemma
 	isVerb := len(t.tag) > 0 && t.tag[0] == 'V'
@@ -411,7 +418,7 @@ func topicFollows(toks []token, j int) bool {
 		return false
 	}
 	switch toks[j].fold {
-	case "that", "of", "about", "over", "at":
+	case "that", "of", "about", "over", "at", "against":
 		return true
 	}
 	return false
@@ -901,6 +908,11 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 		if sp, ok := d.speakerPronoun(s, tr); ok {
 			subj = sp // "Pakistan said it rejects": the pronoun is the speaker
+		} else if tr.typ == graph.Warned && !viaRefusal {
+			if d.pronounWarning(s, tr, negated) {
+				return
+			}
+			subj = d.conjoinedSubject(s, tr, subj)
 		}
 		if tr.typ == graph.Denied {
 			subj = d.denier(s, tr, subj)
@@ -915,6 +927,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		objs, ab, claimFrom := d.objects(s, tr)
 		about = ab
 		tos = objs
+		if tr.typ == graph.Warned && len(tos) == 0 {
+			tos = d.warningAddressees(s, tr)
+		}
 		if tr.typ == graph.Denied && claimFrom >= 0 && len(tos) == 0 {
 			tos = []int{claimFrom} // "dismissed the warnings from Washington"
 		}
@@ -940,7 +955,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 	}
 	if len(toIDs) == 0 {
-		if tr.typ == graph.Warned && topicFollows(toks, tr.hi) {
+		if tr.typ == graph.Warned && (topicFollows(toks, tr.hi) || tr.threat) {
 			conf -= 0.1 // "warned that", "voiced concern over": no one was addressed, none missed
 		} else {
 			conf -= 0.2
@@ -1267,6 +1282,9 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	toks := s.toks
 	for j := tr.lo - 1; j >= 0; j-- {
 		if conditionals[toks[j].fold] {
+			if d.nominalWarningHeld(s, tr) {
+				break
+			}
 			return // "if Canada did not heed the warning": no act is reported
 		}
 	}
@@ -1312,6 +1330,11 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 			break
 		}
 	}
+	if to == "" && tr.typ == graph.Warned {
+		if as := d.warningAddressees(s, tr); len(as) > 0 {
+			to = s.mentions[as[0]].id
+		}
+	}
 	if to == "" && refusal != nil && refusal.lo < tr.lo && refusalSubject >= 0 {
 		to = s.mentions[refusalSubject].id // "Mexico dismissed warnings from Washington"
 	}
@@ -1319,7 +1342,7 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		// "Ottawa heeded Beijing's warning": who heeds a warning received it
 		for j := tr.lo - 1; j >= 0 && j >= tr.lo-6; j-- {
 			if receivers[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
-				if i := d.subjectOf(s, j); i >= 0 && i != from {
+				if i := d.receiverSubject(s, j); i >= 0 && i != from {
 					to = s.mentions[i].id
 				}
 				break
@@ -1330,6 +1353,9 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		}
 	}
 	if to == "" {
+		if tr.typ == graph.Warned && unaddressedNominal(toks, tr) {
+			d.emit(s, tr.typ, s.mentions[from].id, "", nil, false, "", 0.65) // "its warning that"
+		}
 		return // a warning with nobody warned, named by a noun, is too often a mere mention
 	}
 	conf := 0.6
