@@ -1005,6 +1005,7 @@ func (d *docState) setShort(key, id string) {
 // result assembles the Result in order of first mention.
 func (d *docState) result() Result {
 	d.dropUnnamedTwins()
+	d.dropHeadlineTwins()
 	res := Result{Entities: make([]Entity, 0, len(d.order)), Relationships: d.relations}
 	if res.Relationships == nil {
 		res.Relationships = []Relation{}

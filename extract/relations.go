@@ -181,6 +181,9 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		}
 		return ""
 	}
+	if tr, ok := d.expulsionTriggerAt(s, k); ok {
+		return tr, true
+	}
 	switch {
 	case (t.fold == "expulsion" || t.fold == "expulsions") && next(1) == "of":
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
@@ -525,6 +528,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			return false, true, false // "Oslo's decision to expel"
 		case requestNouns[toks[g].fold] && refusal != nil && refusal.lo < g:
 			return true, true, true
+		case d.orderedToExpel(s, tr):
+			return false, true, false // "ordered its foreign minister to expel"
 		}
 		return false, false, false
 	}
@@ -818,7 +823,7 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			if claimFrom < 0 {
 				claimFrom = i // "turned down the request of Lima": Lima asked
 			}
-		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
+		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && envoysFrom(toks, m.lo):
 			// "expelled ambassadors from Argentina, Chile and Peru", "the envoys of Chile":
 			// where they came from
 			if len(to) == 0 {
@@ -1144,7 +1149,8 @@ func (d *docState) agent(s *sentence, tr trigger) int {
 // their state (-1 when unnamed). host is -1 when no envoy "to" a state comes before the verb.
 func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
 	toks := s.toks
-	for j := tr.lo - 2; j >= 1 && j >= tr.lo-8; j-- {
+	start, person := d.pastAppositive(s, tr.lo-2)
+	for j := start; j >= 1 && j >= start-8; j-- {
 		if toks[j].fold == "" || boundaries[toks[j].fold] {
 			break
 		}
@@ -1162,7 +1168,10 @@ func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
 		if m := d.mentionIndexAt(s, j-1); m >= 0 && m != host {
 			return host, m
 		}
-		return host, -1
+		if m := d.envoyOwner(s, j-1); m >= 0 && m != host {
+			return host, m // "the Vatican's ambassador to Managua"
+		}
+		return host, person
 	}
 	return -1, -1
 }
@@ -1193,6 +1202,10 @@ func (d *docState) expeller(s *sentence, tr trigger) int {
 // "of". An expulsion merely mentioned ("following the expulsion of") has no actor and is
 // not reported.
 func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
+	if tr.hi < len(s.toks) && s.toks[tr.hi].fold == "by" {
+		d.expulsionBy(s, tr)
+		return
+	}
 	toks := s.toks
 	from, negated, conf := -1, false, 0.6
 	for j := tr.lo - 1; j >= 0 && j >= tr.lo-4; j-- {
@@ -1200,7 +1213,7 @@ func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
 			from = i // "Ottawa's expulsion", "the Dutch expulsion"
 			break
 		}
-		if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" && tg != "VBN" && tg != "CD" {
+		if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" && tg != "VBN" && tg != "CD" && !possessiveOrQuote(toks[j].text) {
 			break
 		}
 	}

@@ -1,0 +1,212 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// Expulsion constructions that relations.go's general clause reading does not cover on its
+// own: headline verbs, orders to expel, "the expulsions by X of Y", "ordered 30 officials
+// sent home", and the envoy named in apposition before a passive.
+
+// orderVerbs hand an act to someone else to carry out: "ordered the minister to expel".
+var orderVerbs = set("order", "instruct", "direct")
+
+// expulsionTriggerAt recognises at token k the expulsion triggers triggerAt leaves to it.
+func (d *docState) expulsionTriggerAt(s *sentence, k int) (trigger, bool) {
+	toks := s.toks
+	t := toks[k]
+	switch {
+	case (t.fold == "expulsion" || t.fold == "expulsions") && k+1 < len(toks) && toks[k+1].fold == "by":
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
+	case t.lemma == "expel" && d.headlineVerb(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
+	case t.lemma == "order" && d.headlineVerb(s, k) && d.toLeave(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
+	case t.lemma == "order" && strings.HasPrefix(t.tag, "VB") && d.orderedSentAway(s, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
+	}
+	return trigger{}, false
+}
+
+// headlineVerb reports a present-tense verb the tagger took for a plural noun, as it does in
+// headlines' "India expels Pakistan officials": an inflected trigger (its lemma differs
+// from the word) right after the first actor of the sentence.
+func (d *docState) headlineVerb(s *sentence, k int) bool {
+	t := s.toks[k]
+	if t.tag != "NNS" || t.lemma == t.fold || !strings.HasSuffix(t.fold, "s") {
+		return false
+	}
+	i := d.mentionIndexAt(s, k-1)
+	return i == 0 && s.mentions[i].hi == k
+}
+
+// orderedSentAway reports "ordered 30 Chilean officials sent home", "ordered the attachés
+// expelled": an order whose object is followed by the participle of a sending away. Who is
+// sent must be people, a count of them or a state's representatives.
+func (d *docState) orderedSentAway(s *sentence, k int) bool {
+	toks := s.toks
+	people := false
+	for j := k + 1; j < len(toks) && j <= k+7; j++ {
+		f := toks[j].fold
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			people = people || peopleWord(toks[s.mentions[i].hi-1].fold) || d.entities[s.mentions[i].id].Kind == graph.Person
+			continue
+		}
+		switch tg := toks[j].tag; {
+		case j > k+1 && (tg == "VBN" || tg == "VBD") && toks[j].lemma == "expel":
+			return people
+		case j > k+1 && (tg == "VBN" || tg == "VBD") && toks[j].lemma == "send" && j+1 < len(toks) && (toks[j+1].fold == "home" || toks[j+1].fold == "back"):
+			return people
+		case peopleWord(f):
+			people = true
+		case tg == "CD" || tg == "DT" || tg == "JJ" || tg == "PRP$" || nounModifiers[f]:
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// peopleWord reports a noun for people a state may send away: "diplomats", "spies",
+// "officials".
+func peopleWord(f string) bool {
+	return sentAwayNouns[f] || peopleNouns[f] != "" || f == "officials" || f == "official" || f == "staff"
+}
+
+// orderedToExpel reports an expulsion ordered of someone: "ordered its foreign minister to
+// expel two attachés", "ordered the police to remove the envoys". An order given is the
+// state's act announced; an order refused, only possible or passive is none, and neither
+// is an order to another state ("ordered Peru to expel"), which Peru may ignore.
+func (d *docState) orderedToExpel(s *sentence, tr trigger) bool {
+	toks := s.toks
+	if tr.typ != graph.Expelled || tr.lo < 3 || toks[tr.lo-1].fold != "to" {
+		return false
+	}
+	for g := tr.lo - 2; g >= 0 && g >= tr.lo-8; g-- {
+		if i := d.mentionIndexAt(s, g); i >= 0 {
+			if d.entities[s.mentions[i].id].Kind == graph.Government {
+				return false
+			}
+			continue
+		}
+		switch tg := toks[g].tag; {
+		case strings.HasPrefix(tg, "VB"):
+			return orderVerbs[toks[g].lemma] && !d.negatedAt(s, g) && !d.modalAt(s, g) && !isPassive(toks, g)
+		case tg == "DT" || tg == "JJ" || tg == "PRP$" || tg == "POS" || strings.HasPrefix(tg, "NN") || possessiveOrQuote(toks[g].text):
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// expulsionBy reads "the expulsions by Uruguay of three consuls": the expeller follows
+// "by", the expelled follow "of" after it. With no one named after "of" the act has no
+// named counterpart and, as with the other nominal acts, only a count or a noun for people
+// keeps it.
+func (d *docState) expulsionBy(s *sentence, tr trigger) {
+	toks := s.toks
+	by := tr.hi
+	k := by + 1
+	if k < len(toks) && toks[k].fold == "the" {
+		k++
+	}
+	from := d.mentionIndexAt(s, k)
+	if from < 0 || s.mentions[from].lo != k || d.entities[s.mentions[from].id].Kind != graph.Government {
+		return
+	}
+	of := s.mentions[from].hi
+	if of >= len(toks) || toks[of].fold != "of" {
+		return
+	}
+	var to []string
+	for j := of + 1; j < len(toks) && j < of+8; j++ {
+		if toks[j].fold == "" || boundaries[toks[j].fold] || strings.HasPrefix(toks[j].tag, "VB") {
+			break
+		}
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			for _, c := range d.coordinated(s, i, false) {
+				to = append(to, s.mentions[c].id)
+			}
+			break
+		}
+	}
+	if len(to) == 0 {
+		return
+	}
+	quantity := findQuantity(s, of)
+	for _, id := range to {
+		d.emit(s, tr.typ, s.mentions[from].id, id, nil, false, quantity, 0.6)
+	}
+}
+
+// envoysFrom reports a mention at lo that says where expelled envoys came from:
+// "ambassadors from Argentina", "the envoys of the U.S.".
+func envoysFrom(toks []token, lo int) bool {
+	p := lo - 1
+	if p >= 0 && toks[p].fold == "the" {
+		p--
+	}
+	return p >= 1 && (toks[p].fold == "from" || toks[p].fold == "of") && representatives[toks[p-1].fold]
+}
+
+// pastAppositive steps back over a name set off by commas before a passive: in "the
+// Peruvian ambassador to Chile, Ana Ruiz, was declared persona non grata" it returns the
+// token before the first comma, and the person named (-1 for none); j is the token before
+// the verb's auxiliaries.
+func (d *docState) pastAppositive(s *sentence, j int) (before, person int) {
+	toks := s.toks
+	if j < 2 || toks[j].text != "," {
+		return j, -1
+	}
+	i := d.mentionIndexAt(s, j-1)
+	if i < 0 || s.mentions[i].hi != j || d.entities[s.mentions[i].id].Kind != graph.Person {
+		return j, -1
+	}
+	lo := s.mentions[i].lo
+	if lo < 2 || toks[lo-1].text != "," {
+		return j, -1
+	}
+	return lo - 2, i
+}
+
+// envoyOwner finds the state an envoy belongs to, the noun being at j: "the Vatican's
+// ambassador" (the possessor), or -1.
+func (d *docState) envoyOwner(s *sentence, j int) int {
+	toks := s.toks
+	if j < 2 || !possessiveOrQuote(toks[j-1].text) && toks[j-1].tag != "POS" {
+		return -1
+	}
+	i := d.mentionIndexAt(s, j-2)
+	if i < 0 || s.mentions[i].hi != j-1 {
+		return -1
+	}
+	return i
+}
+
+// dropHeadlineTwins removes an expulsion read only from headings when the article's body
+// reports an expulsion of the same counterpart, same polarity, by another actor: the
+// headline's "Venezuela expels ambassadors from Chile" is the body's "the regime of
+// President Maduro has expelled ambassadors from Chile", one act written twice. The body's
+// reading is kept, being the fuller one.
+func (d *docState) dropHeadlineTwins() {
+	d.relations = slices.DeleteFunc(d.relations, func(r Relation) bool {
+		if r.Type != graph.Expelled || r.To == nil || slices.ContainsFunc(r.Evidence, func(sp Span) bool { return !isHeadingSpan(sp) }) {
+			return false
+		}
+		return slices.ContainsFunc(d.relations, func(o Relation) bool {
+			return o.Type == r.Type && o.From != r.From && o.To != nil && *o.To == *r.To && o.Negated == r.Negated &&
+				slices.ContainsFunc(o.Evidence, func(sp Span) bool { return !isHeadingSpan(sp) })
+		})
+	})
+}
+
+// isHeadingSpan reports evidence that is a heading rather than a sentence: text without
+// the punctuation a sentence ends with.
+func isHeadingSpan(sp Span) bool {
+	t := strings.TrimRight(sp.Text, " \t\n\"'”’)")
+	return t != "" && !strings.ContainsAny(t[len(t)-1:], ".!?:")
+}
