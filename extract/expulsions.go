@@ -139,7 +139,7 @@ func (d *docState) expulsionBy(s *sentence, tr trigger) {
 	}
 	quantity := findQuantity(s, of)
 	for _, id := range to {
-		d.emit(s, tr.typ, s.mentions[from].id, id, nil, false, quantity, 0.6)
+		d.emit(s, tr.typ, s.mentions[from].id, id, nil, false, quantity, 0.7)
 	}
 }
 
@@ -209,4 +209,69 @@ func (d *docState) dropHeadlineTwins() {
 func isHeadingSpan(sp Span) bool {
 	t := strings.TrimRight(sp.Text, " \t\n\"'”’)")
 	return t != "" && !strings.ContainsAny(t[len(t)-1:], ".!?:")
+}
+
+// announcedBy reads a passive expulsion with no agent whose sentence ends by saying who
+// reported it: "two officials at Peru's embassy have been expelled for spying, Chile's
+// foreign ministry said". The state (or its organ) announcing that another state's people
+// were expelled is the expeller; a state reporting that its own people were expelled is
+// not, nor is anyone when the people's state is not named. It returns the expeller and
+// the mention of the people's state, or -1, -1.
+func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
+	toks := s.toks
+	people = -1
+	sawPeople := false
+	for j := tr.lo - 1; j >= 0 && j >= tr.lo-12; j-- {
+		f := toks[j].fold
+		if boundaries[f] || toks[j].text == ";" || toks[j].text == "," && !d.inMention(s, j) && j < tr.lo-3 {
+			break
+		}
+		if i := d.mentionIndexAt(s, j); i >= 0 {
+			if d.entities[s.mentions[i].id].Kind == graph.Government && people < 0 {
+				people = i
+			}
+			sawPeople = sawPeople || peopleWord(toks[s.mentions[i].hi-1].fold)
+			continue
+		}
+		sawPeople = sawPeople || peopleWord(f)
+	}
+	if people < 0 || !sawPeople {
+		return -1, -1
+	}
+	for j := tr.hi; j+1 < len(toks); j++ {
+		if toks[j].text == ";" || boundaries[toks[j].fold] && toks[j].fold != "said" && toks[j].fold != "says" {
+			return -1, -1
+		}
+		if toks[j].text != "," {
+			continue
+		}
+		i := d.mentionIndexAt(s, j+1)
+		if i < 0 {
+			k := j + 1
+			if toks[k].fold == "the" {
+				k++
+			}
+			i = d.mentionIndexAt(s, k)
+		}
+		if i < 0 || s.mentions[i].pronoun {
+			continue
+		}
+		v := s.mentions[i].hi
+		for v < len(toks) && v < s.mentions[i].hi+4 && !sayVerbs[toks[v].lemma] {
+			if d.inMention(s, v) || toks[v].fold == "" && !possessiveOrQuote(toks[v].text) {
+				v = len(toks)
+				break
+			}
+			v++
+		}
+		if v >= len(toks) || v >= s.mentions[i].hi+4 || !strings.HasPrefix(toks[v].tag, "VB") {
+			continue
+		}
+		e := d.entities[s.mentions[i].id]
+		if e.Kind != graph.Government && e.Kind != graph.Agency || s.mentions[i].id == s.mentions[people].id {
+			return -1, -1
+		}
+		return i, people
+	}
+	return -1, -1
 }

@@ -59,6 +59,10 @@ func TestExpulsionConstructions(t *testing.T) {
 			[]string{"chile EXPELLED dominican-republic"}},
 		{"appositive person", "Bolivia's ambassador to Peru, Rosa Quispe Mamani, was declared persona non grata.",
 			[]string{"peru EXPELLED bolivia"}},
+		{"passive announced by the expeller", "Four staff of Chile's consulate were expelled on Sunday, Bolivia said.",
+			[]string{"bolivia EXPELLED chile"}},
+		{"passive announced by the expelled", "Four staff of Chile's consulate were expelled on Sunday, Chile said.",
+			nil},
 		{"curly possessive", "Quito’s expulsion of two Colombian attachés angered Bogotá.",
 			[]string{"ecuador EXPELLED colombia | two"}},
 	}

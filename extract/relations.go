@@ -879,6 +879,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		case tr.typ == graph.Expelled:
 			host, envoy := d.accreditedTo(s, tr)
 			if host < 0 {
+				host, envoy = d.announcedBy(s, tr)
+			}
+			if host < 0 {
 				return
 			}
 			subjects, subj = []int{host}, envoy // "the Peruvian ambassador to Chile was expelled": by Chile
@@ -1207,7 +1210,7 @@ func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
 		return
 	}
 	toks := s.toks
-	from, negated, conf := -1, false, 0.6
+	from, negated, conf := -1, false, 0.7
 	for j := tr.lo - 1; j >= 0 && j >= tr.lo-4; j-- {
 		if i := d.mentionIndexAt(s, j); i >= 0 {
 			from = i // "Ottawa's expulsion", "the Dutch expulsion"
