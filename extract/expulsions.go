@@ -25,10 +25,27 @@ func (d *docState) expulsionTriggerAt(s *sentence, k int) (trigger, bool) {
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case t.lemma == "order" && d.headlineVerb(s, k) && d.toLeave(s, k):
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
+	case (t.lemma == "declare" || t.lemma == "deem") && unwelcomeFollows(toks, k):
+		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case t.lemma == "order" && strings.HasPrefix(t.tag, "VB") && d.orderedSentAway(s, k):
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	}
 	return trigger{}, false
+}
+
+// unwelcomeFollows reports the forms of "persona non grata" that triggerAt's exact one
+// misses, a few words after a declaring verb at k: the plural "personae non gratae" and
+// the clipped "declared non grata".
+func unwelcomeFollows(toks []token, k int) bool {
+	for j := k + 1; j+1 < len(toks) && j <= k+8; j++ {
+		if toks[j].fold == "non" && (toks[j+1].fold == "gratae" || toks[j+1].fold == "grata" && toks[j-1].fold != "persona") {
+			return true
+		}
+		if boundaries[toks[j].fold] || toks[j].text == ";" {
+			return false
+		}
+	}
+	return false
 }
 
 // headlineVerb reports a present-tense verb the tagger took for a plural noun, as it does in
@@ -274,4 +291,46 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 		return i, people
 	}
 	return -1, -1
+}
+
+// gerundDone are the verbs whose gerund object is an act done: "began expelling".
+var gerundDone = set("begin", "start", "continue", "keep", "resume", "finish", "complete")
+
+// gerundGoverned reports an expulsion in the gerund that a verb other than one of
+// gerundDone governs: "has not ruled out expelling", "is weighing expelling", "threatened
+// expelling": talk of an expulsion, not one made. A preposition before the gerund
+// ("responded by expelling") leaves it to the clause.
+func (d *docState) gerundGoverned(s *sentence, tr trigger) bool {
+	toks := s.toks
+	k := tr.lo
+	if tr.typ != graph.Expelled || toks[k].tag != "VBG" || k == 0 {
+		return false
+	}
+	g := k - 1
+	if toks[g].tag == "RP" && g > 0 {
+		g-- // "ruled out expelling"
+	}
+	return strings.HasPrefix(toks[g].tag, "VB") && !gerundDone[toks[g].lemma] && !beForms[toks[g].fold]
+}
+
+// leaveObjects are what one may be told to leave without being sent out of a country.
+var leaveObjects = set("meeting", "room", "talks", "session", "hall", "chamber", "building", "stage", "conference",
+	"summit", "negotiations", "table", "podium", "press", "party", "coalition", "post", "job", "office", "race")
+
+// leavesCountry reports whether "to leave" ends at j without a place that makes it a mere
+// exit: "asked the envoy to leave the meeting" sends no one out of the country.
+func (d *docState) leavesCountry(s *sentence, j int) bool {
+	toks := s.toks
+	for end := j + 3; j < len(toks) && j < end; j++ {
+		if d.inMention(s, j) || toks[j].fold == "" {
+			return true
+		}
+		switch tg := toks[j].tag; {
+		case leaveObjects[toks[j].fold]:
+			return false
+		case tg != "DT" && tg != "JJ" && tg != "PRP$":
+			return true
+		}
+	}
+	return true
 }

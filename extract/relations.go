@@ -277,7 +277,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			if typ, ok := particleTriggers[[2]string{lemma, toks[j].fold}]; ok && typ != graph.Requested {
 				return trigger{typ: typ, lo: k, hi: k + 1}, true
 			}
-			if tg := toks[j].tag; toks[j].fold == "" || strings.HasPrefix(tg, "V") || tg == "IN" || tg == "TO" || tg == "CC" {
+			if tg := toks[j].tag; !d.inMention(s, j) && (toks[j].fold == "" || strings.HasPrefix(tg, "V") || tg == "IN" || tg == "TO" || tg == "CC") {
 				break
 			}
 		}
@@ -324,7 +324,7 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 		case sentAwayNouns[f] || objectPronouns[f] || peopleNouns[f] != "":
 			person = true
 		case f == "to" && j+1 < len(toks) && (departures[toks[j+1].lemma] || toks[j+1].lemma == "get" && j+2 < len(toks) && toks[j+2].fold == "out"):
-			return person // "to leave", "to get out"
+			return person && d.leavesCountry(s, j+2) // "to leave", "to get out"
 		case f == "out" && toks[k].lemma == "order":
 			return person
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
@@ -538,6 +538,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	}
 	if k > 0 && (toks[k-1].fold == "without" || toks[k-1].lemma == "avoid" || toks[k-1].lemma == "consider") {
 		return false, false, false
+	}
+	if d.gerundGoverned(s, tr) {
+		return false, false, false // "has not ruled out expelling"
 	}
 	neg := d.negatedAt(s, k) || noObject
 	for j := k - 1; j >= 0 && j >= k-4; j-- {
