@@ -334,3 +334,33 @@ func (d *docState) leavesCountry(s *sentence, j int) bool {
 	}
 	return true
 }
+
+// objectPerson is the person a "him" or "her" the expulsion at tr acts on stands for (for
+// a passive, the "he" or "she" before it): of the two people named last, in this sentence
+// or the one before, the one who is not the clause's subject. When both may be meant, as
+// in "Rubio accused Rasool of hating Trump and declared him unwelcome", it is nobody: a
+// wrong guess would expel the wrong man.
+func (d *docState) objectPerson(s *sentence, tr trigger, passive bool) string {
+	subject := ""
+	if i := d.subjectOf(s, tr.lo); i >= 0 && !passive {
+		for _, t := range s.toks[s.mentions[i].hi:tr.lo] {
+			if t.tag == "CC" {
+				return "" // "accused Ana of meeting Jorge and expelled him": whose verb is unclear
+			}
+		}
+		subject = s.mentions[i].id
+	}
+	var people []string
+	for _, p := range [...]struct {
+		id string
+		at int
+	}{{d.lastPerson, d.lastPersonAt}, {d.otherPerson, d.otherPersonAt}} {
+		if p.id != "" && p.id != subject && d.sentenceNo-p.at <= 1 {
+			people = append(people, p.id)
+		}
+	}
+	if len(people) != 1 {
+		return ""
+	}
+	return people[0]
+}

@@ -1117,7 +1117,8 @@ func (d *docState) unnamedObject(s *sentence, tr trigger, passive bool) (id stri
 		case f == "them" || f == "they" && passive:
 			return d.lastPeople, true
 		case f == "him" || f == "her" || (f == "he" || f == "she") && passive:
-			return d.lastPerson, d.lastPerson != ""
+			id := d.objectPerson(s, tr, passive)
+			return id, id != ""
 		case sentAwayNouns[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees":
 			return "", true
 		case toks[j].text == ";" || toks[j].text == "," && !passive || boundaries[f] && f != "so":
