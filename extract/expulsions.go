@@ -364,3 +364,39 @@ func (d *docState) objectPerson(s *sentence, tr trigger, passive bool) string {
 	}
 	return people[0]
 }
+
+// passiveQuantity finds the count of the people a passive acts on, which come before the
+// verb: "ten attachés were expelled", "two officials at Peru's embassy have been
+// expelled". Only the noun phrase before the auxiliaries is read, not what follows the
+// verb ("within 48 hours").
+func (d *docState) passiveQuantity(s *sentence, tr trigger) string {
+	toks := s.toks
+	end := tr.lo
+	for end > 0 && (beForms[toks[end-1].fold] || auxiliaries[toks[end-1].fold] || negators[toks[end-1].fold] || toks[end-1].tag == "RB") {
+		end--
+	}
+	lo := end
+	for lo > 0 && lo > end-8 {
+		t := toks[lo-1]
+		if !d.inMention(s, lo-1) && t.tag != "CD" && t.tag != "DT" && t.tag != "JJ" && !strings.HasPrefix(t.tag, "NN") &&
+			t.fold != "of" && t.fold != "at" && !possessiveOrQuote(t.text) {
+			break
+		}
+		lo--
+	}
+	if lo == end {
+		return ""
+	}
+	// findQuantity reads up to the first mention after its start, or to the sentence's end:
+	// a view of the sentence that stops before the verb keeps it to the noun phrase
+	view := *s
+	view.text = s.text[:toks[end].start-s.start]
+	view.toks = toks[:end]
+	view.mentions = nil
+	for _, m := range s.mentions {
+		if m.hi <= end {
+			view.mentions = append(view.mentions, m)
+		}
+	}
+	return findQuantity(&view, lo)
+}

@@ -925,6 +925,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 	quantity := ""
 	if tr.typ == graph.Expelled || tr.typ == graph.Arrested {
 		quantity = findQuantity(s, tr.hi)
+		if quantity == "" && isPassive(toks, tr.lo) && !viaRefusal {
+			quantity = d.passiveQuantity(s, tr) // "ten attachés were expelled"
+		}
 	}
 	toIDs := make([]string, 0, len(tos)+1)
 	if accuserID != "" {
