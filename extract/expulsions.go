@@ -296,6 +296,64 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 // gerundDone are the verbs whose gerund object is an act done: "began expelling".
 var gerundDone = set("begin", "start", "continue", "keep", "resume", "finish", "complete")
 
+// mandatives ask for an act in a "that" clause, which states no act done: "demanded that
+// Lima expel the spies".
+var mandatives = set("demand", "demands", "demanded", "demanding", "insist", "insists", "insisted", "ask", "asks",
+	"asked", "urge", "urges", "urged", "request", "requests", "requested", "propose", "proposes", "proposed",
+	"suggest", "suggests", "suggested", "recommend", "recommends", "recommended", "require", "requires", "required",
+	"call", "calls", "proposal", "suggestion", "recommendation")
+
+// expulsionUnasserted reports an expulsion spoken of but not made: a gerund a verb of
+// talk or thought governs (see gerundGoverned), or a base form asked for in a "that"
+// clause, "demanded that Bolivia expel".
+func (d *docState) expulsionUnasserted(s *sentence, tr trigger) bool {
+	if tr.typ != graph.Expelled {
+		return false
+	}
+	if d.gerundGoverned(s, tr) {
+		return true
+	}
+	toks := s.toks
+	if toks[tr.lo].fold != toks[tr.lo].lemma {
+		return false // only the base form is asked for; the tagger often calls it past
+	}
+	for j := tr.lo - 1; j >= 1 && j >= tr.lo-6; j-- {
+		if toks[j].fold == "that" {
+			g := j - 1
+			if toks[g].tag == "RB" && g > 0 {
+				g--
+			}
+			return mandatives[toks[g].fold]
+		}
+		if !d.inMention(s, j) && toks[j].tag != "DT" && toks[j].tag != "PRP" && toks[j].tag != "RB" && !negators[toks[j].fold] {
+			return false
+		}
+	}
+	return false
+}
+
+// relativeExpeller reads a relative clause's antecedent as its actor: "Bolivia, which
+// expelled the consul in March, said", "the minister, who had expelled them". ok is false
+// when the expulsion at tr opens no such clause.
+func (d *docState) relativeExpeller(s *sentence, tr trigger) (int, bool) {
+	if tr.typ != graph.Expelled {
+		return -1, false
+	}
+	toks := s.toks
+	j := tr.lo - 1
+	for j >= 0 && (auxiliaries[toks[j].fold] && !beForms[toks[j].fold] || toks[j].tag == "RB" && !negators[toks[j].fold]) {
+		j--
+	}
+	if j < 2 || toks[j].fold != "which" && toks[j].fold != "who" || toks[j-1].text != "," {
+		return -1, false
+	}
+	i := d.mentionIndexAt(s, j-2)
+	if i < 0 || s.mentions[i].hi != j-1 {
+		return -1, false
+	}
+	return i, true
+}
+
 // gerundGoverned reports an expulsion in the gerund that a verb other than one of
 // gerundDone governs: "has not ruled out expelling", "is weighing expelling", "threatened
 // expelling": talk of an expulsion, not one made. A preposition before the gerund

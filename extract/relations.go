@@ -539,8 +539,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	if k > 0 && (toks[k-1].fold == "without" || toks[k-1].lemma == "avoid" || toks[k-1].lemma == "consider") {
 		return false, false, false
 	}
-	if d.gerundGoverned(s, tr) {
-		return false, false, false // "has not ruled out expelling"
+	if d.expulsionUnasserted(s, tr) {
+		return false, false, false // "has not ruled out expelling", "demanded that Lima expel"
 	}
 	neg := d.negatedAt(s, k) || noObject
 	for j := k - 1; j >= 0 && j >= k-4; j-- {
@@ -897,6 +897,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		conf = 0.7
 	} else {
 		subj := d.subjectOf(s, tr.lo)
+		if i, ok := d.relativeExpeller(s, tr); ok {
+			subj = i // "Bolivia, which expelled the consul"
+		}
 		if viaRefusal {
 			subj = refusalSubject
 		}
