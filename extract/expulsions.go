@@ -21,6 +21,10 @@ func (d *docState) expulsionTriggerAt(s *sentence, k int) (trigger, bool) {
 	switch {
 	case (t.fold == "expulsion" || t.fold == "expulsions") && k+1 < len(toks) && toks[k+1].fold == "by":
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
+	case t.fold == "expulsion" || t.fold == "expulsions":
+		if of := pastTimePhrase(toks, k+1); of > k+1 && of < len(toks) && toks[of].fold == "of" {
+			return trigger{typ: graph.Expelled, lo: k, hi: of, nominal: true}, true // "expulsion last year of"
+		}
 	case t.lemma == "expel" && d.headlineVerb(s, k):
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1}, true
 	case t.lemma == "order" && d.headlineVerb(s, k) && d.toLeave(s, k):
@@ -46,6 +50,19 @@ func unwelcomeFollows(toks []token, k int) bool {
 		}
 	}
 	return false
+}
+
+// timeWords make up a short time phrase inside a noun phrase: "last year", "in March".
+var timeWords = set("last", "this", "earlier", "year", "month", "week", "in", "on", "spring", "summer", "autumn", "winter")
+
+// pastTimePhrase returns the index after a time phrase of at most three words starting at
+// j, or j when there is none.
+func pastTimePhrase(toks []token, j int) int {
+	e := j
+	for e < len(toks) && e < j+3 && (timeWords[toks[e].fold] || dateWords[toks[e].fold] || toks[e].tag == "CD") {
+		e++
+	}
+	return e
 }
 
 // headlineVerb reports a present-tense verb the tagger took for a plural noun, as it does in

@@ -75,6 +75,10 @@ func TestExpulsionConstructions(t *testing.T) {
 			nil},
 		{"gerund done", "Uruguay began expelling Paraguayan consuls.",
 			[]string{"uruguay EXPELLED paraguay"}},
+		{"time phrase inside the noun phrase", "It follows Chile's expulsion last year of a Peruvian naval attaché.",
+			[]string{"chile EXPELLED peru"}},
+		{"no time phrase, no act", "The expulsion last year was a mistake, Chile said.",
+			nil},
 		{"curly possessive", "Quito’s expulsion of two Colombian attachés angered Bogotá.",
 			[]string{"ecuador EXPELLED colombia | two"}},
 	}

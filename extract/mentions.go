@@ -226,7 +226,8 @@ var (
 	// nounModifiers may sit between a demonym and its noun: "Mexican security officials".
 	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal", "consular", "diplomatic",
 		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
-		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking")
+		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking",
+		"naval", "air", "defence", "commercial", "cultural", "trade")
 )
 
 func set(words ...string) map[string]bool {
