@@ -292,7 +292,8 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 		}
 		v := s.mentions[i].hi
 		for v < len(toks) && v < s.mentions[i].hi+4 && !sayVerbs[toks[v].lemma] {
-			if d.inMention(s, v) || toks[v].fold == "" && !possessiveOrQuote(toks[v].text) {
+			// only the state's own voice: "Chile's foreign ministry said", not "Chile's opposition said"
+			if f := toks[v].fold; d.inMention(s, v) || !possessiveOrQuote(toks[v].text) && !govNouns[f] && !orgWords[f] && !titles[f] && f != "spokesman" {
 				v = len(toks)
 				break
 			}

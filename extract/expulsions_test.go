@@ -79,6 +79,10 @@ func TestExpulsionConstructions(t *testing.T) {
 			[]string{"chile EXPELLED peru"}},
 		{"no time phrase, no act", "The expulsion last year was a mistake, Chile said.",
 			nil},
+		{"passive reported by a state's opposition", "Four staff of Chile's consulate were expelled on Sunday, Bolivia's opposition said.",
+			nil},
+		{"passive reported by a state's ministry", "Four staff of Chile's consulate were expelled on Sunday, Bolivia's foreign ministry said.",
+			[]string{"bolivia EXPELLED chile | Four"}},
 		{"curly possessive", "Quito’s expulsion of two Colombian attachés angered Bogotá.",
 			[]string{"ecuador EXPELLED colombia | two"}},
 	}
