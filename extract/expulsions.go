@@ -177,6 +177,51 @@ func (d *docState) expulsionBy(s *sentence, tr trigger) {
 	}
 }
 
+// unrealisedModifiers make an expulsion noun one not made: "a possible expulsion".
+var unrealisedModifiers = set("possible", "potential", "proposed", "planned", "threatened", "likely", "mooted",
+	"eventual", "future", "hypothetical", "any")
+
+// seekingStems begin the words that ask for or weigh an act named by a noun: "demanded",
+// "considered", "proposing"; forStems do so only with "for": "called for", not "called
+// Tallinn's expulsion hasty".
+var (
+	seekingStems = []string{"demand", "urg", "consider", "propos", "threat", "seek", "sought", "want", "plan",
+		"discuss", "debat", "request", "weigh", "mull", "float", "suggest", "recommend"}
+	forStems = []string{"call", "push", "press", "ask", "lobb", "campaign", "argu"}
+)
+
+// nominalUnasserted reports an expulsion noun at tr that names no act done: under a
+// conditional, modified as merely possible, or the object of asking or weighing.
+func (d *docState) nominalUnasserted(s *sentence, tr trigger) bool {
+	toks := s.toks
+	for j := tr.lo - 1; j >= 0 && toks[j].text != ";"; j-- {
+		if conditionals[toks[j].fold] {
+			return true
+		}
+	}
+	j := tr.lo - 1
+	for j >= 0 && (d.inMention(s, j) || toks[j].tag == "DT" || toks[j].tag == "JJ" || toks[j].tag == "POS" || possessiveOrQuote(toks[j].text)) {
+		if unrealisedModifiers[toks[j].fold] {
+			return true
+		}
+		j--
+	}
+	stems := seekingStems
+	if j >= 0 && toks[j].fold == "for" {
+		j-- // "called for", "pushed for"
+		stems = append(forStems, seekingStems...)
+	}
+	if j < 0 {
+		return false
+	}
+	for _, stem := range stems {
+		if strings.HasPrefix(toks[j].fold, stem) {
+			return true
+		}
+	}
+	return false
+}
+
 // envoysFrom reports a mention at lo that says where expelled envoys came from:
 // "ambassadors from Argentina", "the envoys of the U.S.".
 func envoysFrom(toks []token, lo int) bool {

@@ -83,6 +83,12 @@ func TestExpulsionConstructions(t *testing.T) {
 			nil},
 		{"passive reported by a state's ministry", "Four staff of Chile's consulate were expelled on Sunday, Bolivia's foreign ministry said.",
 			[]string{"bolivia EXPELLED chile | Four"}},
+		{"nominal demanded", "Lawmakers demanded Chile's expulsion of the Peruvian envoy.",
+			nil},
+		{"nominal under a conditional", "If Chile's expulsion of the Peruvian envoy goes ahead, Lima will respond.",
+			nil},
+		{"nominal possible", "A possible expulsion by Chile of the Peruvian envoy was discussed.",
+			nil},
 		{"curly possessive", "Quito’s expulsion of two Colombian attachés angered Bogotá.",
 			[]string{"ecuador EXPELLED colombia | two"}},
 	}

@@ -1215,6 +1215,9 @@ func (d *docState) expeller(s *sentence, tr trigger) int {
 // "of". An expulsion merely mentioned ("following the expulsion of") has no actor and is
 // not reported.
 func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
+	if d.nominalUnasserted(s, tr) {
+		return // "called for Chile's expulsion of", "a possible expulsion"
+	}
 	if tr.hi < len(s.toks) && s.toks[tr.hi].fold == "by" {
 		d.expulsionBy(s, tr)
 		return
