@@ -230,7 +230,7 @@ var (
 	nounModifiers = set("senior", "top", "intelligence", "security", "foreign", "military", "federal", "consular", "diplomatic",
 		"government", "suspected", "alleged", "undercover", "career", "accredited", "law",
 		"enforcement", "defense", "counterintelligence", "affairs", "high", "ranking", "high-ranking",
-		"interior", "prime", "deputy", "defence", "justice", "finance", "trade")
+		"interior", "prime", "deputy", "defence", "justice", "finance", "trade", "naval", "air", "commercial", "cultural")
 )
 
 func set(words ...string) map[string]bool {
@@ -1012,6 +1012,7 @@ func (d *docState) setShort(key, id string) {
 // result assembles the Result in order of first mention.
 func (d *docState) result() Result {
 	d.dropUnnamedTwins()
+	d.dropHeadlineTwins()
 	res := Result{Entities: make([]Entity, 0, len(d.order)), Relationships: d.relations}
 	if res.Relationships == nil {
 		res.Relationships = []Relation{}

@@ -193,6 +193,9 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 		}
 		return ""
 	}
+	if tr, ok := d.expulsionTriggerAt(s, k); ok {
+		return tr, true
+	}
 	switch {
 	case (t.fold == "expulsion" || t.fold == "expulsions") && next(1) == "of":
 		return trigger{typ: graph.Expelled, lo: k, hi: k + 1, nominal: true}, true
@@ -286,7 +289,7 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			if typ, ok := particleTriggers[[2]string{lemma, toks[j].fold}]; ok && typ != graph.Requested {
 				return trigger{typ: typ, lo: k, hi: k + 1}, true
 			}
-			if tg := toks[j].tag; toks[j].fold == "" || strings.HasPrefix(tg, "V") || tg == "IN" || tg == "TO" || tg == "CC" {
+			if tg := toks[j].tag; !d.inMention(s, j) && (toks[j].fold == "" || strings.HasPrefix(tg, "V") || tg == "IN" || tg == "TO" || tg == "CC") {
 				break
 			}
 		}
@@ -333,7 +336,7 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 		case sentAwayNouns[f] || objectPronouns[f] || peopleNouns[f] != "":
 			person = true
 		case f == "to" && j+1 < len(toks) && (departures[toks[j+1].lemma] || toks[j+1].lemma == "get" && j+2 < len(toks) && toks[j+2].fold == "out"):
-			return person // "to leave", "to get out"
+			return person && d.leavesCountry(s, j+2) // "to leave", "to get out"
 		case f == "out" && toks[k].lemma == "order":
 			return person
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
@@ -539,6 +542,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			return false, true, false // "Oslo's decision to expel"
 		case requestNouns[toks[g].fold] && refusal != nil && refusal.lo < g:
 			return true, true, true
+		case d.orderedToExpel(s, tr):
+			return false, true, false // "ordered its foreign minister to expel"
 		}
 		return false, false, false
 	}
@@ -547,6 +552,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	}
 	if k > 0 && (toks[k-1].fold == "without" || toks[k-1].lemma == "avoid" || toks[k-1].lemma == "consider") {
 		return false, false, false
+	}
+	if d.expulsionUnasserted(s, tr) {
+		return false, false, false // "has not ruled out expelling", "demanded that Lima expel"
 	}
 	neg := d.negatedAt(s, k) || noObject
 	for j := k - 1; j >= 0 && j >= k-4; j-- {
@@ -832,7 +840,7 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			if claimFrom < 0 {
 				claimFrom = i // "turned down the request of Lima": Lima asked
 			}
-		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && m.lo > 1 && representatives[toks[m.lo-2].fold]:
+		case (prep == "from" || prep == "of") && tr.typ == graph.Expelled && envoysFrom(toks, m.lo):
 			// "expelled ambassadors from Argentina, Chile and Peru", "the envoys of Chile":
 			// where they came from
 			if len(to) == 0 {
@@ -888,6 +896,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		case tr.typ == graph.Expelled:
 			host, envoy := d.accreditedTo(s, tr)
 			if host < 0 {
+				host, envoy = d.announcedBy(s, tr)
+			}
+			if host < 0 {
 				return
 			}
 			subjects, subj = []int{host}, envoy // "the Peruvian ambassador to Chile was expelled": by Chile
@@ -900,6 +911,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		conf = 0.7
 	} else {
 		subj := d.subjectOf(s, tr.lo)
+		if i, ok := d.relativeExpeller(s, tr); ok {
+			subj = i // "Bolivia, which expelled the consul"
+		}
 		if viaRefusal {
 			subj = refusalSubject
 		}
@@ -942,6 +956,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 	quantity := ""
 	if tr.typ == graph.Expelled || tr.typ == graph.Arrested {
 		quantity = findQuantity(s, tr.hi)
+		if quantity == "" && isPassive(toks, tr.lo) && !viaRefusal {
+			quantity = d.passiveQuantity(s, tr) // "ten attachés were expelled"
+		}
 	}
 	toIDs := make([]string, 0, len(tos)+1)
 	if accuserID != "" {
@@ -1116,7 +1133,8 @@ func (d *docState) unnamedObject(s *sentence, tr trigger, passive bool) (id stri
 		case f == "them" || f == "they" && passive:
 			return d.lastPeople, true
 		case f == "him" || f == "her" || (f == "he" || f == "she") && passive:
-			return d.lastPerson, d.lastPerson != ""
+			id := d.objectPerson(s, tr, passive)
+			return id, id != ""
 		case sentAwayNouns[f] || peopleNouns[f] != "" || f == "officials" || f == "staff" || f == "personnel" || f == "members" || f == "employees":
 			return "", true
 		case toks[j].text == ";" || toks[j].text == "," && !passive || boundaries[f] && f != "so":
@@ -1154,7 +1172,8 @@ func (d *docState) agent(s *sentence, tr trigger) int {
 // their state (-1 when unnamed). host is -1 when no envoy "to" a state comes before the verb.
 func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
 	toks := s.toks
-	for j := tr.lo - 2; j >= 1 && j >= tr.lo-8; j-- {
+	start, person := d.pastAppositive(s, tr.lo-2)
+	for j := start; j >= 1 && j >= start-8; j-- {
 		if toks[j].fold == "" || boundaries[toks[j].fold] {
 			break
 		}
@@ -1172,7 +1191,10 @@ func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
 		if m := d.mentionIndexAt(s, j-1); m >= 0 && m != host {
 			return host, m
 		}
-		return host, -1
+		if m := d.envoyOwner(s, j-1); m >= 0 && m != host {
+			return host, m // "the Vatican's ambassador to Managua"
+		}
+		return host, person
 	}
 	return -1, -1
 }
@@ -1203,14 +1225,21 @@ func (d *docState) expeller(s *sentence, tr trigger) int {
 // "of". An expulsion merely mentioned ("following the expulsion of") has no actor and is
 // not reported.
 func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
+	if d.nominalUnasserted(s, tr) {
+		return // "called for Chile's expulsion of", "a possible expulsion"
+	}
+	if tr.hi < len(s.toks) && s.toks[tr.hi].fold == "by" {
+		d.expulsionBy(s, tr)
+		return
+	}
 	toks := s.toks
-	from, negated, conf := -1, false, 0.6
+	from, negated, conf := -1, false, 0.7
 	for j := tr.lo - 1; j >= 0 && j >= tr.lo-4; j-- {
 		if i := d.mentionIndexAt(s, j); i >= 0 {
 			from = i // "Ottawa's expulsion", "the Dutch expulsion"
 			break
 		}
-		if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" && tg != "VBN" && tg != "CD" {
+		if tg := toks[j].tag; tg != "JJ" && tg != "POS" && tg != "RB" && tg != "VBN" && tg != "CD" && !possessiveOrQuote(toks[j].text) {
 			break
 		}
 	}
