@@ -268,8 +268,8 @@ func (d *docState) envoyOwner(s *sentence, j int) int {
 
 // dropHeadlineTwins removes an expulsion read only from headings when the article's body
 // reports an expulsion of the same counterpart, same polarity, by another actor: the
-// headline's "Venezuela expels ambassadors from Chile" is the body's "the regime of
-// President Maduro has expelled ambassadors from Chile", one act written twice. The body's
+// headline's "Ruritania expels Borduria's envoys" is the body's "the government of
+// President Kessler has sent Borduria's envoys home", one act written twice. The body's
 // reading is kept, being the fuller one.
 func (d *docState) dropHeadlineTwins() {
 	d.relations = slices.DeleteFunc(d.relations, func(r Relation) bool {
@@ -459,7 +459,7 @@ func (d *docState) leavesCountry(s *sentence, j int) bool {
 // objectPerson is the person a "him" or "her" the expulsion at tr acts on stands for (for
 // a passive, the "he" or "she" before it): of the two people named last, in this sentence
 // or the one before, the one who is not the clause's subject. When both may be meant, as
-// in "Rubio accused Rasool of hating Trump and declared him unwelcome", it is nobody: a
+// in "Novak accused Ortiz of spying for Lenz and declared him unwelcome", it is nobody: a
 // wrong guess would expel the wrong man.
 func (d *docState) objectPerson(s *sentence, tr trigger, passive bool) string {
 	subject := ""

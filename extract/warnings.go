@@ -422,7 +422,7 @@ func (d *docState) receiverSubject(s *sentence, j int) int {
 }
 
 // addressees is mention i and those coordinated with it, less a name that goes on to say
-// something: in "concern to the Indian government, Trudeau said" Trudeau is the speaker.
+// something: in "concern to the Ruritanian government, Kessler said" Kessler is the speaker.
 func (d *docState) addressees(s *sentence, i int) []int {
 	return slices.DeleteFunc(d.coordinated(s, i, false), func(c int) bool {
 		hi := s.mentions[c].hi
