@@ -104,3 +104,12 @@ func TestValueSourcesResolve(t *testing.T) {
 		t.Errorf("neighbourhood edge type %v, want LEADS", got)
 	}
 }
+
+// TestBudgetCountsStringPointers checks that a string answered as a pointer costs the
+// response budget what the string costs, so that the size estimate still stops big answers.
+func TestBudgetCountsStringPointers(t *testing.T) {
+	s := "a name of some length"
+	if got, want := valueSize(&s), valueSize(s); got != want {
+		t.Errorf("valueSize(*string) = %d, valueSize(string) = %d", got, want)
+	}
+}
