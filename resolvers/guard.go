@@ -36,6 +36,8 @@ func valueSize(v any) int {
 	switch v := v.(type) {
 	case string:
 		return len(v) + 2
+	case *string: // fieldRef's answer for a string field
+		return len(*v) + 2
 	case []string:
 		n := 2
 		for _, s := range v {

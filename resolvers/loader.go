@@ -52,17 +52,8 @@ func (l *loader[V]) load(ctx context.Context, keys ...string) (map[string]V, err
 	defer l.mu.Unlock()
 	l.enqueueLocked(keys)
 	if len(l.pending) > 0 && l.needsFetch(keys) {
-		batch := l.pending
-		l.pending, l.queued = nil, map[string]bool{}
-		got, err := l.fetch(ctx, batch)
-		if err != nil {
+		if err := l.fetchLocked(ctx); err != nil {
 			return nil, err
-		}
-		for _, k := range batch {
-			l.fetched[k] = true
-			if v, ok := got[k]; ok {
-				l.values[k] = v
-			}
 		}
 	}
 	out := make(map[string]V, len(keys))
@@ -72,6 +63,67 @@ func (l *loader[V]) load(ctx context.Context, keys ...string) (map[string]V, err
 		}
 	}
 	return out, nil
+}
+
+// loadOne is load for one key, answered without building a map: a pointer to a copy of
+// its value, or false when it does not exist.
+func (l *loader[V]) loadOne(ctx context.Context, key string) (*V, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.fetched[key] {
+		l.enqueueLocked([]string{key})
+		if err := l.fetchLocked(ctx); err != nil {
+			return nil, false, err
+		}
+	}
+	v, ok := l.values[key]
+	if !ok {
+		return nil, false, nil
+	}
+	return &v, true, nil
+}
+
+// peek answers key without fetching: its value (nil when it does not exist), and whether
+// the request has fetched it at all.
+func (l *loader[V]) peek(key string) (v *V, fetched bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.fetched[key] {
+		return nil, false
+	}
+	if got, ok := l.values[key]; ok {
+		return &got, true
+	}
+	return nil, true
+}
+
+// prefetch fetches keys, with every key enqueued so far, in one call, so that later look-ups
+// of them are answered by peek. A failed fetch is forgotten: those look-ups fetch again and
+// report it where they are.
+func (l *loader[V]) prefetch(ctx context.Context, keys []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.enqueueLocked(keys)
+	if len(l.pending) > 0 {
+		_ = l.fetchLocked(ctx) // see above: the error surfaces at the field that needs the value
+	}
+}
+
+// fetchLocked fetches every pending key in one call; l.mu is held.
+func (l *loader[V]) fetchLocked(ctx context.Context) error {
+	batch := l.pending
+	l.pending, l.queued = nil, map[string]bool{}
+	got, err := l.fetch(ctx, batch)
+	if err != nil {
+		return err
+	}
+	for _, k := range batch {
+		l.fetched[k] = true
+		if v, ok := got[k]; ok {
+			l.values[k] = v
+		}
+	}
+	return nil
 }
 
 func (l *loader[V]) needsFetch(keys []string) bool {

@@ -13,7 +13,8 @@ func (r *resolver) queryResolvers() map[string]graphql.FieldResolveFn {
 	return map[string]graphql.FieldResolveFn{
 		"entity": func(p graphql.ResolveParams) (any, error) {
 			return r.nullIfMissing(p.Context, func(ctx context.Context) (any, error) {
-				return r.store.Entity(ctx, argString(p.Args, "id"))
+				e, err := r.store.Entity(ctx, argString(p.Args, "id"))
+				return &e, err
 			})
 		},
 		"article": func(p graphql.ResolveParams) (any, error) {
@@ -108,6 +109,7 @@ func (r *resolver) relationships(p graphql.ResolveParams) (any, error) {
 			return nil, r.fail(p.Context, err)
 		}
 	}
+	r.prefetchEnds(p, res.Relationships)
 	return newConnection(res.Relationships, relID, res.PageInfo), nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/ingest"
@@ -84,16 +85,23 @@ func (r *resolver) fail(ctx context.Context, err error) error {
 // thunk wraps a deferred result in the signature graphql-go dethunks.
 type thunk = func() (any, error)
 
-// entityThunk resolves to the entity with id, or null when there is none.
-func (r *resolver) entityThunk(ctx context.Context, id string) thunk {
+// entityThunk resolves to the entity with id, or null when there is none: at once when the
+// request has fetched it already, else as a thunk that batches with its siblings.
+func (r *resolver) entityThunk(ctx context.Context, id string) any {
 	s := state(ctx)
+	if e, fetched := s.entities.peek(id); fetched {
+		if e == nil {
+			return nil
+		}
+		return e
+	}
 	s.entities.enqueue(id)
 	return func() (any, error) {
-		got, err := s.entities.load(ctx, id)
+		e, ok, err := s.entities.loadOne(ctx, id)
 		if err != nil {
 			return nil, r.fail(ctx, fmt.Errorf("load entity %s: %w", id, err))
 		}
-		if e, ok := got[id]; ok {
+		if ok {
 			return e, nil
 		}
 		return nil, nil
@@ -148,20 +156,23 @@ func (r *resolver) requireEntities(ctx context.Context, refs map[string]string) 
 // connection is a page of any list, as the *Connection types expose it.
 type connection struct {
 	totalCount  int
-	edges       []edge
+	edges       []any // of *edge, which graphql-go's list walk hands on without a copy
 	hasNextPage bool
 	endCursor   string
 }
 
+// edge is one item of a page; its cursor is encoded only when a query asks for it.
 type edge struct {
-	cursor string
-	node   any
+	id   string
+	node any // a pointer into the page's items
 }
 
-func newConnection[T any](items []T, id func(T) string, info graph.PageInfo) connection {
-	c := connection{totalCount: info.TotalCount, hasNextPage: info.HasNextPage, edges: make([]edge, len(items))}
-	for i, it := range items {
-		c.edges[i] = edge{cursor: encodeCursor(id(it)), node: it}
+func newConnection[T any](items []T, id func(T) string, info graph.PageInfo) *connection {
+	c := &connection{totalCount: info.TotalCount, hasNextPage: info.HasNextPage, edges: make([]any, len(items))}
+	edges := make([]edge, len(items))
+	for i := range items {
+		edges[i] = edge{id: id(items[i]), node: &items[i]}
+		c.edges[i] = &edges[i]
 	}
 	if info.EndCursor != "" {
 		c.endCursor = encodeCursor(info.EndCursor)
@@ -173,38 +184,104 @@ func entityID(e graph.Entity) string      { return e.ID }
 func articleID(a graph.Article) string    { return a.ID }
 func relID(rel graph.Relationship) string { return rel.ID }
 
+// Sources of Entity, Article and Relationship fields come as pointers from pages and
+// loaders (which box without a copy), and as values from other lists: every adapter below
+// takes both.
+
+func unexpectedSource(p graphql.ResolveParams) error {
+	return fmt.Errorf("resolve %s.%s: unexpected source %T", p.Info.ParentType.Name(), p.Info.FieldName, p.Source)
+}
+
 // field adapts a getter on the source value to a resolver.
 func field[S any](get func(S) any) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) {
-		src, ok := p.Source.(S)
-		if !ok {
-			return nil, fmt.Errorf("resolve %s.%s: unexpected source %T", p.Info.ParentType.Name(), p.Info.FieldName, p.Source)
+		switch src := p.Source.(type) {
+		case S:
+			return get(src), nil
+		case *S:
+			if src != nil {
+				return get(*src), nil
+			}
 		}
-		return get(src), nil
+		return nil, unexpectedSource(p)
+	}
+}
+
+// fieldRef adapts a getter that may answer a pointer into the source: graphql-go
+// serializes a *string with one copy where a string goes through fmt.Sprintf.
+func fieldRef[S any](get func(*S) any) graphql.FieldResolveFn {
+	return func(p graphql.ResolveParams) (any, error) {
+		switch src := p.Source.(type) {
+		case *S:
+			if src != nil {
+				return get(src), nil
+			}
+		case S:
+			return get(&src), nil
+		}
+		return nil, unexpectedSource(p)
 	}
 }
 
 // fieldCtx adapts a source-and-params resolver.
 func fieldCtx[S any](get func(p graphql.ResolveParams, src S) (any, error)) graphql.FieldResolveFn {
 	return func(p graphql.ResolveParams) (any, error) {
-		src, ok := p.Source.(S)
-		if !ok {
-			return nil, fmt.Errorf("resolve %s.%s: unexpected source %T", p.Info.ParentType.Name(), p.Info.FieldName, p.Source)
+		switch src := p.Source.(type) {
+		case S:
+			return get(p, src)
+		case *S:
+			if src != nil {
+				return get(p, *src)
+			}
 		}
-		return get(p, src)
+		return nil, unexpectedSource(p)
 	}
+}
+
+// strRef answers a string field as a pointer to it, for fieldRef.
+func strRef(s *string) any { return s }
+
+// optRef answers an optional string field: null when empty, else a pointer to it.
+func optRef(s *string) any {
+	if *s == "" {
+		return nil
+	}
+	return s
+}
+
+// enumValues holds every enum value the hot fields answer already boxed, so that answering
+// one allocates nothing.
+type enumValues map[string]any
+
+func newEnumValues() enumValues {
+	m := enumValues{}
+	for _, k := range graph.Kinds {
+		m[string(k)] = string(k)
+	}
+	for _, t := range graph.RelationTypes {
+		m[string(t)] = string(t)
+	}
+	return m
+}
+
+func (m enumValues) of(s string) any {
+	if v, ok := m[s]; ok {
+		return v
+	}
+	return s
 }
 
 func (r *resolver) fieldResolvers() fieldResolvers {
 	connectionFields := map[string]graphql.FieldResolveFn{
-		"totalCount": field(func(c connection) any { return c.totalCount }),
-		"edges":      field(func(c connection) any { return c.edges }),
-		"pageInfo":   field(func(c connection) any { return c }),
+		"totalCount": fieldRef(func(c *connection) any { return c.totalCount }),
+		"edges":      fieldRef(func(c *connection) any { return c.edges }),
+		"pageInfo":   fieldRef(func(c *connection) any { return c }),
 	}
 	edgeFields := map[string]graphql.FieldResolveFn{
-		"cursor": field(func(e edge) any { return e.cursor }),
-		"node":   field(func(e edge) any { return e.node }),
+		"cursor": fieldRef(func(e *edge) any { return encodeCursor(e.id) }),
+		"node":   fieldRef(func(e *edge) any { return e.node }),
 	}
+	enums := newEnumValues()
 	graphFields := map[string]graphql.FieldResolveFn{
 		"nodes": func(p graphql.ResolveParams) (any, error) {
 			switch g := p.Source.(type) {
@@ -229,19 +306,19 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 		"Query":    r.queryResolvers(),
 		"Mutation": r.mutationResolvers(),
 		"Entity": {
-			"id":            field(func(e graph.Entity) any { return e.ID }),
-			"kind":          field(func(e graph.Entity) any { return string(e.Kind) }),
-			"name":          field(func(e graph.Entity) any { return e.Name }),
+			"id":            fieldRef(func(e *graph.Entity) any { return strRef(&e.ID) }),
+			"kind":          fieldRef(func(e *graph.Entity) any { return enums.of(string(e.Kind)) }),
+			"name":          fieldRef(func(e *graph.Entity) any { return strRef(&e.Name) }),
 			"aliases":       field(func(e graph.Entity) any { return nonNil(e.Aliases) }),
-			"description":   field(func(e graph.Entity) any { return orNull(e.Description) }),
-			"country":       field(func(e graph.Entity) any { return orNull(e.Country) }),
-			"role":          field(func(e graph.Entity) any { return orNull(e.Role) }),
+			"description":   fieldRef(func(e *graph.Entity) any { return optRef(&e.Description) }),
+			"country":       fieldRef(func(e *graph.Entity) any { return optRef(&e.Country) }),
+			"role":          fieldRef(func(e *graph.Entity) any { return optRef(&e.Role) }),
 			"relationships": fieldCtx(r.entityRelationships),
 			"articles":      fieldCtx(r.entityArticles),
 		},
 		"Article": {
-			"id":    field(func(a graph.Article) any { return a.ID }),
-			"title": field(func(a graph.Article) any { return a.Title }),
+			"id":    fieldRef(func(a *graph.Article) any { return strRef(&a.ID) }),
+			"title": fieldRef(func(a *graph.Article) any { return strRef(&a.Title) }),
 			"outlet": fieldCtx(func(p graphql.ResolveParams, a graph.Article) (any, error) {
 				return r.entityThunk(p.Context, a.Outlet), nil
 			}),
@@ -251,8 +328,8 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 			"relationships": fieldCtx(r.articleRelationships),
 		},
 		"Relationship": {
-			"id":   field(func(rel graph.Relationship) any { return rel.ID }),
-			"type": field(func(rel graph.Relationship) any { return string(rel.Type) }),
+			"id":   fieldRef(func(rel *graph.Relationship) any { return strRef(&rel.ID) }),
+			"type": fieldRef(func(rel *graph.Relationship) any { return enums.of(string(rel.Type)) }),
 			"from": fieldCtx(func(p graphql.ResolveParams, rel graph.Relationship) (any, error) {
 				return r.entityThunk(p.Context, rel.From), nil
 			}),
@@ -268,7 +345,7 @@ func (r *resolver) fieldResolvers() fieldResolvers {
 			"negated":     field(func(rel graph.Relationship) any { return rel.Negated }),
 			"date":        field(func(rel graph.Relationship) any { return rel.Date }),
 			"dateText":    field(func(rel graph.Relationship) any { return orNull(rel.DateText) }),
-			"summary":     field(func(rel graph.Relationship) any { return orNull(rel.Summary) }),
+			"summary":     fieldRef(func(rel *graph.Relationship) any { return optRef(&rel.Summary) }),
 			"quantity":    field(func(rel graph.Relationship) any { return orNull(rel.Quantity) }),
 			"evidence":    field(func(rel graph.Relationship) any { return nonNil(rel.Evidence) }),
 			"sourceCount": field(func(rel graph.Relationship) any { return rel.SourceCount }),
@@ -362,7 +439,68 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list relationships of %s: %w", e.ID, err))
 	}
+	r.prefetchEnds(p, res.Relationships)
 	return newConnection(res.Relationships, relID, res.PageInfo), nil
+}
+
+// prefetchEnds fetches, in one store call, the ends of a page of relationships whose query
+// selects edges { node { from or to } }, so that those fields answer without thunks. Only a
+// field that resolves once per request does it: under a list, every item would make its own
+// call where the thunks make one for all.
+func (r *resolver) prefetchEnds(p graphql.ResolveParams, rels []graph.Relationship) {
+	from, to := selectsEnds(p)
+	if !from && !to || !resolvesOnce(p.Info.Path) {
+		return
+	}
+	ids := make([]string, 0, len(rels))
+	for i := range rels {
+		if from {
+			ids = append(ids, rels[i].From)
+		}
+		if to && rels[i].To != "" {
+			ids = append(ids, rels[i].To)
+		}
+	}
+	state(p.Context).entities.prefetch(p.Context, ids)
+}
+
+// selectsEnds reports whether a connection field selects edges { node { from } } and
+// edges { node { to } }, in plain fields (through fragments, the thunks serve).
+func selectsEnds(p graphql.ResolveParams) (from, to bool) {
+	for _, f := range p.Info.FieldASTs {
+		for _, edges := range subfields(f, "edges") {
+			for _, node := range subfields(edges, "node") {
+				from = from || len(subfields(node, "from")) > 0
+				to = to || len(subfields(node, "to")) > 0
+			}
+		}
+	}
+	return from, to
+}
+
+// subfields returns the fields of f's selection set named name.
+func subfields(f *ast.Field, name string) []*ast.Field {
+	if f.SelectionSet == nil {
+		return nil
+	}
+	var out []*ast.Field
+	for _, sel := range f.SelectionSet.Selections {
+		if s, ok := sel.(*ast.Field); ok && s.Name != nil && s.Name.Value == name {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// resolvesOnce reports whether the field at path is outside every list, so that it
+// resolves once per request.
+func resolvesOnce(path *graphql.ResponsePath) bool {
+	for ; path != nil; path = path.Prev {
+		if _, ok := path.Key.(int); ok {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any, error) {

@@ -81,7 +81,7 @@ func (s *Server) readPost(c *gin.Context) (resolvers.Request, error) {
 	if c.Request.ContentLength > limit {
 		return resolvers.Request{}, tooLarge(limit)
 	}
-	mediaType, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	mediaType, params, err := parseMediaType(c.GetHeader("Content-Type"))
 	if err != nil {
 		return resolvers.Request{}, &requestError{http.StatusUnsupportedMediaType, codeUnsupportedMedia,
 			"Content-Type must be application/json"}
@@ -108,6 +108,16 @@ func (s *Server) readPost(c *gin.Context) (resolvers.Request, error) {
 		return checkQuery(graphQLRequest{Query: new(string(body))})
 	}
 	return decodeBody(body)
+}
+
+// parseMediaType is mime.ParseMediaType, answering the two bare types clients send most
+// without the map of parameters mime allocates.
+func parseMediaType(header string) (string, map[string]string, error) {
+	switch header {
+	case "application/json", "application/graphql":
+		return header, nil, nil
+	}
+	return mime.ParseMediaType(header)
 }
 
 func tooLarge(limit int64) *requestError {
@@ -308,7 +318,11 @@ func WriteError(c *gin.Context, status int, code, message string) {
 // writeJSON answers with v, unless its encoding is over the executor's response ceiling;
 // the executor's own estimate stops most such answers before they are built.
 func (s *Server) writeJSON(c *gin.Context, status int, v any) {
-	body, err := json.Marshal(v)
+	bp, _ := s.answerBufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	body, err := encodeAnswer((*bp)[:0], v)
 	if err != nil {
 		s.log.ErrorContext(c.Request.Context(), "encode GraphQL response", "err", err)
 		WriteError(c, http.StatusInternalServerError, graph.EINTERNAL, "internal error")
@@ -318,5 +332,30 @@ func (s *Server) writeJSON(c *gin.Context, status int, v any) {
 		WriteError(c, http.StatusBadRequest, resolvers.CodeResponseTooLarge, resolvers.ResponseTooLarge(limit))
 		return
 	}
-	c.Data(status, jsonContentType, body)
+	c.Data(status, jsonContentType, body) // written before it returns: body may be reused
+	// Only buffers of common answers are kept, so that one huge answer does not stay pinned.
+	if cap(body) <= maxPooledAnswer {
+		*bp = body
+		s.answerBufs.Put(bp)
+	}
+}
+
+// maxPooledAnswer is the largest buffer writeJSON keeps for reuse.
+const maxPooledAnswer = 64 << 10
+
+// encodeAnswer appends the JSON of v to buf, as json.Marshal would write it. A GraphQL
+// answer with data only, the common case, is encoded by appendJSON; the rest by
+// encoding/json.
+func encodeAnswer(buf []byte, v any) ([]byte, error) {
+	resp, ok := v.(response)
+	if !ok || len(resp.Errors) > 0 || resp.Extensions != nil || resp.Data == nil {
+		b, err := json.Marshal(v)
+		return append(buf, b...), err
+	}
+	buf = append(buf, `{"data":`...)
+	buf, err := appendJSON(buf, *resp.Data)
+	if err != nil {
+		return buf, err
+	}
+	return append(buf, '}'), nil
 }

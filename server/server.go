@@ -76,6 +76,8 @@ type Server struct {
 	keys   *auth.Keyring
 	play   playground
 	stats  *Metrics
+	// answerBufs holds the buffers GraphQL answers are encoded into, reused across requests.
+	answerBufs sync.Pool // of *[]byte
 
 	mu      sync.Mutex
 	bound   string        // the listener's address once bound
