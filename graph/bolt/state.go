@@ -110,10 +110,19 @@ func (s *state) addNumber(id string) {
 	s.names = append(s.names, id)
 }
 
-// buildState returns the state holding the records, which must be sorted by id. Appending
-// in id order keeps every index list sorted, so nothing needs sorting but the words.
+// buildState returns the state holding the records, which must be sorted by id.
 func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph.Relationship) *state {
 	s := newState(len(entities), len(articles), len(rels))
+	s.addEntities(entities)
+	s.addArticles(articles)
+	s.addRelationships(rels)
+	return s
+}
+
+// addEntities, addArticles and addRelationships fill an empty state, in that order, with
+// records sorted by id. Appending in id order keeps every index list sorted, so nothing
+// needs sorting but the words.
+func (s *state) addEntities(entities []graph.Entity) {
 	s.entityIDs = make([]string, len(entities))
 	for i, e := range entities {
 		s.entityIDs[i] = e.ID
@@ -127,12 +136,18 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 		}
 	}
 	s.wordList = slices.Sorted(maps.Keys(s.words))
+}
+
+func (s *state) addArticles(articles []graph.Article) {
 	s.articleIDs = make([]string, len(articles))
 	for i, a := range articles {
 		s.articleIDs[i] = a.ID
 		s.articles[a.ID] = a
 		s.byOutlet[a.Outlet] = append(s.byOutlet[a.Outlet], a.ID)
 	}
+}
+
+func (s *state) addRelationships(rels []*graph.Relationship) {
 	s.allRels = rels
 	for _, r := range rels {
 		s.rels[r.ID] = r
@@ -147,7 +162,44 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 			s.citing[ev.Article] = append(s.citing[ev.Article], r.ID)
 		}
 	}
-	return s
+}
+
+// entityString returns the state's copy of the entity id b, if there is one.
+func (s *state) entityString(b []byte) (string, bool) {
+	n, ok := s.number[string(b)]
+	if !ok {
+		return "", false
+	}
+	return s.names[n], true
+}
+
+// sharedString returns the state's copy of the entity or article id b, if there is one.
+func (s *state) sharedString(b []byte) (string, bool) {
+	if id, ok := s.entityString(b); ok {
+		return id, true
+	}
+	if a, ok := s.articles[string(b)]; ok {
+		return a.ID, true
+	}
+	return "", false
+}
+
+// share replaces the ids r refers to with the state's copies of them, so that a written
+// relationship costs no more memory than a loaded one. r's lists must be its own.
+func (s *state) share(r *graph.Relationship) {
+	id := func(v string) string {
+		if c, ok := s.sharedString([]byte(v)); ok {
+			return c
+		}
+		return v
+	}
+	r.From, r.To = id(r.From), id(r.To)
+	for i := range r.About {
+		r.About[i] = id(r.About[i])
+	}
+	for i := range r.Evidence {
+		r.Evidence[i].Article = id(r.Evidence[i].Article)
+	}
 }
 
 // change is a set of writes: a nil value deletes the id.

@@ -94,6 +94,7 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 	}
 	r = r.Canonical()
 	r.SourceCount = graph.CountSources(r.Evidence, t.outletOf)
+	t.st.share(&r) // Canonical gave r lists of its own
 	return r, nil
 }
 
