@@ -45,10 +45,12 @@ var (
 
 // Store is a graph.Store on a bbolt file. It is safe for concurrent use.
 type Store struct {
-	// writeMu lets one write at a time prepare and commit its change. Preparing only reads
-	// the state, so readers go on meanwhile, and wait only while a committed change is
-	// applied to memory under mu.
+	// writeMu lets one group of writes at a time prepare and commit (see write). Preparing
+	// only reads the state, so readers go on meanwhile, and wait only while a committed
+	// change is applied to memory under mu.
 	writeMu sync.Mutex
+	queueMu sync.Mutex
+	queue   []*pendingWrite // writes waiting for the next group, under queueMu
 	mu      sync.RWMutex
 	db      *bbolt.DB // nil once closed; changes under both locks
 	st      *state
@@ -302,60 +304,6 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 		return errClosed
 	}
 	return fn(s.st)
-}
-
-// write runs fn on a new transaction and commits what it wrote: first to bbolt, then, once
-// that succeeded, to memory, under the write lock so that no read sees half of it.
-func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.db == nil {
-		return errClosed
-	}
-	t := &tx{st: s.st, change: newChange()}
-	if err := fn(t); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
-	last := s.lastChange
-	if err := s.db.Update(func(btx *bbolt.Tx) error {
-		var changes []graph.RecordChange
-		for _, put := range []func() ([]graph.RecordChange, error){
-			func() ([]graph.RecordChange, error) {
-				return putAll(btx, bucketEntities, graph.EntityRecord, t.entities, encodeEntity, decodeEntity)
-			},
-			func() ([]graph.RecordChange, error) {
-				return putAll(btx, bucketArticles, graph.ArticleRecord, t.articles, encodeArticle, decodeArticle)
-			},
-			func() ([]graph.RecordChange, error) {
-				return putAll(btx, bucketRelationships, graph.RelationshipRecord, t.rels, encodeRelationship, decodeRelationship)
-			},
-		} {
-			c, err := put()
-			if err != nil {
-				return err
-			}
-			changes = append(changes, c...)
-		}
-		if s.unlogged {
-			return nil
-		}
-		var err error
-		last, err = appendLog(btx, t.log, changes, last)
-		return err
-	}); err != nil {
-		return fmt.Errorf("commit to %s: %w", s.path, err)
-	}
-	s.lastChange = last
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.st.apply(&t.change)
-	return nil
 }
 
 // putAll writes records (nil: delete) to the bucket and returns, for the change log, the
