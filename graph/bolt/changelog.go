@@ -81,10 +81,10 @@ func appendLog(btx *bbolt.Tx, change graph.Change, changes []graph.RecordChange,
 
 // recordChange returns the change of one record from its stored value (nil: none) to rec
 // (nil: deleted), both as JSON, as the log keeps them.
-func recordChange[T any](kind graph.Record, id string, stored []byte, rec *T, decode func([]byte, interner) (T, error)) (graph.RecordChange, error) {
+func recordChange[T any](kind graph.Record, id string, stored []byte, rec *T, decode func(*decoder) (T, error)) (graph.RecordChange, error) {
 	rc := graph.RecordChange{Record: kind, ID: id, Before: json.RawMessage("null"), After: json.RawMessage("null")}
 	if stored != nil {
-		old, err := decode(stored, nil)
+		old, err := decode(storedDecoder(stored, nil))
 		if err != nil {
 			return rc, err
 		}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
+	"unsafe"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -53,70 +55,81 @@ func (e *encoder) count(n int)        { e.buf = binary.AppendUvarint(e.buf, uint
 func (e *encoder) format(format byte) { e.buf = append(e.buf, format) }
 
 // interner returns one shared copy of a string it has seen, so that the many references
-// to an entity, an article, a type or a date share memory; nil interns nothing. It must
-// not keep b.
-type interner func(b []byte) string
+// to an entity, an article, a type or a date share memory. It must copy what it keeps.
+type interner func(s string) string
 
 // decoder reads fields from a value; the first failure sticks, and later reads return
-// zero values.
+// zero values. Strings it returns are cut out of the value, unless copying: a decoder on
+// bbolt's memory, valid only during the transaction, must copy.
 type decoder struct {
-	buf    []byte
+	s      string
 	err    error
-	intern interner
+	intern interner // nil: none
+	copy   bool
+}
+
+// storedDecoder reads a value that bbolt holds, copying what it keeps.
+func storedDecoder(v []byte, intern interner) *decoder {
+	return &decoder{s: unsafe.String(unsafe.SliceData(v), len(v)), intern: intern, copy: true}
 }
 
 func (d *decoder) fail(err error) {
 	if d.err == nil {
 		d.err = err
 	}
-	d.buf = nil
+	d.s = ""
 }
 
 func (d *decoder) uvarint() uint64 {
-	n, size := binary.Uvarint(d.buf)
-	if size <= 0 {
-		d.fail(errShort)
-		return 0
+	var n uint64
+	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		n |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return n
+		}
 	}
-	d.buf = d.buf[size:]
-	return n
+	d.fail(errShort)
+	return 0
 }
 
-func (d *decoder) bytes() []byte {
+// raw reads a string's bytes, in the value's memory.
+func (d *decoder) raw() string {
 	n := d.uvarint()
-	if n > uint64(len(d.buf)) {
+	if n > uint64(len(d.s)) {
 		d.fail(errShort)
-		return nil
+		return ""
 	}
-	b := d.buf[:n]
-	d.buf = d.buf[n:]
-	return b
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
 }
 
 func (d *decoder) str() string {
-	b := d.bytes()
-	if len(b) == 0 {
-		return ""
+	v := d.raw()
+	if d.copy {
+		return strings.Clone(v)
 	}
-	return string(b)
+	return v
 }
 
 // shared reads a string that many records repeat, through the interner.
 func (d *decoder) shared() string {
-	b := d.bytes()
-	if len(b) == 0 {
-		return ""
+	v := d.raw()
+	if v == "" || d.intern == nil {
+		if d.copy {
+			return strings.Clone(v)
+		}
+		return v
 	}
-	if d.intern != nil {
-		return d.intern(b)
-	}
-	return string(b)
+	return d.intern(v)
 }
 
 // length reads a list's length, bounded by the bytes left (every item takes one at least).
 func (d *decoder) length() int {
 	n := d.uvarint()
-	if n > uint64(len(d.buf)) {
+	if n > uint64(len(d.s)) {
 		d.fail(errShort)
 		return 0
 	}
@@ -136,47 +149,50 @@ func (d *decoder) strs(read func() string) []string {
 }
 
 func (d *decoder) bool() bool {
-	if len(d.buf) == 0 {
+	if len(d.s) == 0 {
 		d.fail(errShort)
 		return false
 	}
-	v := d.buf[0]
-	d.buf = d.buf[1:]
+	v := d.s[0]
+	d.s = d.s[1:]
 	return v != 0
 }
 
 func (d *decoder) int() int {
-	n, size := binary.Varint(d.buf)
-	if size <= 0 {
-		d.fail(errShort)
-		return 0
+	u := d.uvarint()
+	n := int64(u >> 1) // zig-zag, as binary.AppendVarint writes it
+	if u&1 != 0 {
+		n = ^n
 	}
-	d.buf = d.buf[size:]
 	return int(n)
 }
 
 func (d *decoder) float() float64 {
-	if len(d.buf) < 8 {
+	if len(d.s) < 8 {
 		d.fail(errShort)
 		return 0
 	}
-	f := math.Float64frombits(binary.LittleEndian.Uint64(d.buf))
-	d.buf = d.buf[8:]
+	var u uint64
+	for i := range 8 {
+		u |= uint64(d.s[i]) << (8 * i)
+	}
+	f := math.Float64frombits(u)
+	d.s = d.s[8:]
 	return f
 }
 
 func (d *decoder) format(want byte) {
-	if len(d.buf) == 0 || d.buf[0] != want {
+	if len(d.s) == 0 || d.s[0] != want {
 		d.fail(fmt.Errorf("unknown record format (want %d)", want))
 		return
 	}
-	d.buf = d.buf[1:]
+	d.s = d.s[1:]
 }
 
 // done reports the first failure, or bytes left over.
 func (d *decoder) done() error {
-	if d.err == nil && len(d.buf) > 0 {
-		d.err = fmt.Errorf("%d bytes after the record", len(d.buf))
+	if d.err == nil && len(d.s) > 0 {
+		d.err = fmt.Errorf("%d bytes after the record", len(d.s))
 	}
 	return d.err
 }
@@ -194,8 +210,7 @@ func encodeEntity(e *graph.Entity) []byte {
 	return enc.buf
 }
 
-func decodeEntity(v []byte, intern interner) (graph.Entity, error) {
-	d := decoder{buf: v, intern: intern}
+func decodeEntity(d *decoder) (graph.Entity, error) {
 	d.format(formatEntity)
 	e := graph.Entity{ID: d.str(), Kind: graph.Kind(d.shared()), Name: d.str()}
 	e.Aliases = d.strs(d.str)
@@ -215,8 +230,7 @@ func encodeArticle(a *graph.Article) []byte {
 	return enc.buf
 }
 
-func decodeArticle(v []byte, intern interner) (graph.Article, error) {
-	d := decoder{buf: v, intern: intern}
+func decodeArticle(d *decoder) (graph.Article, error) {
 	d.format(formatArticle)
 	a := graph.Article{ID: d.str(), Title: d.str(), Outlet: d.shared(), URL: d.str(), Published: graph.PartialDate(d.shared())}
 	a.Authors = d.strs(d.str)
@@ -251,8 +265,7 @@ func encodeRelationship(r *graph.Relationship) []byte {
 	return enc.buf
 }
 
-func decodeRelationship(v []byte, intern interner) (graph.Relationship, error) {
-	d := decoder{buf: v, intern: intern}
+func decodeRelationship(d *decoder) (graph.Relationship, error) {
 	d.format(formatRelationship)
 	r := graph.Relationship{ID: d.str(), Type: graph.RelationType(d.shared()), From: d.shared(), To: d.shared()}
 	r.About = d.strs(d.shared)
@@ -269,4 +282,11 @@ func decodeRelationship(v []byte, intern interner) (graph.Relationship, error) {
 	r.Confidence = d.float()
 	r.Review = graph.Review{State: graph.ReviewState(d.shared()), Reviewer: d.shared(), Time: d.str(), Note: d.str()}
 	return r, d.done()
+}
+
+// articleID returns the id of an encoded article, in the value's memory.
+func articleID(v string) string {
+	d := decoder{s: v}
+	d.format(formatArticle)
+	return d.raw()
 }

@@ -3,6 +3,7 @@ package bolt
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -45,30 +46,41 @@ func TestCodecKeepsEveryField(t *testing.T) {
 	filled(t, reflect.ValueOf(&r).Elem(), "relationship")
 
 	interned := map[string]string{}
-	intern := func(b []byte) string {
-		if s, ok := interned[string(b)]; ok {
+	intern := func(v string) string {
+		if s, ok := interned[v]; ok {
 			return s
 		}
-		s := string(b)
+		s := strings.Clone(v)
 		interned[s] = s
 		return s
 	}
 	for _, in := range []interner{nil, intern} {
-		gotE, err := decodeEntity(encodeEntity(&e), in)
+		gotE, err := decodeEntity(storedDecoder(encodeEntity(&e), in))
 		if err != nil || !reflect.DeepEqual(gotE, e) {
 			t.Errorf("entity round trip = %+v, %v; want %+v", gotE, err, e)
 		}
-		gotA, err := decodeArticle(encodeArticle(&a), in)
+		gotA, err := decodeArticle(storedDecoder(encodeArticle(&a), in))
 		if err != nil || !reflect.DeepEqual(gotA, a) {
 			t.Errorf("article round trip = %+v, %v; want %+v", gotA, err, a)
 		}
-		gotR, err := decodeRelationship(encodeRelationship(&r), in)
+		gotR, err := decodeRelationship(storedDecoder(encodeRelationship(&r), in))
 		if err != nil || !reflect.DeepEqual(gotR, r) {
 			t.Errorf("relationship round trip = %+v, %v; want %+v", gotR, err, r)
 		}
 	}
+	// A decoder on a string shares its memory; one on bbolt's bytes must copy, since bbolt
+	// reuses them after the transaction.
+	v := encodeRelationship(&r)
+	if got, err := decodeRelationship(&decoder{s: string(v)}); err != nil || !reflect.DeepEqual(got, r) {
+		t.Errorf("relationship decoded from a string = %+v, %v", got, err)
+	}
+	got, err := decodeRelationship(storedDecoder(v, nil))
+	clear(v)
+	if err != nil || !reflect.DeepEqual(got, r) {
+		t.Errorf("relationship decoded from bytes changed with them: %+v, %v", got, err)
+	}
 	// Zero values stay zero: empty lists come back nil, as Canonical stores them.
-	if got, err := decodeRelationship(encodeRelationship(&graph.Relationship{ID: "x"}), nil); err != nil || !reflect.DeepEqual(got, graph.Relationship{ID: "x"}) {
+	if got, err := decodeRelationship(storedDecoder(encodeRelationship(&graph.Relationship{ID: "x"}), nil)); err != nil || !reflect.DeepEqual(got, graph.Relationship{ID: "x"}) {
 		t.Errorf("sparse relationship round trip = %+v, %v", got, err)
 	}
 }
@@ -80,14 +92,14 @@ func TestCodecRefusesDamage(t *testing.T) {
 		Evidence: []graph.Evidence{{Article: "art", Excerpt: "said so"}}, Confidence: 0.5}
 	v := encodeRelationship(&r)
 	for n := range len(v) {
-		if _, err := decodeRelationship(v[:n], nil); err == nil {
+		if _, err := decodeRelationship(storedDecoder(v[:n], nil)); err == nil {
 			t.Errorf("a value cut to %d of %d bytes decoded", n, len(v))
 		}
 	}
-	if _, err := decodeRelationship(append(v, 0), nil); err == nil {
+	if _, err := decodeRelationship(storedDecoder(append(v, 0), nil)); err == nil {
 		t.Error("a value with a trailing byte decoded")
 	}
-	if _, err := decodeRelationship([]byte(`{"id":"r1"}`), nil); err == nil {
+	if _, err := decodeRelationship(storedDecoder([]byte(`{"id":"r1"}`), nil)); err == nil {
 		t.Error("a JSON value decoded as a binary one")
 	}
 }

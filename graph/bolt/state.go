@@ -14,7 +14,9 @@ import (
 type state struct {
 	entities map[string]graph.Entity
 	keys     map[string]*searchEntry // entity id → what search reads
-	articles map[string]graph.Article
+	// articles holds each article encoded (codec.go): decoding one is cheap, and its strings
+	// are cut out of the value, so it costs less memory than the struct and its strings.
+	articles map[string]string
 	rels     map[string]*graph.Relationship
 
 	entityIDs, articleIDs []string              // sorted
@@ -46,7 +48,7 @@ func newState(entities, articles, rels int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
 		keys:          make(map[string]*searchEntry, entities),
-		articles:      make(map[string]graph.Article, articles),
+		articles:      make(map[string]string, articles),
 		rels:          make(map[string]*graph.Relationship, rels),
 		byKind:        sortedIndex[string]{},
 		byOutlet:      sortedIndex[string]{},
@@ -114,7 +116,11 @@ func (s *state) addNumber(id string) {
 func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph.Relationship) *state {
 	s := newState(len(entities), len(articles), len(rels))
 	s.addEntities(entities)
-	s.addArticles(articles)
+	encoded := make([]string, len(articles))
+	for i := range articles {
+		encoded[i] = string(encodeArticle(&articles[i]))
+	}
+	s.addArticles(encoded)
 	s.addRelationships(rels)
 	return s
 }
@@ -138,13 +144,33 @@ func (s *state) addEntities(entities []graph.Entity) {
 	s.wordList = slices.Sorted(maps.Keys(s.words))
 }
 
-func (s *state) addArticles(articles []graph.Article) {
-	s.articleIDs = make([]string, len(articles))
-	for i, a := range articles {
+func (s *state) addArticles(encoded []string) {
+	s.articleIDs = make([]string, len(encoded))
+	for i, v := range encoded {
+		a := mustArticle(v)
 		s.articleIDs[i] = a.ID
-		s.articles[a.ID] = a
-		s.byOutlet[a.Outlet] = append(s.byOutlet[a.Outlet], a.ID)
+		s.articles[a.ID] = v
+		outlet, _ := s.entityString(a.Outlet)
+		s.byOutlet[outlet] = append(s.byOutlet[outlet], a.ID)
 	}
+}
+
+// article returns the article with the id, decoded.
+func (s *state) article(id string) (graph.Article, bool) {
+	v, ok := s.articles[id]
+	if !ok {
+		return graph.Article{}, false
+	}
+	return mustArticle(v), true
+}
+
+// mustArticle decodes an article of state.articles, all checked when they got there.
+func mustArticle(v string) graph.Article {
+	a, err := decodeArticle(&decoder{s: v})
+	if err != nil {
+		panic("bolt: an article in memory does not decode: " + err.Error())
+	}
+	return a
 }
 
 func (s *state) addRelationships(rels []*graph.Relationship) {
@@ -164,34 +190,32 @@ func (s *state) addRelationships(rels []*graph.Relationship) {
 	}
 }
 
-// entityString returns the state's copy of the entity id b, if there is one.
-func (s *state) entityString(b []byte) (string, bool) {
-	n, ok := s.number[string(b)]
+// entityString returns the state's copy of the entity id v, if there is one.
+func (s *state) entityString(v string) (string, bool) {
+	n, ok := s.number[v]
 	if !ok {
-		return "", false
+		return v, false
 	}
 	return s.names[n], true
 }
 
-// sharedString returns the state's copy of the entity or article id b, if there is one.
-func (s *state) sharedString(b []byte) (string, bool) {
-	if id, ok := s.entityString(b); ok {
+// sharedString returns the state's copy of the entity or article id v, if there is one.
+func (s *state) sharedString(v string) (string, bool) {
+	if id, ok := s.entityString(v); ok {
 		return id, true
 	}
-	if a, ok := s.articles[string(b)]; ok {
-		return a.ID, true
+	if a, ok := s.articles[v]; ok {
+		return articleID(a), true
 	}
-	return "", false
+	return v, false
 }
 
 // share replaces the ids r refers to with the state's copies of them, so that a written
 // relationship costs no more memory than a loaded one. r's lists must be its own.
 func (s *state) share(r *graph.Relationship) {
 	id := func(v string) string {
-		if c, ok := s.sharedString([]byte(v)); ok {
-			return c
-		}
-		return v
+		c, _ := s.sharedString(v)
+		return c
 	}
 	r.From, r.To = id(r.From), id(r.To)
 	for i := range r.About {
@@ -286,14 +310,15 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 	var created, deleted []string
 	outlets := newDelta(self)
 	for id, a := range changes {
-		old, had := s.articles[id]
+		old, had := s.article(id)
 		var oldOutlet, newOutlet []string
 		if had {
 			oldOutlet = []string{old.Outlet}
 		}
 		if a != nil {
-			newOutlet = []string{a.Outlet}
-			s.articles[id] = *a
+			outlet, _ := s.entityString(a.Outlet)
+			newOutlet = []string{outlet}
+			s.articles[id] = string(encodeArticle(a))
 		} else {
 			delete(s.articles, id)
 		}

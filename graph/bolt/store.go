@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -214,7 +215,7 @@ func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 		}
 		st = newState(len(entities), tx.Bucket(bucketArticles).Stats().KeyN, tx.Bucket(bucketRelationships).Stats().KeyN)
 		st.addEntities(entities)
-		articles, err := loadBucket(ctx, tx, bucketArticles, func() interner { return newInterner(st.entityString) }, decodeArticle)
+		articles, err := loadBucket(ctx, tx, bucketArticles, func() interner { return nil }, keepArticle)
 		if err != nil {
 			return err
 		}
@@ -236,27 +237,35 @@ func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 	return st, nil
 }
 
+// keepArticle returns a copy of the article's value, checked: memory holds articles
+// encoded (see state.articles).
+func keepArticle(d *decoder) (string, error) {
+	v := strings.Clone(d.s)
+	_, err := decodeArticle(&decoder{s: v})
+	return v, err
+}
+
 // newInterner returns an interner that asks known first (nil: nothing is known), then
 // keeps its own copies. Each decoding worker has its own, so none needs a lock.
-func newInterner(known func([]byte) (string, bool)) interner {
+func newInterner(known func(string) (string, bool)) interner {
 	own := map[string]string{}
-	return func(b []byte) string {
+	return func(v string) string {
 		if known != nil {
-			if s, ok := known(b); ok {
+			if s, ok := known(v); ok {
 				return s
 			}
 		}
-		if s, ok := own[string(b)]; ok {
+		if s, ok := own[v]; ok {
 			return s
 		}
-		s := string(b)
+		s := strings.Clone(v)
 		own[s] = s
 		return s
 	}
 }
 
 // loadBucket decodes every value of a bucket, in key order, on every CPU.
-func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern func() interner, decode func([]byte, interner) (T, error)) ([]T, error) {
+func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern func() interner, decode func(*decoder) (T, error)) ([]T, error) {
 	var keys, values [][]byte // valid while tx is open
 	if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 		keys, values = append(keys, k), append(values, v)
@@ -279,7 +288,7 @@ func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern
 					return
 				}
 				var err error
-				if out[i], err = decode(values[i], intern); err != nil {
+				if out[i], err = decode(storedDecoder(values[i], intern)); err != nil {
 					errs[w] = fmt.Errorf("decode %s %q: %w", name, keys[i], err)
 					return
 				}
@@ -308,7 +317,7 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 
 // putAll writes records (nil: delete) to the bucket and returns, for the change log, the
 // records whose stored value changed, with both values as JSON.
-func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[string]*T, encode func(*T) []byte, decode func([]byte, interner) (T, error)) ([]graph.RecordChange, error) {
+func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[string]*T, encode func(*T) []byte, decode func(*decoder) (T, error)) ([]graph.RecordChange, error) {
 	b := btx.Bucket(name)
 	ids := slices.Sorted(maps.Keys(records))
 	// bbolt writes pages faster when keys arrive in order; keys all past the last one, as

@@ -48,8 +48,7 @@ func (t *tx) article(id string) (graph.Article, bool) {
 		}
 		return *a, true
 	}
-	a, ok := t.st.articles[id]
-	return a, ok
+	return t.st.article(id)
 }
 
 func (t *tx) relationship(id string) (graph.Relationship, bool) {
