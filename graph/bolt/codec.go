@@ -65,7 +65,10 @@ type decoder struct {
 	s      string
 	err    error
 	intern interner // nil: none
-	copy   bool
+	// entityIDs and articleIDs return the state's copy of an id, when they know it (nil:
+	// they know none): a lookup in one map, where an interner would fill a map of its own.
+	entityIDs, articleIDs func(string) (string, bool)
+	copy                  bool
 }
 
 // storedDecoder reads a value that bbolt holds, copying what it keeps.
@@ -125,6 +128,23 @@ func (d *decoder) shared() string {
 	}
 	return d.intern(v)
 }
+
+// id reads an entity or article id, the state's copy of it when known finds one.
+func (d *decoder) id(known func(string) (string, bool)) string {
+	v := d.raw()
+	if known != nil {
+		if s, ok := known(v); ok {
+			return s
+		}
+	}
+	if d.copy {
+		return strings.Clone(v)
+	}
+	return v
+}
+
+func (d *decoder) entityID() string  { return d.id(d.entityIDs) }
+func (d *decoder) articleID() string { return d.id(d.articleIDs) }
 
 // length reads a list's length, bounded by the bytes left (every item takes one at least).
 func (d *decoder) length() int {
@@ -232,7 +252,7 @@ func encodeArticle(a *graph.Article) []byte {
 
 func decodeArticle(d *decoder) (graph.Article, error) {
 	d.format(formatArticle)
-	a := graph.Article{ID: d.str(), Title: d.str(), Outlet: d.shared(), URL: d.str(), Published: graph.PartialDate(d.shared())}
+	a := graph.Article{ID: d.str(), Title: d.str(), Outlet: d.entityID(), URL: d.str(), Published: graph.PartialDate(d.shared())}
 	a.Authors = d.strs(d.str)
 	return a, d.done()
 }
@@ -267,14 +287,14 @@ func encodeRelationship(r *graph.Relationship) []byte {
 
 func decodeRelationship(d *decoder) (graph.Relationship, error) {
 	d.format(formatRelationship)
-	r := graph.Relationship{ID: d.str(), Type: graph.RelationType(d.shared()), From: d.shared(), To: d.shared()}
-	r.About = d.strs(d.shared)
+	r := graph.Relationship{ID: d.str(), Type: graph.RelationType(d.shared()), From: d.entityID(), To: d.entityID()}
+	r.About = d.strs(d.entityID)
 	r.Negated = d.bool()
 	r.Date, r.DateText, r.Summary, r.Quantity = graph.PartialDate(d.shared()), d.str(), d.str(), d.str()
 	if n := d.length(); n > 0 {
 		r.Evidence = make([]graph.Evidence, n)
 		for i := range r.Evidence {
-			r.Evidence[i] = graph.Evidence{Article: d.shared(), Excerpt: d.str()}
+			r.Evidence[i] = graph.Evidence{Article: d.articleID(), Excerpt: d.str()}
 		}
 	}
 	r.SourceCount = d.int()

@@ -56,7 +56,7 @@ func newState(entities, articles, rels int) *state {
 		names:         make([]string, 0, entities),
 		touch:         make(sortedIndex[edge], entities),
 		about:         sortedIndex[string]{},
-		citing:        sortedIndex[string]{},
+		citing:        make(sortedIndex[string], articles),
 		words:         sortedIndex[*searchEntry]{},
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
@@ -199,11 +199,8 @@ func (s *state) entityString(v string) (string, bool) {
 	return s.names[n], true
 }
 
-// sharedString returns the state's copy of the entity or article id v, if there is one.
-func (s *state) sharedString(v string) (string, bool) {
-	if id, ok := s.entityString(v); ok {
-		return id, true
-	}
+// articleString returns the state's copy of the article id v, if there is one.
+func (s *state) articleString(v string) (string, bool) {
 	if a, ok := s.articles[v]; ok {
 		return articleID(a), true
 	}
@@ -213,16 +210,13 @@ func (s *state) sharedString(v string) (string, bool) {
 // share replaces the ids r refers to with the state's copies of them, so that a written
 // relationship costs no more memory than a loaded one. r's lists must be its own.
 func (s *state) share(r *graph.Relationship) {
-	id := func(v string) string {
-		c, _ := s.sharedString(v)
-		return c
-	}
-	r.From, r.To = id(r.From), id(r.To)
+	r.From, _ = s.entityString(r.From)
+	r.To, _ = s.entityString(r.To)
 	for i := range r.About {
-		r.About[i] = id(r.About[i])
+		r.About[i], _ = s.entityString(r.About[i])
 	}
 	for i := range r.Evidence {
-		r.Evidence[i].Article = id(r.Evidence[i].Article)
+		r.Evidence[i].Article, _ = s.articleString(r.Evidence[i].Article)
 	}
 }
 

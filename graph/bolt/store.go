@@ -209,7 +209,7 @@ const sequentialFill = 0.95
 func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 	var st *state
 	err := db.View(func(tx *bbolt.Tx) error {
-		entities, err := loadBucket(ctx, tx, bucketEntities, func() interner { return newInterner(nil) }, decodeEntity)
+		entities, err := loadBucket(ctx, tx, bucketEntities, func() interner { return newInterner() }, decodeEntity)
 		if err != nil {
 			return err
 		}
@@ -220,7 +220,10 @@ func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 			return err
 		}
 		st.addArticles(articles)
-		rels, err := loadBucket(ctx, tx, bucketRelationships, func() interner { return newInterner(st.sharedString) }, decodeRelationship)
+		rels, err := loadBucket(ctx, tx, bucketRelationships, func() interner { return newInterner() }, func(d *decoder) (graph.Relationship, error) {
+			d.entityIDs, d.articleIDs = st.entityString, st.articleString
+			return decodeRelationship(d)
+		})
 		if err != nil {
 			return err
 		}
@@ -245,16 +248,11 @@ func keepArticle(d *decoder) (string, error) {
 	return v, err
 }
 
-// newInterner returns an interner that asks known first (nil: nothing is known), then
-// keeps its own copies. Each decoding worker has its own, so none needs a lock.
-func newInterner(known func(string) (string, bool)) interner {
+// newInterner returns an interner that keeps its own copies. Each decoding worker has its
+// own, so none needs a lock.
+func newInterner() interner {
 	own := map[string]string{}
 	return func(v string) string {
-		if known != nil {
-			if s, ok := known(v); ok {
-				return s
-			}
-		}
 		if s, ok := own[v]; ok {
 			return s
 		}
