@@ -43,6 +43,18 @@ func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
 	queued := s.queue
 	s.queue = nil
 	s.queueMu.Unlock()
+	defer func() {
+		// A panic must not leave the writers this one took waiting forever.
+		if p := recover(); p != nil {
+			for _, q := range queued {
+				select {
+				case q.done <- fmt.Errorf("write: another write of its group panicked: %v", p):
+				default: // answered already
+				}
+			}
+			panic(p)
+		}
+	}()
 	s.commitQueued(queued)
 	return <-w.done
 }

@@ -81,3 +81,34 @@ func TestGroupCommit(t *testing.T) {
 	defer s.Close()
 	check(s, "after reopening")
 }
+
+// TestGroupCommitPanic checks that a write panicking while its group is prepared fails
+// the others it took instead of leaving them waiting, and leaves the store usable.
+func TestGroupCommitPanic(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var res graph.BatchResult
+	other := &pendingWrite{ctx: ctx, fn: prepare(ctx, graph.Batch{Entities: []graph.Entity{{ID: "a", Kind: graph.Person, Name: "Ann"}}}, &res), done: make(chan error, 1)}
+	s.queue = append(s.queue, other)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not reach the panicking writer")
+			}
+		}()
+		_ = s.write(ctx, func(*tx) error { panic("boom") })
+	}()
+	if err := <-other.done; err == nil {
+		t.Error("a write of the panicked group succeeded")
+	}
+	if _, err := s.Apply(ctx, graph.Batch{Entities: []graph.Entity{{ID: "b", Kind: graph.Person, Name: "Bo"}}}); err != nil {
+		t.Errorf("write after the panic: %v", err)
+	}
+	if _, err := s.Entity(ctx, "a"); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Errorf("the failed write shows: %v", err)
+	}
+}
