@@ -175,17 +175,29 @@ func mustArticle(v string) graph.Article {
 
 func (s *state) addRelationships(rels []*graph.Relationship) {
 	s.allRels = rels
+	// Touch lists are gathered by entity number and put in the map once each: map
+	// operations are most of what building the indexes costs.
+	touch := make([][]edge, len(s.names))
 	for _, r := range rels {
 		s.rels[r.ID] = r
 		s.count(r, +1)
-		for _, e := range touchKeys(r) {
-			s.touch[e] = append(s.touch[e], s.edgeFrom(e, r))
+		for _, k := range touchKeys(r) {
+			if n, ok := s.number[k]; ok {
+				touch[n] = append(touch[n], s.edgeFrom(k, r))
+			} else { // a dangling end, which no consistent store has: kept as apply would
+				s.touch[k] = append(s.touch[k], s.edgeFrom(k, r))
+			}
 		}
 		for _, e := range r.About {
 			s.about[e] = append(s.about[e], r.ID)
 		}
 		for _, ev := range r.Evidence {
 			s.citing[ev.Article] = append(s.citing[ev.Article], r.ID)
+		}
+	}
+	for n, edges := range touch {
+		if len(edges) > 0 {
+			s.touch[s.names[n]] = edges
 		}
 	}
 }
