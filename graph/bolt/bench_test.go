@@ -50,6 +50,7 @@ func BenchmarkStore(b *testing.B) {
 	if err := s.Close(); err != nil {
 		b.Fatal(err)
 	}
+	b.Run("Open", func(b *testing.B) { benchOpen(b, dir) })
 	start, cpu := time.Now(), cpuTime()
 	s, err = bolt.Open(ctx, dir)
 	if err != nil {

@@ -79,20 +79,26 @@ func appendLog(btx *bbolt.Tx, change graph.Change, changes []graph.RecordChange,
 	return e.Time, nil
 }
 
-// recordChange returns the change of one record from its stored JSON before (nil: none)
-// to after (nil: deleted), or false when the value stays the same.
-func recordChange(rec graph.Record, id string, before, after []byte) (graph.RecordChange, bool) {
-	if bytes.Equal(before, after) {
-		return graph.RecordChange{}, false
+// recordChange returns the change of one record from its stored value (nil: none) to rec
+// (nil: deleted), both as JSON, as the log keeps them.
+func recordChange[T any](kind graph.Record, id string, stored []byte, rec *T, decode func(*decoder) (T, error)) (graph.RecordChange, error) {
+	rc := graph.RecordChange{Record: kind, ID: id, Before: json.RawMessage("null"), After: json.RawMessage("null")}
+	if stored != nil {
+		old, err := decode(storedDecoder(stored, nil))
+		if err != nil {
+			return rc, err
+		}
+		if rc.Before, err = json.Marshal(old); err != nil {
+			return rc, err
+		}
 	}
-	rc := graph.RecordChange{Record: rec, ID: id, Before: json.RawMessage("null"), After: json.RawMessage("null")}
-	if before != nil {
-		rc.Before = bytes.Clone(before) // bbolt's value is valid only until the tx writes
+	if rec != nil {
+		var err error
+		if rc.After, err = json.Marshal(rec); err != nil {
+			return rc, err
+		}
 	}
-	if after != nil {
-		rc.After = after
-	}
-	return rc, true
+	return rc, nil
 }
 
 var _ graph.ChangeLog = (*Store)(nil)

@@ -92,7 +92,7 @@ func TestIndexesStayConsistent(t *testing.T) {
 			_, err = s.Apply(ctx, graph.Batch{Relationships: []graph.Relationship{randomRel(pick(rels)), randomRel(pick(rels))}})
 		case 8:
 			op = "move article"
-			a := s.st.articles[pick(articles)]
+			a, _ := s.st.article(pick(articles))
 			a.Outlet = pick(outlets)
 			_, err = s.Apply(ctx, graph.Batch{Articles: []graph.Article{a}})
 		default:
@@ -113,7 +113,7 @@ func TestIndexesStayConsistent(t *testing.T) {
 
 	checkAgainstRebuild(t, s.st)
 	for id, rel := range s.st.rels {
-		if n := graph.CountSources(rel.Evidence, func(a string) string { return s.st.articles[a].Outlet }); n != rel.SourceCount {
+		if n := graph.CountSources(rel.Evidence, func(id string) string { a, _ := s.st.article(id); return a.Outlet }); n != rel.SourceCount {
 			t.Errorf("%s: SourceCount %d, its articles have %d outlets", id, rel.SourceCount, n)
 		}
 		for _, end := range rel.Ends() {
@@ -145,7 +145,8 @@ func checkAgainstRebuild(t *testing.T, st *state) {
 	}
 	var articles []graph.Article
 	for _, id := range slices.Sorted(maps.Keys(st.articles)) {
-		articles = append(articles, st.articles[id])
+		a, _ := st.article(id)
+		articles = append(articles, a)
 	}
 	rels := slices.Collect(maps.Values(st.rels))
 	slices.SortFunc(rels, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) })

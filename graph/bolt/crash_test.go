@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -34,7 +35,7 @@ func TestKilledWriterKeepsAcknowledgedWrites(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	const acksBeforeKill = 40
+	const acksBeforeKill = 200
 	var acked []string
 	lines := bufio.NewScanner(out)
 	for lines.Scan() && len(acked) < acksBeforeKill {
@@ -99,8 +100,8 @@ func TestKilledWriterKeepsAcknowledgedWrites(t *testing.T) {
 // crashActor is who the killed writer writes as.
 const crashActor = "crash-writer"
 
-// writeUntilKilled writes relationships one by one, printing the id of each once it is
-// acknowledged, until the parent kills the process.
+// writeUntilKilled writes relationships one by one from several goroutines, printing the
+// id of each once it is acknowledged, until the parent kills the process.
 func writeUntilKilled(t *testing.T, dir string) {
 	ctx := graph.WithActor(t.Context(), crashActor)
 	s, err := bolt.Open(ctx, dir)
@@ -112,11 +113,22 @@ func writeUntilKilled(t *testing.T, dir string) {
 			t.Fatal(err)
 		}
 	}
-	for i := range 100000 {
-		r, err := graph.NewWriter(s).CreateRelationship(ctx, graph.Relationship{ID: fmt.Sprintf("r%06d", i), Type: graph.Warned, From: "a", To: "b"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintln(os.Stdout, "ack", r.ID)
+	// Several writers at once, so that the kill also lands amid group commits.
+	var wg sync.WaitGroup
+	for w := range crashWriters {
+		wg.Go(func() {
+			for i := range 100000 {
+				r, err := graph.NewWriter(s).CreateRelationship(ctx, graph.Relationship{ID: fmt.Sprintf("r%d-%06d", w, i), Type: graph.Warned, From: "a", To: "b"})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				fmt.Fprintln(os.Stdout, "ack", r.ID)
+			}
+		})
 	}
+	wg.Wait()
 }
+
+// crashWriters is how many goroutines of the killed process write at once.
+const crashWriters = 8

@@ -226,12 +226,12 @@ func (s *Store) Article(ctx context.Context, id string) (graph.Article, error) {
 	var a graph.Article
 	err := s.read(ctx, func(st *state) error {
 		var ok bool
-		if a, ok = st.articles[id]; !ok {
+		if a, ok = st.article(id); !ok {
 			return graph.Errorf(graph.ENOTFOUND, "article %q does not exist", id)
 		}
 		return nil
 	})
-	return cloneArticle(a), err
+	return a, err // decoded: the caller's own
 }
 
 // ArticlesByID implements graph.ArticleReader.
@@ -239,8 +239,8 @@ func (s *Store) ArticlesByID(ctx context.Context, ids []string) (map[string]grap
 	out := make(map[string]graph.Article, len(ids))
 	err := s.read(ctx, func(st *state) error {
 		for _, id := range ids {
-			if a, ok := st.articles[id]; ok {
-				out[id] = cloneArticle(a)
+			if a, ok := st.article(id); ok {
+				out[id] = a
 			}
 		}
 		return nil
@@ -274,7 +274,7 @@ func (s *Store) ListArticles(ctx context.Context, q graph.ArticleQuery) (graph.A
 		pageIDs, page.PageInfo = pageOf(ids, p)
 		page.Articles = make([]graph.Article, len(pageIDs))
 		for i, id := range pageIDs {
-			page.Articles[i] = cloneArticle(st.articles[id])
+			page.Articles[i], _ = st.article(id)
 		}
 		return nil
 	})
@@ -326,7 +326,7 @@ func (s *Store) ScanArticles(ctx context.Context, fn func(graph.Article) error) 
 		ids = ids[:min(len(ids), scanChunk)]
 		chunk := make([]graph.Article, len(ids))
 		for i, id := range ids {
-			chunk[i] = cloneArticle(st.articles[id])
+			chunk[i], _ = st.article(id)
 		}
 		return chunk, lastOr(ids, cursor)
 	}, fn)

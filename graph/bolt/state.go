@@ -14,7 +14,9 @@ import (
 type state struct {
 	entities map[string]graph.Entity
 	keys     map[string]*searchEntry // entity id → what search reads
-	articles map[string]graph.Article
+	// articles holds each article encoded (codec.go): decoding one is cheap, and its strings
+	// are cut out of the value, so it costs less memory than the struct and its strings.
+	articles map[string]string
 	rels     map[string]*graph.Relationship
 
 	entityIDs, articleIDs []string              // sorted
@@ -46,7 +48,7 @@ func newState(entities, articles, rels int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
 		keys:          make(map[string]*searchEntry, entities),
-		articles:      make(map[string]graph.Article, articles),
+		articles:      make(map[string]string, articles),
 		rels:          make(map[string]*graph.Relationship, rels),
 		byKind:        sortedIndex[string]{},
 		byOutlet:      sortedIndex[string]{},
@@ -54,7 +56,7 @@ func newState(entities, articles, rels int) *state {
 		names:         make([]string, 0, entities),
 		touch:         make(sortedIndex[edge], entities),
 		about:         sortedIndex[string]{},
-		citing:        sortedIndex[string]{},
+		citing:        make(sortedIndex[string], articles),
 		words:         sortedIndex[*searchEntry]{},
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
@@ -110,10 +112,23 @@ func (s *state) addNumber(id string) {
 	s.names = append(s.names, id)
 }
 
-// buildState returns the state holding the records, which must be sorted by id. Appending
-// in id order keeps every index list sorted, so nothing needs sorting but the words.
+// buildState returns the state holding the records, which must be sorted by id.
 func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph.Relationship) *state {
 	s := newState(len(entities), len(articles), len(rels))
+	s.addEntities(entities)
+	encoded := make([]string, len(articles))
+	for i := range articles {
+		encoded[i] = string(encodeArticle(&articles[i]))
+	}
+	s.addArticles(encoded)
+	s.addRelationships(rels)
+	return s
+}
+
+// addEntities, addArticles and addRelationships fill an empty state, in that order, with
+// records sorted by id. Appending in id order keeps every index list sorted, so nothing
+// needs sorting but the words.
+func (s *state) addEntities(entities []graph.Entity) {
 	s.entityIDs = make([]string, len(entities))
 	for i, e := range entities {
 		s.entityIDs[i] = e.ID
@@ -127,18 +142,51 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 		}
 	}
 	s.wordList = slices.Sorted(maps.Keys(s.words))
-	s.articleIDs = make([]string, len(articles))
-	for i, a := range articles {
+}
+
+func (s *state) addArticles(encoded []string) {
+	s.articleIDs = make([]string, len(encoded))
+	for i, v := range encoded {
+		a := mustArticle(v)
 		s.articleIDs[i] = a.ID
-		s.articles[a.ID] = a
-		s.byOutlet[a.Outlet] = append(s.byOutlet[a.Outlet], a.ID)
+		s.articles[a.ID] = v
+		outlet, _ := s.entityString(a.Outlet)
+		s.byOutlet[outlet] = append(s.byOutlet[outlet], a.ID)
 	}
+}
+
+// article returns the article with the id, decoded.
+func (s *state) article(id string) (graph.Article, bool) {
+	v, ok := s.articles[id]
+	if !ok {
+		return graph.Article{}, false
+	}
+	return mustArticle(v), true
+}
+
+// mustArticle decodes an article of state.articles, all checked when they got there.
+func mustArticle(v string) graph.Article {
+	a, err := decodeArticle(&decoder{s: v})
+	if err != nil {
+		panic("bolt: an article in memory does not decode: " + err.Error())
+	}
+	return a
+}
+
+func (s *state) addRelationships(rels []*graph.Relationship) {
 	s.allRels = rels
+	// Touch lists are gathered by entity number and put in the map once each: map
+	// operations are most of what building the indexes costs.
+	touch := make([][]edge, len(s.names))
 	for _, r := range rels {
 		s.rels[r.ID] = r
 		s.count(r, +1)
-		for _, e := range touchKeys(r) {
-			s.touch[e] = append(s.touch[e], s.edgeFrom(e, r))
+		for _, k := range touchKeys(r) {
+			if n, ok := s.number[k]; ok {
+				touch[n] = append(touch[n], s.edgeFrom(k, r))
+			} else { // a dangling end, which no consistent store has: kept as apply would
+				s.touch[k] = append(s.touch[k], s.edgeFrom(k, r))
+			}
 		}
 		for _, e := range r.About {
 			s.about[e] = append(s.about[e], r.ID)
@@ -147,7 +195,41 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 			s.citing[ev.Article] = append(s.citing[ev.Article], r.ID)
 		}
 	}
-	return s
+	for n, edges := range touch {
+		if len(edges) > 0 {
+			s.touch[s.names[n]] = edges
+		}
+	}
+}
+
+// entityString returns the state's copy of the entity id v, if there is one.
+func (s *state) entityString(v string) (string, bool) {
+	n, ok := s.number[v]
+	if !ok {
+		return v, false
+	}
+	return s.names[n], true
+}
+
+// articleString returns the state's copy of the article id v, if there is one.
+func (s *state) articleString(v string) (string, bool) {
+	if a, ok := s.articles[v]; ok {
+		return articleID(a), true
+	}
+	return v, false
+}
+
+// share replaces the ids r refers to with the state's copies of them, so that a written
+// relationship costs no more memory than a loaded one. r's lists must be its own.
+func (s *state) share(r *graph.Relationship) {
+	r.From, _ = s.entityString(r.From)
+	r.To, _ = s.entityString(r.To)
+	for i := range r.About {
+		r.About[i], _ = s.entityString(r.About[i])
+	}
+	for i := range r.Evidence {
+		r.Evidence[i].Article, _ = s.articleString(r.Evidence[i].Article)
+	}
 }
 
 // change is a set of writes: a nil value deletes the id.
@@ -234,14 +316,15 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 	var created, deleted []string
 	outlets := newDelta(self)
 	for id, a := range changes {
-		old, had := s.articles[id]
+		old, had := s.article(id)
 		var oldOutlet, newOutlet []string
 		if had {
 			oldOutlet = []string{old.Outlet}
 		}
 		if a != nil {
-			newOutlet = []string{a.Outlet}
-			s.articles[id] = *a
+			outlet, _ := s.entityString(a.Outlet)
+			newOutlet = []string{outlet}
+			s.articles[id] = string(encodeArticle(a))
 		} else {
 			delete(s.articles, id)
 		}

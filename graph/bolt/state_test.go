@@ -79,7 +79,7 @@ func TestBuildStateMatchesApply(t *testing.T) {
 type stateView struct {
 	Entities      map[string]graph.Entity
 	Keys          map[string]*searchEntry
-	Articles      map[string]graph.Article
+	Articles      map[string]string
 	Rels          map[string]*graph.Relationship
 	EntityIDs     []string
 	ArticleIDs    []string

@@ -1,10 +1,11 @@
-// Package bolt is Dossier's default store: the graph lives in one bbolt file, as JSON values
-// in a bucket per kind of record, and in memory, with indexes for lookups and traversals
+// Package bolt is Dossier's default store: the graph lives in one bbolt file, as binary
+// values (codec.go) in a bucket per kind of record, and in memory, with indexes for lookups and traversals
 // rebuilt on Open. Every acknowledged write is committed (and fsynced) to the file before
 // memory changes, so a failed commit leaves the store as it was.
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +14,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,7 +30,7 @@ import (
 const FileName = "dossier.db"
 
 // schemaVersion is the layout of the buckets; Open refuses files of another version.
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 // lockTimeout bounds the wait for the file lock, so a second process opening the same
 // directory fails fast instead of hanging.
@@ -43,10 +46,12 @@ var (
 
 // Store is a graph.Store on a bbolt file. It is safe for concurrent use.
 type Store struct {
-	// writeMu lets one write at a time prepare and commit its change. Preparing only reads
-	// the state, so readers go on meanwhile, and wait only while a committed change is
-	// applied to memory under mu.
+	// writeMu lets one group of writes at a time prepare and commit (see write). Preparing
+	// only reads the state, so readers go on meanwhile, and wait only while a committed
+	// change is applied to memory under mu.
 	writeMu sync.Mutex
+	queueMu sync.Mutex
+	queue   []*pendingWrite // writes waiting for the next group, under queueMu
 	mu      sync.RWMutex
 	db      *bbolt.DB // nil once closed; changes under both locks
 	st      *state
@@ -81,7 +86,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if err := migrate(db); err != nil {
+	if err := migrate(ctx, db); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("prepare %s: %w", path, err)
 	}
@@ -90,6 +95,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
+	// Decoding leaves as much garbage as the records it kept: hand it back to the system
+	// now rather than keep the peak resident for the life of the process.
+	debug.FreeOSMemory()
 	last, err := lastLogTime(db)
 	if err != nil {
 		_ = db.Close()
@@ -118,8 +126,10 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// migrate creates the buckets and checks the schema version.
-func migrate(db *bbolt.DB) error {
+// migrate creates the buckets, checks the schema version and converts a store of
+// version 1 (JSON records) to version 2 (binary records, see codec.go) in one transaction,
+// so a conversion that fails leaves the file as it was.
+func migrate(ctx context.Context, db *bbolt.DB) error {
 	return db.Update(func(tx *bbolt.Tx) error {
 		for _, name := range [][]byte{bucketEntities, bucketArticles, bucketRelationships, bucketMeta, bucketChanges, bucketChangesByRecord} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -129,43 +139,131 @@ func migrate(db *bbolt.DB) error {
 		meta := tx.Bucket(bucketMeta)
 		switch v := meta.Get(keySchema); {
 		case v == nil:
-			return meta.Put(keySchema, []byte(schemaVersion))
-		case string(v) != schemaVersion:
+		case string(v) == schemaVersion:
+			return nil
+		case string(v) == "1":
+			if err := convertV1(ctx, tx); err != nil {
+				return fmt.Errorf("convert schema 1 to %s: %w", schemaVersion, err)
+			}
+		default:
 			return fmt.Errorf("schema version is %q, this dossier reads version %q", v, schemaVersion)
 		}
-		return nil
+		return meta.Put(keySchema, []byte(schemaVersion))
 	})
 }
 
+// convertV1 rewrites every record of a schema 1 store from JSON to the binary form.
+func convertV1(ctx context.Context, tx *bbolt.Tx) error {
+	for _, c := range []struct {
+		name    []byte
+		convert func([]byte) ([]byte, error)
+	}{
+		{bucketEntities, fromJSON(encodeEntity)},
+		{bucketArticles, fromJSON(encodeArticle)},
+		{bucketRelationships, fromJSON(encodeRelationship)},
+	} {
+		b := tx.Bucket(c.name)
+		var keys, values [][]byte
+		// bbolt forbids writing to a bucket while iterating it: convert first, put after.
+		if err := b.ForEach(func(k, v []byte) error {
+			if len(keys)%4096 == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			bin, err := c.convert(v)
+			if err != nil {
+				return fmt.Errorf("decode %s %q: %w", c.name, k, err)
+			}
+			keys, values = append(keys, bytes.Clone(k)), append(values, bin)
+			return nil
+		}); err != nil {
+			return err
+		}
+		b.FillPercent = sequentialFill
+		for i, k := range keys {
+			if err := b.Put(k, values[i]); err != nil {
+				return fmt.Errorf("put %s %q: %w", c.name, k, err)
+			}
+		}
+	}
+	return nil
+}
+
+func fromJSON[T any](encode func(*T) []byte) func([]byte) ([]byte, error) {
+	return func(v []byte) ([]byte, error) {
+		var rec T
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return nil, err
+		}
+		return encode(&rec), nil
+	}
+}
+
+// sequentialFill is how full bbolt packs a page when keys arrive in order, as a bulk load's
+// and a conversion's do: fuller pages make a smaller file, which Open reads faster. Random
+// inserts into such pages split them, so only writes in key order use it.
+const sequentialFill = 0.95
+
 // load reads every record into a new state. bbolt yields keys in byte order, which is Go's
-// string order, so the records come sorted by id.
+// string order, so the records come sorted by id. Entities come first, so that the strings
+// articles and relationships repeat (entity and article ids, kinds, dates) are shared.
 func load(ctx context.Context, db *bbolt.DB) (*state, error) {
-	var (
-		entities []graph.Entity
-		articles []graph.Article
-		rels     []*graph.Relationship
-	)
+	var st *state
 	err := db.View(func(tx *bbolt.Tx) error {
-		var err error
-		if entities, err = loadBucket[graph.Entity](ctx, tx, bucketEntities); err != nil {
+		entities, err := loadBucket(ctx, tx, bucketEntities, func() interner { return newInterner() }, decodeEntity)
+		if err != nil {
 			return err
 		}
-		if articles, err = loadBucket[graph.Article](ctx, tx, bucketArticles); err != nil {
+		st = newState(len(entities), tx.Bucket(bucketArticles).Stats().KeyN, tx.Bucket(bucketRelationships).Stats().KeyN)
+		st.addEntities(entities)
+		articles, err := loadBucket(ctx, tx, bucketArticles, func() interner { return nil }, keepArticle)
+		if err != nil {
 			return err
 		}
-		ptrs, err := loadBucket[*graph.Relationship](ctx, tx, bucketRelationships)
-		rels = ptrs
-		return err
+		st.addArticles(articles)
+		rels, err := loadBucket(ctx, tx, bucketRelationships, func() interner { return newInterner() }, func(d *decoder) (graph.Relationship, error) {
+			d.entityIDs, d.articleIDs = st.entityString, st.articleString
+			return decodeRelationship(d)
+		})
+		if err != nil {
+			return err
+		}
+		ptrs := make([]*graph.Relationship, len(rels))
+		for i := range rels {
+			ptrs[i] = &rels[i]
+		}
+		st.addRelationships(ptrs)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return buildState(entities, articles, rels), nil
+	return st, nil
 }
 
-// loadBucket decodes every value of a bucket, in key order, on every CPU: decoding JSON
-// is most of the time Open takes.
-func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte) ([]T, error) {
+// keepArticle returns a copy of the article's value, checked: memory holds articles
+// encoded (see state.articles).
+func keepArticle(d *decoder) (string, error) {
+	v := strings.Clone(d.s)
+	_, err := decodeArticle(&decoder{s: v})
+	return v, err
+}
+
+// newInterner returns an interner that keeps its own copies. Each decoding worker has its
+// own, so none needs a lock.
+func newInterner() interner {
+	own := map[string]string{}
+	return func(v string) string {
+		if s, ok := own[v]; ok {
+			return s
+		}
+		s := strings.Clone(v)
+		own[s] = s
+		return s
+	}
+}
+
+// loadBucket decodes every value of a bucket, in key order, on every CPU.
+func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern func() interner, decode func(*decoder) (T, error)) ([]T, error) {
 	var keys, values [][]byte // valid while tx is open
 	if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 		keys, values = append(keys, k), append(values, v)
@@ -181,12 +279,14 @@ func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte) ([]T, err
 	for w := range workers {
 		lo, hi := w*share, min((w+1)*share, len(values))
 		wg.Go(func() {
+			intern := newIntern()
 			for i := lo; i < hi; i++ {
 				if (i-lo)%4096 == 0 && ctx.Err() != nil {
 					errs[w] = fmt.Errorf("load %s: %w", name, ctx.Err())
 					return
 				}
-				if err := json.Unmarshal(values[i], &out[i]); err != nil {
+				var err error
+				if out[i], err = decode(storedDecoder(values[i], intern)); err != nil {
 					errs[w] = fmt.Errorf("decode %s %q: %w", name, keys[i], err)
 					return
 				}
@@ -213,87 +313,42 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 	return fn(s.st)
 }
 
-// write runs fn on a new transaction and commits what it wrote: first to bbolt, then, once
-// that succeeded, to memory, under the write lock so that no read sees half of it.
-func (s *Store) write(ctx context.Context, fn func(t *tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.db == nil {
-		return errClosed
-	}
-	t := &tx{st: s.st, change: newChange()}
-	if err := fn(t); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
-	last := s.lastChange
-	if err := s.db.Update(func(btx *bbolt.Tx) error {
-		var changes []graph.RecordChange
-		for _, put := range []func() ([]graph.RecordChange, error){
-			func() ([]graph.RecordChange, error) {
-				return putAll(btx, bucketEntities, graph.EntityRecord, t.entities)
-			},
-			func() ([]graph.RecordChange, error) {
-				return putAll(btx, bucketArticles, graph.ArticleRecord, t.articles)
-			},
-			func() ([]graph.RecordChange, error) {
-				return putAll(btx, bucketRelationships, graph.RelationshipRecord, t.rels)
-			},
-		} {
-			c, err := put()
-			if err != nil {
-				return err
-			}
-			changes = append(changes, c...)
-		}
-		if s.unlogged {
-			return nil
-		}
-		var err error
-		last, err = appendLog(btx, t.log, changes, last)
-		return err
-	}); err != nil {
-		return fmt.Errorf("commit to %s: %w", s.path, err)
-	}
-	s.lastChange = last
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.st.apply(&t.change)
-	return nil
-}
-
 // putAll writes records (nil: delete) to the bucket and returns, for the change log, the
-// records whose stored value changed, with both values.
-func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[string]*T) ([]graph.RecordChange, error) {
+// records whose stored value changed, with both values as JSON.
+func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[string]*T, encode func(*T) []byte, decode func(*decoder) (T, error)) ([]graph.RecordChange, error) {
 	b := btx.Bucket(name)
+	ids := slices.Sorted(maps.Keys(records))
+	// bbolt writes pages faster when keys arrive in order; keys all past the last one, as
+	// in a bulk load, may fill pages fully.
+	if c := b.Cursor(); len(ids) > 0 {
+		if last, _ := c.Last(); last == nil || string(last) < ids[0] {
+			b.FillPercent = sequentialFill
+		}
+	}
 	var changes []graph.RecordChange
-	// bbolt writes pages faster when keys arrive in order.
-	for _, id := range slices.Sorted(maps.Keys(records)) {
+	for _, id := range ids {
 		rec, key := records[id], []byte(id)
-		before := b.Get(key)
-		if rec == nil {
-			if rc, changed := recordChange(kind, id, before, nil); changed {
-				changes = append(changes, rc)
+		stored := b.Get(key)
+		var value []byte
+		if rec != nil {
+			if value = encode(rec); bytes.Equal(stored, value) {
+				continue
 			}
-			if err := b.Delete(key); err != nil {
-				return nil, fmt.Errorf("delete %s %q: %w", name, id, err)
-			}
+		} else if stored == nil {
 			continue
 		}
-		v, err := json.Marshal(rec)
+		rc, err := recordChange(kind, id, stored, rec, decode)
 		if err != nil {
-			return nil, fmt.Errorf("encode %s %q: %w", name, id, err)
+			return nil, fmt.Errorf("log %s %q: %w", name, id, err)
 		}
-		if rc, changed := recordChange(kind, id, before, v); changed {
-			changes = append(changes, rc)
+		changes = append(changes, rc)
+		if rec == nil {
+			err = b.Delete(key)
+		} else {
+			err = b.Put(key, value)
 		}
-		if err := b.Put(key, v); err != nil {
-			return nil, fmt.Errorf("put %s %q: %w", name, id, err)
+		if err != nil {
+			return nil, fmt.Errorf("write %s %q: %w", name, id, err)
 		}
 	}
 	return changes, nil

@@ -2,15 +2,36 @@ package bolt
 
 import "github.com/dossiergraph/dossier/graph"
 
-// tx is a write in progress: reads see the committed state with the tx's own writes on top.
+// tx is a write in progress: reads see the committed state, then the writes of the group
+// it is prepared in (see write), then its own writes on top.
 type tx struct {
 	st *state
 	change
-	log graph.Change // who makes the write, for the change log
+	group *change      // the group's writes before this one; nil when it is the first
+	log   graph.Change // who makes the write, for the change log
+	// stale: the tx read an index of st that the group's writes would change, so what it
+	// prepared may be wrong; it is prepared again once they are committed.
+	stale bool
+}
+
+// find looks id up in the tx's own writes, then in the group's.
+func find[T any](id string, own, group map[string]*T) (v *T, found bool) {
+	if v, ok := own[id]; ok {
+		return v, true
+	}
+	v, ok := group[id]
+	return v, ok
+}
+
+func (t *tx) groupChange() change {
+	if t.group == nil {
+		return change{}
+	}
+	return *t.group
 }
 
 func (t *tx) entity(id string) (graph.Entity, bool) {
-	if e, ok := t.entities[id]; ok {
+	if e, ok := find(id, t.entities, t.groupChange().entities); ok {
 		if e == nil {
 			return graph.Entity{}, false
 		}
@@ -21,18 +42,17 @@ func (t *tx) entity(id string) (graph.Entity, bool) {
 }
 
 func (t *tx) article(id string) (graph.Article, bool) {
-	if a, ok := t.articles[id]; ok {
+	if a, ok := find(id, t.articles, t.groupChange().articles); ok {
 		if a == nil {
 			return graph.Article{}, false
 		}
 		return *a, true
 	}
-	a, ok := t.st.articles[id]
-	return a, ok
+	return t.st.article(id)
 }
 
 func (t *tx) relationship(id string) (graph.Relationship, bool) {
-	if r, ok := t.rels[id]; ok {
+	if r, ok := find(id, t.rels, t.groupChange().rels); ok {
 		if r == nil {
 			return graph.Relationship{}, false
 		}
@@ -43,6 +63,28 @@ func (t *tx) relationship(id string) (graph.Relationship, bool) {
 		return graph.Relationship{}, false
 	}
 	return *r, true
+}
+
+// The committed state's indexes do not see the group's writes: reading one that they
+// would change marks the tx stale.
+func (t *tx) outletArticles(outlet string) []string {
+	t.stale = t.stale || len(t.groupChange().articles) > 0
+	return t.st.byOutlet[outlet]
+}
+
+func (t *tx) touching(entity string) []edge {
+	t.stale = t.stale || len(t.groupChange().rels) > 0
+	return t.st.touch[entity]
+}
+
+func (t *tx) aboutOf(entity string) []string {
+	t.stale = t.stale || len(t.groupChange().rels) > 0
+	return t.st.about[entity]
+}
+
+func (t *tx) citingOf(article string) []string {
+	t.stale = t.stale || len(t.groupChange().rels) > 0
+	return t.st.citing[article]
 }
 
 func (t *tx) putEntity(e graph.Entity)             { e = e.Canonical(); t.entities[e.ID] = &e }
@@ -94,6 +136,7 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 	}
 	r = r.Canonical()
 	r.SourceCount = graph.CountSources(r.Evidence, t.outletOf)
+	t.st.share(&r) // Canonical gave r lists of its own
 	return r, nil
 }
 
@@ -103,7 +146,7 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 func (t *tx) recountSources(articles []string) {
 	seen := map[string]bool{}
 	for _, a := range articles {
-		for _, id := range t.st.citing[a] {
+		for _, id := range t.citingOf(a) {
 			if seen[id] {
 				continue
 			}

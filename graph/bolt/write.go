@@ -13,16 +13,25 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 		return graph.BatchResult{}, err
 	}
 	var res graph.BatchResult
-	err := s.write(ctx, func(t *tx) error {
+	if err := s.write(ctx, prepare(ctx, b, &res)); err != nil {
+		return graph.BatchResult{}, err
+	}
+	return res, nil
+}
+
+// prepare returns the write of a valid batch on a tx, which reports into res.
+func prepare(ctx context.Context, b graph.Batch, res *graph.BatchResult) func(t *tx) error {
+	return func(t *tx) error {
+		*res = graph.BatchResult{} // the write may be prepared again: nothing carries over
 		t.log = b.Change
 		if err := b.CheckRequire(t); err != nil {
 			return err
 		}
-		var err error
-		if b, err = b.Expand(t); err != nil {
+		b, err := b.Expand(t)
+		if err != nil {
 			return err
 		}
-		outletChanged, err := t.upsert(ctx, b, &res)
+		outletChanged, err := t.upsert(ctx, b, res)
 		if err != nil {
 			return err
 		}
@@ -51,11 +60,7 @@ func (s *Store) Apply(ctx context.Context, b graph.Batch) (graph.BatchResult, er
 			res.Stored, err = b.StoredIn(t)
 		}
 		return err
-	})
-	if err != nil {
-		return graph.BatchResult{}, err
 	}
-	return res, nil
 }
 
 // Entities, Articles and Relationships implement graph.Lookup on the tx's state.
@@ -87,7 +92,7 @@ func (t *tx) upsert(ctx context.Context, b graph.Batch, res *graph.BatchResult) 
 	for _, e := range b.Entities {
 		old, ok := t.entity(e.ID)
 		if ok {
-			if err := graph.CheckKindChange(old, len(t.st.byOutlet[old.ID]), e.Kind); err != nil {
+			if err := graph.CheckKindChange(old, len(t.outletArticles(old.ID)), e.Kind); err != nil {
 				return nil, err
 			}
 			res.EntitiesUpdated++
@@ -140,7 +145,7 @@ func (t *tx) merge(m graph.Merge) ([]string, error) {
 		if gone[i], err = t.requireEntity("merge", id); err != nil {
 			return nil, err
 		}
-		if err := graph.CheckKindChange(gone[i], len(t.st.byOutlet[id]), surv.Kind); err != nil {
+		if err := graph.CheckKindChange(gone[i], len(t.outletArticles(id)), surv.Kind); err != nil {
 			return nil, err
 		}
 	}
@@ -150,13 +155,13 @@ func (t *tx) merge(m graph.Merge) ([]string, error) {
 	}
 	var moved []string
 	for _, id := range m.Others {
-		for _, aid := range t.st.byOutlet[id] {
+		for _, aid := range t.outletArticles(id) {
 			a, _ := t.article(aid)
 			a.Outlet = m.Survivor
 			t.putArticle(a)
 			moved = append(moved, aid)
 		}
-		for _, rid := range slices.Concat(relIDsOf(t.st.touch[id]), t.st.about[id]) {
+		for _, rid := range slices.Concat(relIDsOf(t.touching(id)), t.aboutOf(id)) {
 			r, _ := t.relationship(rid)
 			t.putRelationship(m.Retarget(r))
 		}
@@ -172,13 +177,13 @@ func (t *tx) deleteEntityCascade(id string) error {
 	if _, err := t.requireEntity("delete", id); err != nil {
 		return err
 	}
-	if err := graph.CheckDeletable(id, len(t.st.byOutlet[id])); err != nil {
+	if err := graph.CheckDeletable(id, len(t.outletArticles(id))); err != nil {
 		return err
 	}
-	for _, e := range t.st.touch[id] {
+	for _, e := range t.touching(id) {
 		t.deleteRelationship(e.r.ID)
 	}
-	for _, rid := range t.st.about[id] {
+	for _, rid := range t.aboutOf(id) {
 		r, ok := t.relationship(rid)
 		if !ok {
 			continue // deleted above

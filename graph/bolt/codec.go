@@ -1,0 +1,312 @@
+package bolt
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unsafe"
+
+	"github.com/dossiergraph/dossier/graph"
+)
+
+// Records are stored (schema 2) in a compact binary form rather than JSON: decoding JSON was
+// most of what Open cost, and the binary form is about half the size. A value is a format
+// byte, then the record's fields in a fixed order: a string is its length (uvarint) and
+// bytes, a list its length and items, a bool one byte, an int a varint, a float64 eight
+// bytes. A new field goes at the end, under a new format byte.
+const (
+	formatEntity       byte = 1
+	formatArticle      byte = 1
+	formatRelationship byte = 1
+)
+
+var errShort = errors.New("record ends early")
+
+// encoder appends fields to a buffer.
+type encoder struct{ buf []byte }
+
+func (e *encoder) str(s string) {
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(s)))
+	e.buf = append(e.buf, s...)
+}
+
+func (e *encoder) strs(list []string) {
+	e.buf = binary.AppendUvarint(e.buf, uint64(len(list)))
+	for _, s := range list {
+		e.str(s)
+	}
+}
+
+func (e *encoder) bool(b bool) {
+	var v byte
+	if b {
+		v = 1
+	}
+	e.buf = append(e.buf, v)
+}
+
+func (e *encoder) int(n int) { e.buf = binary.AppendVarint(e.buf, int64(n)) }
+func (e *encoder) float(f float64) {
+	e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(f))
+}
+func (e *encoder) count(n int)        { e.buf = binary.AppendUvarint(e.buf, uint64(n)) }
+func (e *encoder) format(format byte) { e.buf = append(e.buf, format) }
+
+// interner returns one shared copy of a string it has seen, so that the many references
+// to an entity, an article, a type or a date share memory. It must copy what it keeps.
+type interner func(s string) string
+
+// decoder reads fields from a value; the first failure sticks, and later reads return
+// zero values. Strings it returns are cut out of the value, unless copying: a decoder on
+// bbolt's memory, valid only during the transaction, must copy.
+type decoder struct {
+	s      string
+	err    error
+	intern interner // nil: none
+	// entityIDs and articleIDs return the state's copy of an id, when they know it (nil:
+	// they know none): a lookup in one map, where an interner would fill a map of its own.
+	entityIDs, articleIDs func(string) (string, bool)
+	copy                  bool
+}
+
+// storedDecoder reads a value that bbolt holds, copying what it keeps.
+func storedDecoder(v []byte, intern interner) *decoder {
+	return &decoder{s: unsafe.String(unsafe.SliceData(v), len(v)), intern: intern, copy: true}
+}
+
+func (d *decoder) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+	d.s = ""
+}
+
+func (d *decoder) uvarint() uint64 {
+	var n uint64
+	for i := 0; i < len(d.s) && i < binary.MaxVarintLen64; i++ {
+		c := d.s[i]
+		n |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			d.s = d.s[i+1:]
+			return n
+		}
+	}
+	d.fail(errShort)
+	return 0
+}
+
+// raw reads a string's bytes, in the value's memory.
+func (d *decoder) raw() string {
+	n := d.uvarint()
+	if n > uint64(len(d.s)) {
+		d.fail(errShort)
+		return ""
+	}
+	v := d.s[:n]
+	d.s = d.s[n:]
+	return v
+}
+
+func (d *decoder) str() string {
+	v := d.raw()
+	if d.copy {
+		return strings.Clone(v)
+	}
+	return v
+}
+
+// shared reads a string that many records repeat, through the interner.
+func (d *decoder) shared() string {
+	v := d.raw()
+	if v == "" || d.intern == nil {
+		if d.copy {
+			return strings.Clone(v)
+		}
+		return v
+	}
+	return d.intern(v)
+}
+
+// id reads an entity or article id, the state's copy of it when known finds one.
+func (d *decoder) id(known func(string) (string, bool)) string {
+	v := d.raw()
+	if known != nil {
+		if s, ok := known(v); ok {
+			return s
+		}
+	}
+	if d.copy {
+		return strings.Clone(v)
+	}
+	return v
+}
+
+func (d *decoder) entityID() string  { return d.id(d.entityIDs) }
+func (d *decoder) articleID() string { return d.id(d.articleIDs) }
+
+// length reads a list's length, bounded by the bytes left (every item takes one at least).
+func (d *decoder) length() int {
+	n := d.uvarint()
+	if n > uint64(len(d.s)) {
+		d.fail(errShort)
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) strs(read func() string) []string {
+	n := d.length()
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = read()
+	}
+	return out
+}
+
+func (d *decoder) bool() bool {
+	if len(d.s) == 0 {
+		d.fail(errShort)
+		return false
+	}
+	v := d.s[0]
+	d.s = d.s[1:]
+	return v != 0
+}
+
+func (d *decoder) int() int {
+	u := d.uvarint()
+	n := int64(u >> 1) // zig-zag, as binary.AppendVarint writes it
+	if u&1 != 0 {
+		n = ^n
+	}
+	return int(n)
+}
+
+func (d *decoder) float() float64 {
+	if len(d.s) < 8 {
+		d.fail(errShort)
+		return 0
+	}
+	var u uint64
+	for i := range 8 {
+		u |= uint64(d.s[i]) << (8 * i)
+	}
+	f := math.Float64frombits(u)
+	d.s = d.s[8:]
+	return f
+}
+
+func (d *decoder) format(want byte) {
+	if len(d.s) == 0 || d.s[0] != want {
+		d.fail(fmt.Errorf("unknown record format (want %d)", want))
+		return
+	}
+	d.s = d.s[1:]
+}
+
+// done reports the first failure, or bytes left over.
+func (d *decoder) done() error {
+	if d.err == nil && len(d.s) > 0 {
+		d.err = fmt.Errorf("%d bytes after the record", len(d.s))
+	}
+	return d.err
+}
+
+func encodeEntity(e *graph.Entity) []byte {
+	enc := encoder{buf: make([]byte, 0, 64)}
+	enc.format(formatEntity)
+	enc.str(e.ID)
+	enc.str(string(e.Kind))
+	enc.str(e.Name)
+	enc.strs(e.Aliases)
+	enc.str(e.Description)
+	enc.str(e.Country)
+	enc.str(e.Role)
+	return enc.buf
+}
+
+func decodeEntity(d *decoder) (graph.Entity, error) {
+	d.format(formatEntity)
+	e := graph.Entity{ID: d.str(), Kind: graph.Kind(d.shared()), Name: d.str()}
+	e.Aliases = d.strs(d.str)
+	e.Description, e.Country, e.Role = d.str(), d.shared(), d.shared()
+	return e, d.done()
+}
+
+func encodeArticle(a *graph.Article) []byte {
+	enc := encoder{buf: make([]byte, 0, 96)}
+	enc.format(formatArticle)
+	enc.str(a.ID)
+	enc.str(a.Title)
+	enc.str(a.Outlet)
+	enc.str(a.URL)
+	enc.str(string(a.Published))
+	enc.strs(a.Authors)
+	return enc.buf
+}
+
+func decodeArticle(d *decoder) (graph.Article, error) {
+	d.format(formatArticle)
+	a := graph.Article{ID: d.str(), Title: d.str(), Outlet: d.entityID(), URL: d.str(), Published: graph.PartialDate(d.shared())}
+	a.Authors = d.strs(d.str)
+	return a, d.done()
+}
+
+func encodeRelationship(r *graph.Relationship) []byte {
+	enc := encoder{buf: make([]byte, 0, 128)}
+	enc.format(formatRelationship)
+	enc.str(r.ID)
+	enc.str(string(r.Type))
+	enc.str(r.From)
+	enc.str(r.To)
+	enc.strs(r.About)
+	enc.bool(r.Negated)
+	enc.str(string(r.Date))
+	enc.str(r.DateText)
+	enc.str(r.Summary)
+	enc.str(r.Quantity)
+	enc.count(len(r.Evidence))
+	for _, ev := range r.Evidence {
+		enc.str(ev.Article)
+		enc.str(ev.Excerpt)
+	}
+	enc.int(r.SourceCount)
+	enc.str(string(r.Origin))
+	enc.float(r.Confidence)
+	enc.str(string(r.Review.State))
+	enc.str(r.Review.Reviewer)
+	enc.str(r.Review.Time)
+	enc.str(r.Review.Note)
+	return enc.buf
+}
+
+func decodeRelationship(d *decoder) (graph.Relationship, error) {
+	d.format(formatRelationship)
+	r := graph.Relationship{ID: d.str(), Type: graph.RelationType(d.shared()), From: d.entityID(), To: d.entityID()}
+	r.About = d.strs(d.entityID)
+	r.Negated = d.bool()
+	r.Date, r.DateText, r.Summary, r.Quantity = graph.PartialDate(d.shared()), d.str(), d.str(), d.str()
+	if n := d.length(); n > 0 {
+		r.Evidence = make([]graph.Evidence, n)
+		for i := range r.Evidence {
+			r.Evidence[i] = graph.Evidence{Article: d.articleID(), Excerpt: d.str()}
+		}
+	}
+	r.SourceCount = d.int()
+	r.Origin = graph.Origin(d.shared())
+	r.Confidence = d.float()
+	r.Review = graph.Review{State: graph.ReviewState(d.shared()), Reviewer: d.shared(), Time: d.str(), Note: d.str()}
+	return r, d.done()
+}
+
+// articleID returns the id of an encoded article, in the value's memory.
+func articleID(v string) string {
+	d := decoder{s: v}
+	d.format(formatArticle)
+	return d.raw()
+}
