@@ -11,11 +11,7 @@ import (
 
 func (r *resolver) queryResolvers() map[string]graphql.FieldResolveFn {
 	return map[string]graphql.FieldResolveFn{
-		"entity": func(p graphql.ResolveParams) (any, error) {
-			return r.nullIfMissing(p.Context, func(ctx context.Context) (any, error) {
-				return r.store.Entity(ctx, argString(p.Args, "id"))
-			})
-		},
+		"entity": r.entity, // prime.go
 		"article": func(p graphql.ResolveParams) (any, error) {
 			return r.nullIfMissing(p.Context, func(ctx context.Context) (any, error) {
 				return r.store.Article(ctx, argString(p.Args, "id"))

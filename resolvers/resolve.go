@@ -28,6 +28,8 @@ type requestState struct {
 	articles *loader[graph.Article]
 	// outlets maps an article id to the entity of its outlet.
 	outlets *loader[graph.Entity]
+	// pages holds relationship pages read ahead with the entity they belong to (prime.go).
+	pages primedPages
 }
 
 type requestKey struct{}
@@ -70,6 +72,7 @@ func (s *requestState) forget() {
 	s.entities.forget()
 	s.articles.forget()
 	s.outlets.forget()
+	s.pages.forget()
 }
 
 func state(ctx context.Context) *requestState {
@@ -348,21 +351,29 @@ type typeCount struct {
 }
 
 func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) (any, error) {
-	page, err := argPage(p)
+	q, err := entityRelationshipsQuery(p, e.ID)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
-	q := graph.RelationshipQuery{
-		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
-		Entity:             e.ID,
-		Direction:          graph.Direction(argString(p.Args, "direction")),
-		Page:               page,
-	}
-	res, err := r.store.ListRelationships(p.Context, q)
+	res, err := r.relationshipPage(p.Context, q, selectsEnds(p))
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list relationships of %s: %w", e.ID, err))
 	}
 	return newConnection(res.Relationships, relID, res.PageInfo), nil
+}
+
+// entityRelationshipsQuery reads the arguments of Entity.relationships.
+func entityRelationshipsQuery(p graphql.ResolveParams, id string) (graph.RelationshipQuery, error) {
+	page, err := argPage(p)
+	if err != nil {
+		return graph.RelationshipQuery{}, err
+	}
+	return graph.RelationshipQuery{
+		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
+		Entity:             id,
+		Direction:          graph.Direction(argString(p.Args, "direction")),
+		Page:               page,
+	}, nil
 }
 
 func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any, error) {

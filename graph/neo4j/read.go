@@ -56,16 +56,34 @@ func byID[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string
 
 // ListEntities implements graph.EntityReader.
 func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.EntityPage, error) {
-	if q.Kind != "" && !q.Kind.Valid() {
-		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", graph.Clip(string(q.Kind)))
-	}
-	p, err := graph.NormalizePage(q.Page)
+	cypher, params, err := entityPageQuery(&q)
 	if err != nil {
 		return graph.EntityPage{}, err
 	}
-	// The total comes from the count store (every entity, or a kind's label); the page
-	// is a range of the unique id index, read in order and cut by the limit, so neither
-	// grows with the graph. The label is a fixed string from kindLabels.
+	return read(ctx, s, "list entities", func(tx neo4j.ManagedTransaction) (graph.EntityPage, error) {
+		rec, err := single(ctx, tx, cypher, params)
+		if err != nil {
+			return graph.EntityPage{}, err
+		}
+		items := toList(rec.Values[1], toEntity)
+		info, n := pageInfo(rec.Values[0], len(items), q.Page, func(i int) string { return items[i].ID })
+		return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
+	})
+}
+
+// entityPageQuery checks q, normalizes its page, and returns the statement of the page. The
+// total comes from the count store (every entity, or a kind's label); the page is a range
+// of the unique id index, read in order and cut by the limit, so neither grows with the
+// graph. The label is a fixed string from kindLabels.
+func entityPageQuery(q *graph.EntityQuery) (string, map[string]any, error) {
+	if q.Kind != "" && !q.Kind.Valid() {
+		return "", nil, graph.Errorf(graph.EINVALID, "unknown entity kind %q", graph.Clip(string(q.Kind)))
+	}
+	p, err := graph.NormalizePage(q.Page)
+	if err != nil {
+		return "", nil, err
+	}
+	q.Page = p
 	label := "Entity"
 	if q.Kind != "" {
 		label = kindLabels[q.Kind]
@@ -81,16 +99,7 @@ CALL {
   RETURN collect(n {.*}) AS items
 }
 RETURN total, items`
-	params := map[string]any{"after": p.After, "limit": p.First + 1}
-	return read(ctx, s, "list entities", func(tx neo4j.ManagedTransaction) (graph.EntityPage, error) {
-		rec, err := single(ctx, tx, cypher, params)
-		if err != nil {
-			return graph.EntityPage{}, err
-		}
-		items := toList(rec.Values[1], toEntity)
-		info, n := pageInfo(rec.Values[0], len(items), p, func(i int) string { return items[i].ID })
-		return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
-	})
+	return cypher, map[string]any{"after": p.After, "limit": p.First + 1}, nil
 }
 
 // noTotal stands for the count subquery of a page whose caller reads no total.
