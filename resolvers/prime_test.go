@@ -57,8 +57,8 @@ func primeCases(entity, missing string) map[string]primeCase {
 		"filters as literals": {query: `{ entity(id: "` + entity + `") { relationships(types: [WARNED, DENIED, REQUESTED], includeNegated: true, review: [PROPOSED, CONFIRMED]) {
 			edges { node { id type negated to { name } } } } } }`, calls: 1},
 		"no ends asked for": {query: `{ entity(id: "` + entity + `") { relationships { totalCount edges { node { id } } } } }`, calls: 1},
-		"a missing entity": {query: `{ entity(id: "` + missing + `") { name relationships { edges { node { id } } } } }`, calls: 1},
-		"a malformed id":   {query: `{ entity(id: "Not An Id!") { relationships { edges { node { id } } } } }`},
+		"a missing entity":  {query: `{ entity(id: "` + missing + `") { name relationships { edges { node { id } } } } }`, calls: 1},
+		"a malformed id":    {query: `{ entity(id: "Not An Id!") { relationships { edges { node { id } } } } }`},
 		"an oversized page": {query: `{ entity(id: "` + entity + `") { relationships(first: 100000) { edges { node { id } } } } }`},
 		"a bad cursor":      {query: `{ entity(id: "` + entity + `") { relationships(after: "%%%") { edges { node { id } } } } }`},
 		"two pages under aliases": {query: `{ entity(id: "` + entity + `") { out: relationships(direction: OUT) { edges { node { to { name } } } }
