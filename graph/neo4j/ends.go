@@ -3,8 +3,6 @@ package neo4j
 import (
 	"context"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/dossiergraph/dossier/graph"
 )
 
@@ -38,23 +36,16 @@ func (s *Store) ListRelationshipsWithEnds(ctx context.Context, q graph.Relations
 		return graph.RelationshipPage{}, nil, err
 	}
 	cypher, params := withEndsQuery(q)
-	type answer struct {
-		page graph.RelationshipPage
-		ends map[string]graph.Entity
+	rec, err := readSingle(ctx, s, "list relationships with ends", cypher, params)
+	if err != nil {
+		return graph.RelationshipPage{}, nil, err
 	}
-	got, err := read(ctx, s, "list relationships with ends", func(tx neo4j.ManagedTransaction) (answer, error) {
-		rec, err := single(ctx, tx, cypher, params)
-		if err != nil {
-			return answer{}, err
-		}
-		list := toList(rec.Values[2], toEntity)
-		ends := make(map[string]graph.Entity, len(list))
-		for _, e := range list {
-			ends[e.ID] = e
-		}
-		return answer{toRelationshipPage(rec.Values[0], rec.Values[1], q.Page), ends}, nil
-	})
-	return got.page, got.ends, err
+	list := toList(rec.Values[2], toEntity)
+	ends := make(map[string]graph.Entity, len(list))
+	for _, e := range list {
+		ends[e.ID] = e
+	}
+	return toRelationshipPage(rec.Values[0], rec.Values[1], q.Page), ends, nil
 }
 
 // withEndsQuery returns the statement of q's page with its ends; q must be normalized.

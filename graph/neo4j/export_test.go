@@ -56,3 +56,18 @@ func Profile(ctx context.Context, s *Store, cypher string, params map[string]any
 	walk(sum.Profile())
 	return ops, nil
 }
+
+// ReadManaged and ReadAutoCommit run one single-record read statement in a managed
+// transaction (what read does) and as an auto-commit one (readSingle), for the benchmark
+// that compares them.
+func ReadManaged(ctx context.Context, s *Store, cypher string, params map[string]any) error {
+	_, err := read(ctx, s, "benchmark", func(tx neo4j.ManagedTransaction) (*neo4j.Record, error) {
+		return single(ctx, tx, cypher, params)
+	})
+	return err
+}
+
+func ReadAutoCommit(ctx context.Context, s *Store, cypher string, params map[string]any) error {
+	_, err := readSingle(ctx, s, "benchmark", cypher, params)
+	return err
+}

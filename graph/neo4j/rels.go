@@ -98,13 +98,11 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	}
 	cypher, params := relPageQuery(q)
 	cypher += "\nRETURN total, " + relMaps("rels") + " AS items"
-	return read(ctx, s, "list relationships", func(tx neo4j.ManagedTransaction) (graph.RelationshipPage, error) {
-		rec, err := single(ctx, tx, cypher, params)
-		if err != nil {
-			return graph.RelationshipPage{}, err
-		}
-		return toRelationshipPage(rec.Values[0], rec.Values[1], q.Page), nil
-	})
+	rec, err := readSingle(ctx, s, "list relationships", cypher, params)
+	if err != nil {
+		return graph.RelationshipPage{}, err
+	}
+	return toRelationshipPage(rec.Values[0], rec.Values[1], q.Page), nil
 }
 
 // relPageQuery returns the clauses that bind total (0 when q.Page.SkipTotal) and rels, the

@@ -24,7 +24,7 @@ type plainStore struct{ graph.Store }
 // statement) and without them ("plain": three), in one run so that the two compare:
 //
 //	DOSSIER_NEO4J_URI=$(scripts/neo4j-test-server start | tail -n 1) \
-//	  go test -run '^$' -bench GinNeo4j -benchtime 2000x ./tools/bench
+//	DOSSIER_NEO4J_PID=$(cat .neo4j-test/pid) go test -run '^$' -bench GinNeo4j -benchtime 2000x ./tools/bench
 //
 // The graph has scripts/bench's shape, 4k entities and 20k relationships unless
 // DOSSIER_BENCH_ENTITIES / DOSSIER_BENCH_RELATIONSHIPS say otherwise: the questions read
@@ -69,6 +69,8 @@ func BenchmarkGinNeo4j(b *testing.B) {
 			h := handlers[mode]
 			b.Run(q.name+"/"+mode, func(b *testing.B) {
 				b.SetParallelism(16) // 32 goroutines on the 2-core machine
+				cpu := neo4jtest.StartCPU(b)
+				defer cpu.Report(b)
 				b.RunParallel(func(pb *testing.PB) {
 					i := 0
 					for pb.Next() {
