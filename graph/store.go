@@ -359,6 +359,19 @@ type NameFinder interface {
 	EntitiesNamed(ctx context.Context, keys []string) ([]Entity, error)
 }
 
+// EndsLister is an optional capability of a Store: a page of relationships read together
+// with the entities at their ends. A store across a network (Neo4j) has it so that an
+// entity's relationships and their other ends cost one round trip, not two; the API primes
+// its per-request entity loader with the ends. Without it, callers read the ends with
+// EntitiesByID.
+type EndsLister interface {
+	// ListRelationshipsWithEnds answers what ListRelationships answers, and also returns,
+	// keyed by id, the entities that exist among the page's relationships' From and To and
+	// among q's Entity, From and To: a caller learns in the same call whether the entity it
+	// asked about exists.
+	ListRelationshipsWithEnds(ctx context.Context, q RelationshipQuery) (RelationshipPage, map[string]Entity, error)
+}
+
 // Ping checks that s answers: with its Ping when it has one, else with a one-item read.
 func Ping(ctx context.Context, s EntityReader) error {
 	if p, ok := s.(Pinger); ok {

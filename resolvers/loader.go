@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -111,7 +112,7 @@ func (l *loader[V]) prefetch(ctx context.Context, keys []string) {
 
 // fetchLocked fetches every pending key in one call; l.mu is held.
 func (l *loader[V]) fetchLocked(ctx context.Context) error {
-	batch := l.pending
+	batch := slices.DeleteFunc(l.pending, func(k string) bool { return l.fetched[k] }) // primed since enqueued
 	l.pending, l.queued = nil, map[string]bool{}
 	got, err := l.fetch(ctx, batch)
 	if err != nil {
@@ -133,6 +134,17 @@ func (l *loader[V]) needsFetch(keys []string) bool {
 		}
 	}
 	return false
+}
+
+// prime records values read by another call as fetched, so that loads of their keys cost
+// no fetch.
+func (l *loader[V]) prime(values map[string]V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, v := range values {
+		l.values[k] = v
+		l.fetched[k] = true
+	}
 }
 
 // forget drops every fetched value, so that later loads see the store as it is now.

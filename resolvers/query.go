@@ -11,12 +11,7 @@ import (
 
 func (r *resolver) queryResolvers() map[string]graphql.FieldResolveFn {
 	return map[string]graphql.FieldResolveFn{
-		"entity": func(p graphql.ResolveParams) (any, error) {
-			return r.nullIfMissing(p.Context, func(ctx context.Context) (any, error) {
-				e, err := r.store.Entity(ctx, argString(p.Args, "id"))
-				return &e, err
-			})
-		},
+		"entity": r.entity, // prime.go
 		"article": func(p graphql.ResolveParams) (any, error) {
 			return r.nullIfMissing(p.Context, func(ctx context.Context) (any, error) {
 				return r.store.Article(ctx, argString(p.Args, "id"))
@@ -98,7 +93,8 @@ func (r *resolver) relationships(p graphql.ResolveParams) (any, error) {
 		To:                 argString(p.Args, "to"),
 		Page:               page,
 	}
-	res, err := r.store.ListRelationships(p.Context, q)
+	from, to := selectsEnds(p)
+	res, err := r.relationshipPage(p.Context, q, from || to)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list relationships: %w", err))
 	}
@@ -109,7 +105,7 @@ func (r *resolver) relationships(p graphql.ResolveParams) (any, error) {
 			return nil, r.fail(p.Context, err)
 		}
 	}
-	r.prefetchEnds(p, res.Relationships)
+	r.prefetchEnds(p, res.Relationships, from, to)
 	return newConnection(res.Relationships, relID, res.PageInfo), nil
 }
 

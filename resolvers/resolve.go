@@ -29,6 +29,8 @@ type requestState struct {
 	articles *loader[graph.Article]
 	// outlets maps an article id to the entity of its outlet.
 	outlets *loader[graph.Entity]
+	// pages holds relationship pages read ahead with the entity they belong to (prime.go).
+	pages primedPages
 }
 
 type requestKey struct{}
@@ -71,6 +73,7 @@ func (s *requestState) forget() {
 	s.entities.forget()
 	s.articles.forget()
 	s.outlets.forget()
+	s.pages.forget()
 }
 
 func state(ctx context.Context) *requestState {
@@ -425,21 +428,16 @@ type typeCount struct {
 }
 
 func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) (any, error) {
-	page, err := argPage(p)
+	q, err := entityRelationshipsQuery(p, e.ID)
 	if err != nil {
 		return nil, r.fail(p.Context, err)
 	}
-	q := graph.RelationshipQuery{
-		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
-		Entity:             e.ID,
-		Direction:          graph.Direction(argString(p.Args, "direction")),
-		Page:               page,
-	}
-	res, err := r.store.ListRelationships(p.Context, q)
+	from, to := selectsEnds(p)
+	res, err := r.relationshipPage(p.Context, q, from || to)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("list relationships of %s: %w", e.ID, err))
 	}
-	r.prefetchEnds(p, res.Relationships)
+	r.prefetchEnds(p, res.Relationships, from, to) // no fetch when relationshipPage primed them
 	return newConnection(res.Relationships, relID, res.PageInfo), nil
 }
 
@@ -447,8 +445,7 @@ func (r *resolver) entityRelationships(p graphql.ResolveParams, e graph.Entity) 
 // selects edges { node { from or to } }, so that those fields answer without thunks. Only a
 // field that resolves once per request does it: under a list, every item would make its own
 // call where the thunks make one for all.
-func (r *resolver) prefetchEnds(p graphql.ResolveParams, rels []graph.Relationship) {
-	from, to := selectsEnds(p)
+func (r *resolver) prefetchEnds(p graphql.ResolveParams, rels []graph.Relationship, from, to bool) {
 	if !from && !to || !resolvesOnce(p.Info.Path) {
 		return
 	}
@@ -501,6 +498,20 @@ func resolvesOnce(path *graphql.ResponsePath) bool {
 		}
 	}
 	return true
+}
+
+// entityRelationshipsQuery reads the arguments of Entity.relationships.
+func entityRelationshipsQuery(p graphql.ResolveParams, id string) (graph.RelationshipQuery, error) {
+	page, err := argPage(p)
+	if err != nil {
+		return graph.RelationshipQuery{}, err
+	}
+	return graph.RelationshipQuery{
+		RelationshipFilter: graph.RelationshipFilter{Types: argTypes(p.Args), IncludeNegated: argBool(p.Args, "includeNegated"), Review: argReview(p.Args)},
+		Entity:             id,
+		Direction:          graph.Direction(argString(p.Args, "direction")),
+		Page:               page,
+	}, nil
 }
 
 func (r *resolver) entityArticles(p graphql.ResolveParams, e graph.Entity) (any, error) {

@@ -3,8 +3,11 @@ package neo4j
 import (
 	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -16,27 +19,31 @@ func (s *Store) Entity(ctx context.Context, id string) (graph.Entity, error) {
 	if err := graph.ValidateID("entity", id); err != nil {
 		return graph.Entity{}, err
 	}
-	return read(ctx, s, "read entity", func(tx neo4j.ManagedTransaction) (graph.Entity, error) {
-		recs, err := run(ctx, tx, "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", map[string]any{"id": id})
-		if err != nil {
-			return graph.Entity{}, err
-		}
-		if len(recs) == 0 {
-			return graph.Entity{}, graph.Errorf(graph.ENOTFOUND, "entity %q does not exist", id)
-		}
-		return toEntity(recs[0].Values[0]), nil
-	})
+	recs, err := readRecords(ctx, s, "read entity", "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", map[string]any{"id": id})
+	if err != nil {
+		return graph.Entity{}, err
+	}
+	if len(recs) == 0 {
+		return graph.Entity{}, graph.Errorf(graph.ENOTFOUND, "entity %q does not exist", id)
+	}
+	return toEntity(recs[0].Values[0]), nil
 }
 
 // EntitiesByID implements graph.EntityReader.
 func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]graph.Entity, error) {
-	return read(ctx, s, "read entities", func(tx neo4j.ManagedTransaction) (map[string]graph.Entity, error) {
-		return entitiesByID(ctx, tx, ids)
-	})
+	recs, err := readRecords(ctx, s, "read entities", entitiesByIDQuery, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	return keyed(recs, toEntity, entityKey), nil
 }
 
+const entitiesByIDQuery = "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n {.*} AS n"
+
+func entityKey(e graph.Entity) string { return e.ID }
+
 func entitiesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Entity, error) {
-	return byID(ctx, tx, "UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n {.*} AS n", ids, toEntity, func(e graph.Entity) string { return e.ID })
+	return byID(ctx, tx, entitiesByIDQuery, ids, toEntity, entityKey)
 }
 
 // byID runs a statement that returns one record a row for the ids in $ids, and keys the
@@ -46,26 +53,47 @@ func byID[T any](ctx context.Context, tx neo4j.ManagedTransaction, cypher string
 	if err != nil {
 		return nil, err
 	}
+	return keyed(recs, convert, id), nil
+}
+
+// keyed converts each record's first value and keys it by its id.
+func keyed[T any](recs []*neo4j.Record, convert func(any) T, id func(T) string) map[string]T {
 	out := make(map[string]T, len(recs))
 	for _, rec := range recs {
 		v := convert(rec.Values[0])
 		out[id(v)] = v
 	}
-	return out, nil
+	return out
 }
 
 // ListEntities implements graph.EntityReader.
 func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.EntityPage, error) {
-	if q.Kind != "" && !q.Kind.Valid() {
-		return graph.EntityPage{}, graph.Errorf(graph.EINVALID, "unknown entity kind %q", graph.Clip(string(q.Kind)))
-	}
-	p, err := graph.NormalizePage(q.Page)
+	cypher, params, err := entityPageQuery(&q)
 	if err != nil {
 		return graph.EntityPage{}, err
 	}
-	// The total comes from the count store (every entity, or a kind's label); the page
-	// is a range of the unique id index, read in order and cut by the limit, so neither
-	// grows with the graph. The label is a fixed string from kindLabels.
+	rec, err := readSingle(ctx, s, "list entities", cypher, params)
+	if err != nil {
+		return graph.EntityPage{}, err
+	}
+	items := toList(rec.Values[1], toEntity)
+	info, n := pageInfo(rec.Values[0], len(items), q.Page, func(i int) string { return items[i].ID })
+	return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
+}
+
+// entityPageQuery checks q, normalizes its page, and returns the statement of the page. The
+// total comes from the count store (every entity, or a kind's label); the page is a range
+// of the unique id index, read in order and cut by the limit, so neither grows with the
+// graph. The label is a fixed string from kindLabels.
+func entityPageQuery(q *graph.EntityQuery) (string, map[string]any, error) {
+	if q.Kind != "" && !q.Kind.Valid() {
+		return "", nil, graph.Errorf(graph.EINVALID, "unknown entity kind %q", graph.Clip(string(q.Kind)))
+	}
+	p, err := graph.NormalizePage(q.Page)
+	if err != nil {
+		return "", nil, err
+	}
+	q.Page = p
 	label := "Entity"
 	if q.Kind != "" {
 		label = kindLabels[q.Kind]
@@ -81,16 +109,7 @@ CALL {
   RETURN collect(n {.*}) AS items
 }
 RETURN total, items`
-	params := map[string]any{"after": p.After, "limit": p.First + 1}
-	return read(ctx, s, "list entities", func(tx neo4j.ManagedTransaction) (graph.EntityPage, error) {
-		rec, err := single(ctx, tx, cypher, params)
-		if err != nil {
-			return graph.EntityPage{}, err
-		}
-		items := toList(rec.Values[1], toEntity)
-		info, n := pageInfo(rec.Values[0], len(items), p, func(i int) string { return items[i].ID })
-		return graph.EntityPage{Entities: items[:n], PageInfo: info}, nil
-	})
+	return cypher, map[string]any{"after": p.After, "limit": p.First + 1}, nil
 }
 
 // noTotal stands for the count subquery of a page whose caller reads no total.
@@ -206,13 +225,21 @@ func (s *Store) Article(ctx context.Context, id string) (graph.Article, error) {
 
 // ArticlesByID implements graph.ArticleReader.
 func (s *Store) ArticlesByID(ctx context.Context, ids []string) (map[string]graph.Article, error) {
-	return read(ctx, s, "read articles", func(tx neo4j.ManagedTransaction) (map[string]graph.Article, error) {
-		return articlesByID(ctx, tx, ids)
-	})
+	recs, err := readRecords(ctx, s, "read articles", articlesByIDQuery(), map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	return keyed(recs, toArticle, articleKey), nil
 }
 
+func articlesByIDQuery() string {
+	return "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN " + articleMap("a")
+}
+
+func articleKey(a graph.Article) string { return a.ID }
+
 func articlesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]graph.Article, error) {
-	return byID(ctx, tx, "UNWIND $ids AS id MATCH (a:Article {id: id}) RETURN "+articleMap("a"), ids, toArticle, func(a graph.Article) string { return a.ID })
+	return byID(ctx, tx, articlesByIDQuery(), ids, toArticle, articleKey)
 }
 
 // ListArticles implements graph.ArticleReader.
@@ -296,4 +323,52 @@ RETURN collect(DISTINCT article)`, map[string]any{"entity": entity})
 		out[i], _ = v.(string)
 	}
 	return out, nil
+}
+
+// readRecords runs one read statement as an auto-commit transaction and returns its
+// records. That is one round trip where a managed transaction takes two (BEGIN with RUN,
+// then COMMIT), for the reads a request makes most. The driver retries only managed
+// transactions, so readRecords retries what the driver calls retryable, as ExecuteRead
+// would, a few times: a read has no effect that a retry could repeat.
+func readRecords(ctx context.Context, s *Store, what, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	s.commits.RLock()
+	defer s.commits.RUnlock()
+	wait := 20 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		recs, err := autoCommit(ctx, s, cypher, params)
+		if err == nil || attempt == readAttempts || !neo4j.IsRetryable(err) {
+			return recs, wrap(what, err)
+		}
+		select {
+		case <-time.After(wait):
+			wait *= 4
+		case <-ctx.Done():
+			return nil, wrap(what, errors.Join(ctx.Err(), err))
+		}
+	}
+}
+
+// readAttempts bounds readRecords' tries: the first and two retries, over about 0.1 s.
+const readAttempts = 3
+
+func autoCommit(ctx context.Context, s *Store, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.database, AccessMode: neo4j.AccessModeRead, BookmarkManager: s.bookmarks})
+	defer session.Close(ctx)
+	res, err := session.Run(ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(ctx)
+}
+
+// readSingle is readRecords for a statement that returns exactly one record.
+func readSingle(ctx context.Context, s *Store, what, cypher string, params map[string]any) (*neo4j.Record, error) {
+	recs, err := readRecords(ctx, s, what, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != 1 {
+		return nil, fmt.Errorf("neo4j: %s: %d records, want 1", what, len(recs))
+	}
+	return recs[0], nil
 }

@@ -96,34 +96,49 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	if err := q.Normalize(); err != nil {
 		return graph.RelationshipPage{}, err
 	}
+	cypher, params := relPageQuery(q)
+	cypher += "\nRETURN total, " + relMaps("rels") + " AS items"
+	rec, err := readSingle(ctx, s, "list relationships", cypher, params)
+	if err != nil {
+		return graph.RelationshipPage{}, err
+	}
+	return toRelationshipPage(rec.Values[0], rec.Values[1], q.Page), nil
+}
+
+// relPageQuery returns the clauses that bind total (0 when q.Page.SkipTotal) and rels, the
+// page of q's relationships with one more than asked, which says whether a next page exists;
+// q must be normalized. The caller adds the RETURN.
+func relPageQuery(q graph.RelationshipQuery) (string, map[string]any) {
 	match, params := relQuery(q)
 	params["limit"] = q.Page.First + 1
 	params["after"] = q.Page.After // every id sorts after "", and a plain range uses the index
-	cypher := globalPageQuery(q)
-	if q.Entity != "" || q.From != "" || q.To != "" || q.Article != "" {
-		// The entity's or article's relationships, however many, are what is sorted.
-		total := "CALL { " + match + "\n  RETURN count(r) AS total }"
-		if q.Page.SkipTotal {
-			total = noTotal
-		}
-		cypher = total + `
+	if q.Entity == "" && q.From == "" && q.To == "" && q.Article == "" {
+		return globalPageQuery(q), params
+	}
+	// The entity's or article's relationships, however many, are what is sorted.
+	total := "CALL { " + match + "\n  RETURN count(r) AS total }"
+	if q.Page.SkipTotal {
+		total = noTotal
+	}
+	return total + `
 CALL { ` + match + ` AND r.id > $after
   WITH r ORDER BY r.id LIMIT $limit
-  RETURN collect(` + relMap("r") + `) AS items }
-RETURN total, items`
-	}
-	return read(ctx, s, "list relationships", func(tx neo4j.ManagedTransaction) (graph.RelationshipPage, error) {
-		rec, err := single(ctx, tx, cypher, params)
-		if err != nil {
-			return graph.RelationshipPage{}, err
-		}
-		items := toList(rec.Values[1], toRelationship)
-		info, n := pageInfo(rec.Values[0], len(items), q.Page, func(i int) string { return items[i].ID })
-		return graph.RelationshipPage{Relationships: items[:n], PageInfo: info}, nil
-	})
+  RETURN collect(r) AS rels }`, params
 }
 
-// globalPageQuery is the statement for a page of relationships that q pins to no entity:
+// relMaps projects each relationship of the list variable v with relMap.
+func relMaps(v string) string {
+	return "[r IN " + v + " | " + relMap("r") + "]"
+}
+
+// toRelationshipPage converts the total and items a page statement returned.
+func toRelationshipPage(total, list any, p graph.Page) graph.RelationshipPage {
+	items := toList(list, toRelationship)
+	info, n := pageInfo(total, len(items), p, func(i int) string { return items[i].ID })
+	return graph.RelationshipPage{Relationships: items[:n], PageInfo: info}
+}
+
+// globalPageQuery binds total and rels (see relPageQuery) for a page that q pins to no entity:
 // each type's id index yields its first matches in id order, and the page is the first of
 // those. The total comes from Neo4j's count store, less the negated relationships (found
 // through an index), unless a date or source filter forces a scan.
@@ -162,9 +177,8 @@ func globalPageQuery(q graph.RelationshipQuery) string {
 CALL {
   CALL { ` + strings.Join(pages, "\n  UNION ALL\n  ") + ` }
   WITH r ORDER BY r.id LIMIT $limit
-  RETURN collect(` + relMap("r") + `) AS items
-}
-RETURN total, items`
+  RETURN collect(r) AS rels
+}`
 }
 
 func typeNames(types []graph.RelationType) []string {
