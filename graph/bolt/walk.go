@@ -45,7 +45,8 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 			return graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
 		}
 		match := matcher(q.RelationshipFilter)
-		in := make([]bool, len(st.names))
+		// Kept nodes only, so that the request's memory follows its answer, not the graph.
+		in := make(map[int32]bool, q.Limit)
 		in[st.number[q.Center]] = true
 		order := []string{q.Center}
 		level := []string{q.Center}
@@ -92,7 +93,7 @@ func (st *state) inducedEdges(nodes []string, match func(edge) bool) []*graph.Re
 		pending = 1 + iota
 		done
 	)
-	mark := make([]int8, len(st.names))
+	mark := make(map[int32]int8, len(nodes))
 	for _, id := range nodes {
 		mark[st.number[id]] = pending
 	}
