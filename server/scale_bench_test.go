@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/graph/bolt"
 	"github.com/dossiergraph/dossier/graph/graphtest"
+	"github.com/dossiergraph/dossier/graph/neo4j/neo4jtest"
 	"github.com/dossiergraph/dossier/graph/synth"
 	"github.com/dossiergraph/dossier/ingest"
 	"github.com/dossiergraph/dossier/resolvers"
@@ -24,7 +26,8 @@ import (
 // request costs must follow its answer, not the graph. Q1 is an entity with its outgoing
 // relationships, Q2 a page of entities, then an article's relationships, a 2-hop
 // neighbourhood, and ingesting one article (a dry run: extraction and name look-ups, which
-// are what grew with the graph; the write is one small Apply).
+// are what grew with the graph; the write is one small Apply). DOSSIER_SCALE_STORE=neo4j
+// measures Neo4j (the test server of DOSSIER_NEO4J_URI) instead of the embedded store.
 func BenchmarkScale(b *testing.B) {
 	big := graphtest.BenchConfig(b)
 	small := big
@@ -36,17 +39,32 @@ func BenchmarkScale(b *testing.B) {
 	}
 }
 
+// openScaleStore returns the store DOSSIER_SCALE_STORE names ("bolt", the default, or
+// "neo4j") holding the graph cfg describes; the benchmark closes it.
+func openScaleStore(b *testing.B, cfg synth.Config) (graph.Store, synth.Info) {
+	switch kind := os.Getenv("DOSSIER_SCALE_STORE"); kind {
+	case "", "bolt":
+		store, err := bolt.Open(b.Context(), b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = store.Close() })
+		info, err := synth.Load(b.Context(), store, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return store, info
+	case "neo4j":
+		return neo4jtest.OpenLoaded(b, cfg)
+	default:
+		b.Fatalf("DOSSIER_SCALE_STORE=%q: want bolt or neo4j", kind)
+		return nil, synth.Info{}
+	}
+}
+
 func benchScale(b *testing.B, cfg synth.Config) {
 	ctx := b.Context()
-	store, err := bolt.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	info, err := synth.Load(ctx, store, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	store, info := openScaleStore(b, cfg)
 	exec, err := resolvers.New(store, resolvers.Options{})
 	if err != nil {
 		b.Fatal(err)
