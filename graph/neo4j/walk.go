@@ -28,6 +28,28 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 	if err := q.Normalize(); err != nil {
 		return graph.Subgraph{}, err
 	}
+	cypher := neighborhoodCypher(q)
+	params := filterParams(q.RelationshipFilter, map[string]any{"center": q.Center, "limit": q.Limit, "more": q.Limit - 1})
+	sub, err := read(ctx, s, "neighborhood", func(tx neo4j.ManagedTransaction) (graph.Subgraph, error) {
+		recs, err := run(ctx, tx, cypher, params)
+		if err != nil {
+			return graph.Subgraph{}, err
+		}
+		if len(recs) == 0 {
+			return graph.Subgraph{}, graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
+		}
+		return graph.Subgraph{Nodes: toList(recs[0].Values[0], toEntity), Edges: toList(recs[0].Values[1], toRelationship)}, nil
+	})
+	if err != nil {
+		return graph.Subgraph{}, err
+	}
+	// The statement returns nodes by distance then id already; edges come per node.
+	slices.SortFunc(sub.Edges, func(a, b graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
+	return sub, nil
+}
+
+// neighborhoodCypher returns Neighborhood's statement for q, normalized.
+func neighborhoodCypher(q graph.NeighborhoodQuery) string {
 	filter := relFilter("r", q.RelationshipFilter)
 	var b strings.Builder
 	b.WriteString("MATCH (c:Entity {id: $center})\nWITH [c] AS nodes, [c] AS level\n")
@@ -71,23 +93,7 @@ WITH nodes + next AS nodes, next AS level
   RETURN collect(` + relMap("r") + `) AS edges
 }
 RETURN [n IN nodes | n {.*}] AS nodes, edges`)
-	params := filterParams(q.RelationshipFilter, map[string]any{"center": q.Center, "limit": q.Limit, "more": q.Limit - 1})
-	sub, err := read(ctx, s, "neighborhood", func(tx neo4j.ManagedTransaction) (graph.Subgraph, error) {
-		recs, err := run(ctx, tx, b.String(), params)
-		if err != nil {
-			return graph.Subgraph{}, err
-		}
-		if len(recs) == 0 {
-			return graph.Subgraph{}, graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
-		}
-		return graph.Subgraph{Nodes: toList(recs[0].Values[0], toEntity), Edges: toList(recs[0].Values[1], toRelationship)}, nil
-	})
-	if err != nil {
-		return graph.Subgraph{}, err
-	}
-	// The statement returns nodes by distance then id already; edges come per node.
-	slices.SortFunc(sub.Edges, func(a, b graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
-	return sub, nil
+	return b.String()
 }
 
 // Paths implements graph.RelationshipReader in one statement (ALL SHORTEST).
