@@ -171,13 +171,17 @@ func Wipe(ctx context.Context, cfg neo4j.Config) error {
 	return nil
 }
 
-// OpenLoaded returns a store on the test database holding the synthetic graph cfg
-// describes, as Open does but without wiping a database that holds that graph already
-// (judged by its counts): loading a million relationships takes the best part of an hour,
-// so benchmarks that only read reuse it. Any other content is wiped and the graph loaded.
-func OpenLoaded(t testing.TB, cfg synth.Config) (*neo4j.Store, synth.Info) {
+// OpenLoaded returns a store on the test server at uri ("" for DOSSIER_NEO4J_URI's)
+// holding the synthetic graph cfg describes, as Open does but without wiping a database
+// that holds that graph already (judged by its counts): loading a million relationships
+// takes the best part of an hour, so benchmarks that only read reuse it. Any other content
+// is wiped and the graph loaded.
+func OpenLoaded(t testing.TB, uri string, cfg synth.Config) (*neo4j.Store, synth.Info) {
 	t.Helper()
 	nc := Config(t)
+	if uri != "" {
+		nc.URI = uri
+	}
 	if err := testDB.acquire(t); err != nil {
 		t.Fatalf("lock the Neo4j test database: %v", err)
 	}
