@@ -45,8 +45,8 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 			return graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
 		}
 		match := matcher(q.RelationshipFilter)
-		in := make([]bool, len(st.names))
-		in[st.number[q.Center]] = true
+		in := newNodeSet(q.Limit)
+		in.set(st.number[q.Center], 1)
 		order := []string{q.Center}
 		level := []string{q.Center}
 		for depth := 1; depth <= q.Depth && len(order) < q.Limit && len(level) > 0; depth++ {
@@ -57,14 +57,14 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 			near := newSmallest(q.Limit - len(order))
 			for _, id := range level {
 				for e := range st.steps(id, match) {
-					if !in[e.other] {
+					if in.get(e.other) == 0 {
 						near.offer(st.names[e.other])
 					}
 				}
 			}
 			level = near.sorted()
 			for _, id := range level {
-				in[st.number[id]] = true
+				in.set(st.number[id], 1)
 			}
 			order = append(order, level...)
 		}
@@ -92,9 +92,9 @@ func (st *state) inducedEdges(nodes []string, match func(edge) bool) []*graph.Re
 		pending = 1 + iota
 		done
 	)
-	mark := make([]int8, len(st.names))
+	mark := newNodeSet(len(nodes))
 	for _, id := range nodes {
-		mark[st.number[id]] = pending
+		mark.set(st.number[id], pending)
 	}
 	byDegree := slices.Clone(nodes)
 	slices.SortFunc(byDegree, func(a, b string) int { return cmp.Compare(len(st.touch[a]), len(st.touch[b])) })
@@ -104,13 +104,38 @@ func (st *state) inducedEdges(nodes []string, match func(edge) bool) []*graph.Re
 	var edges []*graph.Relationship
 	for _, id := range byDegree {
 		for _, e := range st.touch[id] {
-			if e.other != noEnd && mark[e.other] == pending && match(e) {
+			if e.other != noEnd && mark.get(e.other) == pending && match(e) {
 				edges = append(edges, e.r)
 			}
 		}
-		mark[st.number[id]] = done
+		mark.set(st.number[id], done)
 	}
 	return edges
+}
+
+// nodeSet marks entities by number at a cost that follows the marked ones, not the graph:
+// a walk's per-request state must not grow with the store. A small bitmap in front of the
+// map answers most look-ups of unmarked entities, which are most of a hub's relationships.
+type nodeSet struct {
+	bits  [16]uint64 // bit n%1024 is set when some marked number has it
+	marks map[int32]int8
+}
+
+func newNodeSet(size int) *nodeSet { return &nodeSet{marks: make(map[int32]int8, size)} }
+
+func (s *nodeSet) set(n int32, mark int8) {
+	b := uint32(n) % 1024
+	s.bits[b/64] |= 1 << (b % 64)
+	s.marks[n] = mark
+}
+
+// get returns n's mark, 0 for none.
+func (s *nodeSet) get(n int32) int8 {
+	b := uint32(n) % 1024
+	if s.bits[b/64]&(1<<(b%64)) == 0 {
+		return 0
+	}
+	return s.marks[n]
 }
 
 // Paths implements graph.RelationshipReader.

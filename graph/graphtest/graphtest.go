@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Pagination", s.testPagination)
 	t.Run("ScanRelationships", s.testScan)
 	t.Run("Search", s.testSearch)
+	t.Run("Names", s.testNames)
 	t.Run("Merge", s.testMerge)
 	t.Run("DeleteEntity", s.testDeleteEntity)
 	t.Run("DeleteRelationship", s.testDeleteRelationship)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -18,42 +19,26 @@ func step(f graph.RelationshipFilter) string {
 	return "(()-[r:" + anyRelType() + "]-() WHERE " + relFilter("r", f) + ")"
 }
 
-// Neighborhood implements graph.RelationshipReader in one statement: a breadth-first
-// search (ANY SHORTEST to every reachable entity) gives each node its distance; the
-// nearest Limit nodes are kept, then every matching relationship among them.
+// Neighborhood implements graph.RelationshipReader in one statement, a breadth-first
+// search level by level: each level keeps only the nearest nodes there is room for (ties
+// by id) and the search stops once the limit is reached, so nothing is collected beyond
+// the answer. The edges among the kept nodes are then read from the end with the fewer
+// relationships, so that a hub among them has its relationships read only for its loops.
 func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (graph.Subgraph, error) {
 	if err := q.Normalize(); err != nil {
 		return graph.Subgraph{}, err
 	}
-	// Depth is an int in 1..MaxDepth after Normalize; quantifier bounds cannot be parameters.
-	cypher := `
-OPTIONAL MATCH (c:Entity {id: $center})
-CALL {
-  WITH c
-  MATCH p = ANY SHORTEST (c)` + step(q.RelationshipFilter) + `{1,` + strconv.Itoa(q.Depth) + `}(n:Entity)
-  WHERE n <> c
-  WITH n, length(p) AS d ORDER BY d, n.id LIMIT $more
-  RETURN collect(n) AS found, collect(d) AS dists
-}
-WITH c, [c] + found AS nodes, dists
-CALL {
-  WITH nodes
-  UNWIND nodes AS a
-  MATCH (a)-[r:` + anyRelType() + `]->(b:Entity)
-  WHERE b IN nodes AND ` + relFilter("r", q.RelationshipFilter) + `
-  RETURN collect(` + relMap("r") + `) AS edges
-}
-RETURN c IS NOT NULL AS exists, [n IN nodes | n {.*}] AS nodes, dists, edges`
-	params := filterParams(q.RelationshipFilter, map[string]any{"center": q.Center, "more": q.Limit - 1})
+	cypher := neighborhoodCypher(q)
+	params := filterParams(q.RelationshipFilter, map[string]any{"center": q.Center, "limit": q.Limit, "more": q.Limit - 1})
 	sub, err := read(ctx, s, "neighborhood", func(tx neo4j.ManagedTransaction) (graph.Subgraph, error) {
-		rec, err := single(ctx, tx, cypher, params)
+		recs, err := run(ctx, tx, cypher, params)
 		if err != nil {
 			return graph.Subgraph{}, err
 		}
-		if exists, _ := rec.Values[0].(bool); !exists {
+		if len(recs) == 0 {
 			return graph.Subgraph{}, graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
 		}
-		return graph.Subgraph{Nodes: toList(rec.Values[1], toEntity), Edges: toList(rec.Values[3], toRelationship)}, nil
+		return graph.Subgraph{Nodes: toList(recs[0].Values[0], toEntity), Edges: toList(recs[0].Values[1], toRelationship)}, nil
 	})
 	if err != nil {
 		return graph.Subgraph{}, err
@@ -61,6 +46,54 @@ RETURN c IS NOT NULL AS exists, [n IN nodes | n {.*}] AS nodes, dists, edges`
 	// The statement returns nodes by distance then id already; edges come per node.
 	slices.SortFunc(sub.Edges, func(a, b graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
 	return sub, nil
+}
+
+// neighborhoodCypher returns Neighborhood's statement for q, normalized.
+func neighborhoodCypher(q graph.NeighborhoodQuery) string {
+	filter := relFilter("r", q.RelationshipFilter)
+	var b strings.Builder
+	b.WriteString("MATCH (c:Entity {id: $center})\nWITH [c] AS nodes, [c] AS level\n")
+	for range q.Depth {
+		// A level with no room, or nothing to widen, reads nothing: the WHERE lets no row
+		// through, and collect still answers one (empty) row.
+		b.WriteString(`CALL {
+  WITH nodes, level
+  WITH nodes, level WHERE size(nodes) < $limit
+  UNWIND level AS a
+  MATCH (a)-[r:` + anyRelType() + `]-(n:Entity)
+  WHERE NOT n IN nodes AND ` + filter + `
+  WITH DISTINCT n ORDER BY n.id LIMIT $more
+  RETURN collect(n) AS next
+}
+WITH nodes, next[..$limit - size(nodes)] AS next
+WITH nodes + next AS nodes, next AS level
+`)
+	}
+	b.WriteString(`CALL {
+  WITH nodes
+  UNWIND nodes AS n
+  WITH n, COUNT { (n)--() } AS degree ORDER BY degree, n.id
+  WITH collect(n) AS byDegree
+  UNWIND range(0, size(byDegree) - 1) AS i
+  WITH byDegree[i] AS a, byDegree[i..] AS later, i = size(byDegree) - 1 AS last
+  CALL {
+    WITH a, later, last
+    WITH a, later WHERE NOT last
+    MATCH (a)-[r:` + anyRelType() + `]-(b:Entity)
+    WHERE b IN later AND ` + filter + `
+    RETURN r
+    UNION
+    WITH a, last
+    WITH a WHERE last
+    MATCH (a)-[r:` + anyRelType() + `]->(a)
+    WHERE ` + filter + `
+    RETURN r
+  }
+  WITH DISTINCT r
+  RETURN collect(` + relMap("r") + `) AS edges
+}
+RETURN [n IN nodes | n {.*}] AS nodes, edges`)
+	return b.String()
 }
 
 // Paths implements graph.RelationshipReader in one statement (ALL SHORTEST).

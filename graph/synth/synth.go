@@ -25,6 +25,12 @@ type Config struct {
 	Relationships int
 	// Chunk is how many records each batch holds; 0 means DefaultChunk.
 	Chunk int
+	// Copies, when above 1, makes the graph that many disjoint copies of the one Entities
+	// and Relationships describe, each renamed (ids and names tagged "cN"), so that a
+	// graph grows without its hubs growing: every request over the first copy then has
+	// the same answer, and does the same work, as over a single one. Info describes the
+	// first copy, with the counts of all of them.
+	Copies int
 }
 
 // DefaultChunk is the batch size of Load: big enough to amortise a commit, small enough to
@@ -101,32 +107,38 @@ func Stream(cfg Config, fn func(graph.Batch) error) (Info, error) {
 		b, size = graph.Batch{}, 0
 		return err
 	}
-	for i := range cfg.Entities {
-		b.Entities = append(b.Entities, g.entity(i))
-		size++
-		if err := flush(false); err != nil {
-			return Info{}, err
+	copies := max(1, cfg.Copies)
+	for c := range copies {
+		for i := range cfg.Entities {
+			b.Entities = append(b.Entities, renamedEntity(g.entity(i), c))
+			size++
+			if err := flush(false); err != nil {
+				return Info{}, err
+			}
 		}
 	}
-	for i := range g.articles {
-		b.Articles = append(b.Articles, g.article(i))
-		size++
-		if err := flush(false); err != nil {
-			return Info{}, err
+	for c := range copies {
+		for i := range g.articles {
+			b.Articles = append(b.Articles, renamedArticle(g.article(i), c))
+			size++
+			if err := flush(false); err != nil {
+				return Info{}, err
+			}
 		}
 	}
-	for i := range cfg.Relationships {
-		r := g.relationship(i)
-		b.Relationships = append(b.Relationships, r)
-		size++
-		if err := flush(false); err != nil {
-			return Info{}, err
+	for c := range copies {
+		for i := range cfg.Relationships {
+			b.Relationships = append(b.Relationships, renamedRelationship(g.relationship(i), c))
+			size++
+			if err := flush(false); err != nil {
+				return Info{}, err
+			}
 		}
 	}
 	if err := flush(true); err != nil {
 		return Info{}, err
 	}
-	return g.describe(), nil
+	return g.describe(copies), nil
 }
 
 // Describe returns the Info of the graph cfg generates, without generating it: for a store
@@ -135,12 +147,15 @@ func Describe(cfg Config) (Info, error) {
 	if err := cfg.check(); err != nil {
 		return Info{}, err
 	}
-	return newGenerator(cfg).describe(), nil
+	return newGenerator(cfg).describe(max(1, cfg.Copies)), nil
 }
 
 func (cfg Config) check() error {
 	if cfg.Entities < 10 {
 		return fmt.Errorf("synthetic graph: want at least 10 entities, got %d", cfg.Entities)
+	}
+	if cfg.Copies < 0 {
+		return fmt.Errorf("synthetic graph: negative copy count %d", cfg.Copies)
 	}
 	if cfg.Relationships < 0 {
 		return fmt.Errorf("synthetic graph: negative relationship count %d", cfg.Relationships)
@@ -310,8 +325,8 @@ func date(r *rand.Rand, undatedPercent int) graph.PartialDate {
 	return graph.PartialDate(fmt.Sprintf("%04d-%02d-%02d", y, m, d))
 }
 
-func (g *generator) describe() Info {
-	info := Info{Entities: g.n, Articles: g.articles, Relationships: g.rels}
+func (g *generator) describe(copies int) Info {
+	info := Info{Entities: g.n * copies, Articles: g.articles * copies, Relationships: g.rels * copies}
 	for rank := range min(hubCount, g.n-g.outlets) {
 		info.Hubs = append(info.Hubs, g.entityID(rank))
 	}
@@ -345,4 +360,48 @@ func (g *generator) describe() Info {
 		}
 	}
 	return info
+}
+
+// renamed returns what id or name is called in copy c; the first copy keeps its own.
+func renamed(s string, c int) string {
+	if c == 0 || s == "" {
+		return s
+	}
+	return fmt.Sprintf("c%d-%s", c, s)
+}
+
+// renamedName tags a name or alias of copy c with a word of its own, so that copies do
+// not share names and a name look-up finds one entity, as in a single copy.
+func renamedName(s string, c int) string {
+	if c == 0 {
+		return s
+	}
+	return fmt.Sprintf("%s c%d", s, c)
+}
+
+func renamedEntity(e graph.Entity, c int) graph.Entity {
+	if c == 0 {
+		return e
+	}
+	e.ID, e.Name = renamed(e.ID, c), renamedName(e.Name, c)
+	for i, a := range e.Aliases {
+		e.Aliases[i] = renamedName(a, c)
+	}
+	return e
+}
+
+func renamedArticle(a graph.Article, c int) graph.Article {
+	a.ID, a.Outlet = renamed(a.ID, c), renamed(a.Outlet, c)
+	return a
+}
+
+func renamedRelationship(r graph.Relationship, c int) graph.Relationship {
+	r.ID, r.From, r.To = renamed(r.ID, c), renamed(r.From, c), renamed(r.To, c)
+	for i, e := range r.About {
+		r.About[i] = renamed(e, c)
+	}
+	for i := range r.Evidence {
+		r.Evidence[i].Article = renamed(r.Evidence[i].Article, c)
+	}
+	return r
 }

@@ -1,8 +1,10 @@
 package synth_test
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -154,5 +156,61 @@ func TestDescribeMatchesStream(t *testing.T) {
 	}
 	if _, err := synth.Describe(synth.Config{Entities: 3}); err == nil {
 		t.Error("Describe accepts a graph of 3 entities")
+	}
+}
+
+func TestCopies(t *testing.T) {
+	one := synth.Generate(3, 300, 1200)
+	var all graph.Batch
+	info, err := synth.Stream(synth.Config{Seed: 3, Entities: 300, Relationships: 1200, Copies: 3}, func(b graph.Batch) error {
+		all.Entities = append(all.Entities, b.Entities...)
+		all.Articles = append(all.Articles, b.Articles...)
+		all.Relationships = append(all.Relationships, b.Relationships...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Entities) != 900 || len(all.Articles) != 3*len(one.Articles) || len(all.Relationships) != 3600 {
+		t.Fatalf("sizes: %d entities, %d articles, %d relationships", len(all.Entities), len(all.Articles), len(all.Relationships))
+	}
+	if info.Entities != 900 || info.Articles != len(all.Articles) || info.Relationships != 3600 {
+		t.Errorf("info counts %d/%d/%d, want those of all copies", info.Entities, info.Articles, info.Relationships)
+	}
+	single, err := synth.Describe(synth.Config{Seed: 3, Entities: 300, Relationships: 1200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(info.Sample, single.Sample) || !slices.Equal(info.ArticleIDs, single.ArticleIDs) {
+		t.Error("the samples are not those of the first copy")
+	}
+	// The first copy is the single graph; every id and name of the others is its own.
+	if !reflect.DeepEqual(all.Entities[:300], one.Entities) || !reflect.DeepEqual(all.Relationships[:1200], one.Relationships) {
+		t.Error("the first copy differs from the single graph")
+	}
+	ids, firstNames := map[string]bool{}, map[string]bool{}
+	for i, e := range all.Entities {
+		if err := e.Validate(); err != nil {
+			t.Fatalf("invalid entity: %v", err)
+		}
+		if ids[e.ID] {
+			t.Fatalf("entity %s repeats", e.ID)
+		}
+		ids[e.ID] = true
+		if i < 300 {
+			firstNames[e.Name] = true
+		} else if firstNames[e.Name] || !strings.HasSuffix(e.Name, fmt.Sprintf(" c%d", i/300)) {
+			t.Fatalf("entity %s of copy %d is named %q", e.ID, i/300, e.Name)
+		}
+	}
+	for _, r := range all.Relationships[1200*2:] {
+		if !ids[r.From] || r.To != "" && !ids[r.To] || !strings.HasPrefix(r.ID, "c2-") || !strings.HasPrefix(r.From, "c2-") {
+			t.Fatalf("relationship %+v of the third copy leaves it", r)
+		}
+		for _, ev := range r.Evidence {
+			if !strings.HasPrefix(ev.Article, "c2-") {
+				t.Fatalf("relationship %s cites %s of another copy", r.ID, ev.Article)
+			}
+		}
 	}
 }
