@@ -102,18 +102,8 @@ func (d *docState) condemnedClaims(s *sentence) {
 			continue
 		}
 		denier := s.mentions[subj].id
-		conf := 0.7
-		if s.mentions[subj].pronoun {
-			conf -= 0.15
-		}
 		to := d.claimOwner(s, k, denier)
-		if to == "" {
-			to, _ = d.priorAccuser(denier)
-		}
-		if to == "" {
-			conf -= 0.1
-		}
-		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+		d.emitDenial(s, subj, to)
 	}
 }
 
@@ -179,18 +169,8 @@ func (d *docState) copularDismissals(s *sentence) {
 			continue // a news agency that calls a claim false reports, it denies nothing
 		}
 		denier := s.mentions[speaker].id
-		conf := 0.7
-		if s.mentions[speaker].pronoun {
-			conf -= 0.15
-		}
 		to := d.claimOwner(s, k, denier)
-		if to == "" {
-			to, _ = d.priorAccuser(denier)
-		}
-		if to == "" {
-			conf -= 0.1
-		}
-		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+		d.emitDenial(s, speaker, to)
 		k = end
 	}
 }
@@ -491,16 +471,7 @@ func (d *docState) disclaimers(s *sentence) {
 		if !ok {
 			continue
 		}
-		denier := s.mentions[sp].id
-		conf := 0.7
-		if s.mentions[sp].pronoun {
-			conf -= 0.15
-		}
-		to, _ := d.priorAccuser(denier)
-		if to == "" {
-			conf -= 0.1
-		}
-		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+		d.emitDenial(s, sp, "")
 	}
 }
 
@@ -557,10 +528,6 @@ func (d *docState) nominalDenials(s *sentence) {
 			continue
 		}
 		denier := s.mentions[from].id
-		conf := 0.7
-		if s.mentions[from].pronoun {
-			conf -= 0.15
-		}
 		to := ""
 		for j := k + 1; j < len(toks) && j <= k+5; j++ {
 			if claimNouns[toks[j].fold] {
@@ -571,13 +538,7 @@ func (d *docState) nominalDenials(s *sentence) {
 				break
 			}
 		}
-		if to == "" {
-			to, _ = d.priorAccuser(denier)
-		}
-		if to == "" {
-			conf -= 0.1
-		}
-		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+		d.emitDenial(s, from, to)
 	}
 }
 
@@ -760,18 +721,8 @@ func (d *docState) rebuttals(s *sentence) {
 			continue
 		}
 		denier := s.mentions[subj].id
-		conf := 0.7
-		if s.mentions[subj].pronoun {
-			conf -= 0.15
-		}
 		to := d.claimOwner(s, claimAt, denier)
-		if to == "" {
-			to, _ = d.priorAccuser(denier)
-		}
-		if to == "" {
-			conf -= 0.1
-		}
-		d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+		d.emitDenial(s, subj, to)
 		k = claimAt
 	}
 }
@@ -830,15 +781,23 @@ func (d *docState) openingParticiple(s *sentence) {
 		return
 	}
 	denier := s.mentions[subj].id
-	conf := 0.7
-	if s.mentions[subj].pronoun {
-		conf -= 0.15
-	}
 	to := ""
 	for i := k + 1; i < c && to == ""; i++ {
 		if claimNouns[toks[i].fold] {
 			to = d.claimOwner(s, i, denier)
 		}
+	}
+	d.emitDenial(s, subj, to)
+}
+
+// emitDenial writes the denial by mention subj of the claims of to or, when the sentence
+// names no owner of the claims, of the article's prior accuser. A pronoun for the denier
+// and a denial that answers nobody are less certain.
+func (d *docState) emitDenial(s *sentence, subj int, to string) {
+	denier := s.mentions[subj].id
+	conf := 0.7
+	if s.mentions[subj].pronoun {
+		conf -= 0.15
 	}
 	if to == "" {
 		to, _ = d.priorAccuser(denier)
