@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-
 	"github.com/dossiergraph/dossier/graph"
 )
 
@@ -37,17 +35,7 @@ CALL db.index.fulltext.queryNodes($index, phrase) YIELD node
 WITH DISTINCT node
 RETURN node {.*} AS n`
 	params := map[string]any{"index": searchIndex, "phrases": phrases}
-	candidates, err := read(ctx, s, "entities named", func(tx neo4j.ManagedTransaction) ([]graph.Entity, error) {
-		recs, err := run(ctx, tx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]graph.Entity, len(recs))
-		for i, rec := range recs {
-			out[i] = toEntity(rec.Values[0])
-		}
-		return out, nil
-	})
+	candidates, err := readEntities(ctx, s, "entities named", cypher, params)
 	if err != nil {
 		return nil, err
 	}

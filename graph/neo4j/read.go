@@ -151,17 +151,7 @@ CALL db.index.fulltext.queryNodes($index, $query) YIELD node
 WHERE size($kinds) = 0 OR node.kind IN $kinds
 RETURN node {.*} AS n`
 	params := map[string]any{"index": searchIndex, "query": strings.Join(clauses, " "), "kinds": kinds}
-	candidates, err := read(ctx, s, "search entities", func(tx neo4j.ManagedTransaction) ([]graph.Entity, error) {
-		recs, err := run(ctx, tx, cypher, params)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]graph.Entity, len(recs))
-		for i, rec := range recs {
-			out[i] = toEntity(rec.Values[0])
-		}
-		return out, nil
-	})
+	candidates, err := readEntities(ctx, s, "search entities", cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -359,6 +349,19 @@ func autoCommit(ctx context.Context, s *Store, cypher string, params map[string]
 		return nil, err
 	}
 	return res.Collect(ctx)
+}
+
+// readEntities is readRecords for a statement whose records hold one entity each.
+func readEntities(ctx context.Context, s *Store, what, cypher string, params map[string]any) ([]graph.Entity, error) {
+	recs, err := readRecords(ctx, s, what, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.Entity, len(recs))
+	for i, rec := range recs {
+		out[i] = toEntity(rec.Values[0])
+	}
+	return out, nil
 }
 
 // readSingle is readRecords for a statement that returns exactly one record.
