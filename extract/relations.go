@@ -575,9 +575,17 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 // reportedAt reports a saying verb shortly before the modal at j: "said it would expel".
 func (d *docState) reportedAt(s *sentence, j int) bool {
 	toks := s.toks
-	for i := j - 1; i >= 0 && i >= j-5; i-- {
+	for i, lo := j-1, j-5; i >= 0 && i >= lo; i-- {
 		if sayVerbs[toks[i].lemma] && strings.HasPrefix(toks[i].tag, "VB") {
 			return true
+		}
+		if f := toks[i].fold; f == "that" || subjectPronouns[f] {
+			// "said on Tuesday (March 17) that it would": the aside moves the verb back
+			if k := skipInsertions(toks, i-1); k < i-1 {
+				lo -= i - 1 - k
+				i = k + 1
+			}
+			continue
 		}
 		if toks[i].fold == "" && toks[i].text != "," {
 			return false
@@ -585,6 +593,8 @@ func (d *docState) reportedAt(s *sentence, j int) bool {
 	}
 	return false
 }
+
+var subjectPronouns = set("it", "they", "he", "she")
 
 // modalAt reports a modal in the auxiliary chain before token k: "would decide".
 func (d *docState) modalAt(s *sentence, k int) bool {
@@ -666,6 +676,9 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		if d.crossesBoundary(s, m.hi, k) {
 			break
 		}
+		if inAside(s.toks, m, k) {
+			continue // "Ecuador (which borders Peru) said": the aside's names do not act
+		}
 		// A possessor stands for its noun phrase: "the CIA's station chief briefed" → CIA.
 		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that"
 		if !prep {
@@ -742,11 +755,45 @@ func (d *docState) isPossessor(s *sentence, m mention) bool {
 func (d *docState) crossesBoundary(s *sentence, lo, hi int) bool {
 	for j := lo; j < hi; j++ {
 		t := s.toks[j]
+		if t.text == "(" {
+			// an aside closed before hi breaks nothing: "Chile (which borders Peru) said"
+			if c := closingParen(s.toks, j, hi); c > 0 {
+				j = c
+				continue
+			}
+		}
 		if t.text == ";" || (t.fold == "that" || t.fold == "which") && (t.tag == "IN" || t.tag == "WDT") || clauseOpeners[t.fold] {
 			return true
 		}
 	}
 	return false
+}
+
+// inAside reports a mention inside a parenthesis that closes before token k.
+func inAside(toks []token, m mention, k int) bool {
+	open := -1
+	for j := m.lo - 1; j >= 0; j-- {
+		if t := toks[j].text; t == "(" {
+			open = j
+			break
+		} else if t == ")" {
+			return false
+		}
+	}
+	return open >= 0 && closingParen(toks, open, k) >= m.hi
+}
+
+// closingParen returns the index of the ")" closing the "(" at token j before hi, or -1.
+func closingParen(toks []token, j, hi int) int {
+	for c := j + 1; c < hi; c++ {
+		switch toks[c].text {
+		case ")":
+			return c
+		case "(":
+			return -1
+		}
+	}
+	return -1
 }
 
 // coordinated returns mention i plus those joined to it by "and": "the United States and
@@ -1025,9 +1072,9 @@ func (d *docState) speakerPronoun(s *sentence, tr trigger) (int, bool) {
 	default:
 		return -1, false
 	}
-	v := p - 1
-	if toks[v].fold == "that" && v > 0 {
-		v--
+	v := skipInsertions(toks, p-1)
+	if v > 0 && toks[v].fold == "that" {
+		v = skipInsertions(toks, v-1)
 		// "said on Friday that it", "told reporters that they": a short phrase may part
 		// the saying verb from its clause
 		for j := v; j >= 0 && j >= v-4 && !d.inMention(s, j) && toks[j].fold != ""; j-- {
@@ -1037,11 +1084,54 @@ func (d *docState) speakerPronoun(s *sentence, tr trigger) (int, bool) {
 			}
 		}
 	}
-	if !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
+	if v < 0 || !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
 		return -1, false
 	}
 	sp := d.subjectOf(s, v)
 	return sp, sp >= 0
+}
+
+// timeInsertWords make up the time phrases reporters put between a verb and its clause:
+// "on Tuesday", "late on Monday", "on 17 March", "last week", "earlier this month".
+var timeInsertWords = set("on", "late", "early", "earlier", "last", "this", "week", "month", "year",
+	"weekend", "morning", "afternoon", "evening", "night", "yesterday", "today", "monday", "tuesday",
+	"wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+	"may", "june", "july", "august", "september", "october", "november", "december")
+
+// skipInsertions steps back from token j over what may part a saying verb from its
+// clause without changing who speaks: a parenthesis ("(March 17)"), a time phrase ("on
+// Tuesday") and the commas around them. It returns the index of the token before them, j
+// when there are none, -1 when they open the sentence.
+func skipInsertions(toks []token, j int) int {
+	for j >= 0 {
+		switch k := j; {
+		case toks[k].text == ",":
+			j--
+		case toks[k].text == ")":
+			for k--; k >= 0 && k >= j-10 && toks[k].text != "("; k-- {
+				if toks[k].text == ")" {
+					return j // nested: not a simple aside
+				}
+			}
+			if k < 0 || k < j-10 {
+				return j
+			}
+			j = k - 1
+		default:
+			anchor := false
+			for k >= 0 && k > j-5 && (timeInsertWords[toks[k].fold] || toks[k].tag == "CD") {
+				anchor = anchor || toks[k].fold != "on" && toks[k].fold != "this" && toks[k].fold != "late" && toks[k].fold != "early"
+				k--
+			}
+			// "may" alone is a modal, a bare number a quantity: a phrase needs its anchor
+			// and ends at its preposition or time word, not in the middle of one
+			if !anchor || k == j || toks[k+1].fold == "may" && k+1 == j {
+				return j
+			}
+			j = k
+		}
+	}
+	return j
 }
 
 // accuser finds who made the claims a denial denies when the denial names no one: the

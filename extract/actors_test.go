@@ -1,0 +1,51 @@
+package extract
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// actsOf extracts text and returns its warnings, denials and expulsions as gold lines,
+// sorted, with the held ones too: a wrong actor is wrong at any confidence.
+func actsOf(t *testing.T, x *Extractor, text string) []string {
+	t.Helper()
+	res, err := x.Extract(context.Background(), Document{Text: text, Published: "2025-06-03"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range append(res.Relationships, res.Held...) {
+		if slices.Contains(scored, r.Type) {
+			got = append(got, tuple(r))
+		}
+	}
+	slices.Sort(got)
+	return got
+}
+
+func TestActorsAcrossInsertions(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"parenthesis before that-clause", "Uruguay announced on Thursday (June 5) that it would expel two Paraguayan attachés.",
+			[]string{"uruguay EXPELLED paraguay"}},
+		{"numeric date before that-clause", "Bolivia said on 3 March that it would expel the Chilean consul.",
+			[]string{"bolivia EXPELLED chile"}},
+		{"parenthesis and no that", "Peru said on Friday (in a statement) they would expel the Chilean consul.",
+			[]string{"peru EXPELLED chile"}},
+		{"relative clause inside an aside", "Ecuador (which borders Peru) said it expelled the Colombian consul.",
+			[]string{"ecuador EXPELLED colombia"}},
+		{"two actors before the pronoun stay silent", "Chile met Peru on Monday. On Tuesday (June 3) they said they would expel the Bolivian consul.",
+			nil},
+		{"the other state in the clause keeps its act", "Peru said on Friday (June 6) that Bolivia would expel the Chilean consul.",
+			[]string{"bolivia EXPELLED chile"}},
+	}
+	for _, c := range cases {
+		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q\n got  %v\n want %v", c.name, c.text, got, c.want)
+		}
+	}
+}
