@@ -49,3 +49,29 @@ func TestActorsAcrossInsertions(t *testing.T) {
 		}
 	}
 }
+
+func TestSecondCoordinatedVerb(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"accuser expels", "Paraguay accused Uruguay of tapping phones and expelled three Uruguayan diplomats.",
+			[]string{"paraguay EXPELLED uruguay"}},
+		{"accuser expels the one accused person", "Marta Ibarra Gil accused Ana Soto Rey of lying and expelled her.",
+			[]string{"marta-ibarra-gil EXPELLED ana-soto-rey"}},
+		{"two people named: him is nobody", "Chile accused Ana Soto Rey of meeting Jorge Vidal Paz and expelled him.",
+			nil},
+		{"passive shares no actor", "Two Bolivian consuls were accused of smuggling and expelled.",
+			nil},
+		{"first verb of the reported clause", "Ecuador said that Peru had lied about the leak and expelled the Colombian attaché.",
+			[]string{"peru EXPELLED colombia"}},
+		{"joined subjects are not a second verb", "Peru and Chile expelled the Bolivian consul.",
+			[]string{"chile EXPELLED bolivia", "peru EXPELLED bolivia"}},
+	}
+	for _, c := range cases {
+		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q\n got  %v\n want %v", c.name, c.text, got, c.want)
+		}
+	}
+}

@@ -464,9 +464,13 @@ func (d *docState) leavesCountry(s *sentence, j int) bool {
 func (d *docState) objectPerson(s *sentence, tr trigger, passive bool) string {
 	subject := ""
 	if i := d.subjectOf(s, tr.lo); i >= 0 && !passive {
-		for _, t := range s.toks[s.mentions[i].hi:tr.lo] {
-			if t.tag == "CC" {
-				return "" // "accused Ana of meeting Jorge and expelled him": whose verb is unclear
+		if c := d.conjoinedSubject(s, tr, i); c >= 0 && c != i {
+			i = c // "Chile accused Ana of lying and expelled her": the accuser expels
+		} else {
+			for _, t := range s.toks[s.mentions[i].hi:tr.lo] {
+				if t.tag == "CC" {
+					return "" // whose verb "and" joins to is unclear
+				}
 			}
 		}
 		subject = s.mentions[i].id

@@ -969,8 +969,8 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 		if sp, ok := d.speakerPronoun(s, tr); ok {
 			subj = sp // "Pakistan said it rejects": the pronoun is the speaker
-		} else if tr.typ == graph.Warned && !viaRefusal {
-			if d.pronounWarning(s, tr, negated) {
+		} else if !viaRefusal {
+			if tr.typ == graph.Warned && d.pronounWarning(s, tr, negated) {
 				return
 			}
 			subj = d.conjoinedSubject(s, tr, subj)

@@ -150,7 +150,7 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 		if toks[v].text == ";" || boundaries[toks[v].fold] || clauseOpeners[toks[v].fold] {
 			break
 		}
-		if sayVerbs[toks[v].lemma] || claimVerbs[toks[v].lemma] {
+		if (sayVerbs[toks[v].lemma] || claimVerbs[toks[v].lemma]) && !accusesOf(toks, v, j) {
 			break // "Peru said Chile rejected the offer and warned": the saying is not shared
 		}
 		if tg := toks[v].tag; (tg == "VBD" || tg == "VBZ" || tg == "VBP") && !d.inMention(s, v) {
@@ -160,7 +160,25 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	if first < 0 || subj >= 0 && s.mentions[subj].lo < first {
 		return subj // the nearest name comes before the first verb: it is the subject
 	}
+	if beForms[toks[first].fold] && first+1 < j && toks[first+1].tag == "VBN" {
+		return subj // "were accused of spying and expelled": a passive shares no actor
+	}
 	return d.subjectOf(s, first)
+}
+
+// accusesOf reports "accused Chile of spying" at verb v, before the "and" at j: an
+// accusation of a deed, which, unlike a claim that something is so, holds no clause of its
+// own, so the verb after "and" shares its subject.
+func accusesOf(toks []token, v, j int) bool {
+	if toks[v].lemma != "accuse" || !strings.HasPrefix(toks[v].tag, "VB") {
+		return false
+	}
+	for c := v + 1; c < j && c <= v+8; c++ {
+		if toks[c].fold == "of" {
+			return true
+		}
+	}
+	return false
 }
 
 // pronounWarners reads a warning whose subject is a pronoun no mention stands for: "both"
