@@ -75,3 +75,43 @@ func TestSecondCoordinatedVerb(t *testing.T) {
 		}
 	}
 }
+
+func TestSurnameBeforeFullName(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"bare surname in a headline", "Quiroga expels Paraguayan attaché\n\nForeign Minister Elena Quiroga acted on Tuesday.",
+			[]string{"elena-quiroga EXPELLED paraguay"}},
+		{"titled surname", "President Arce warned Peru against moving troops. Luis Arce spoke later.",
+			[]string{"luis-arce WARNED peru"}},
+		{"Mr and a surname", "Mr Rendón denied the claims of Chile. Tomás Rendón is the consul.",
+			[]string{"tomas-rendon DENIED chile"}},
+		{"two bearers: the surname is neither", "Mr Ferreira warned Chile against a reprisal. Tomás Ferreira and Lucía Ferreira sit in the senate.",
+			nil},
+		{"full name first still resolves", "Luis Arce spoke. President Arce warned Peru against moving troops.",
+			[]string{"luis-arce WARNED peru"}},
+	}
+	for _, c := range cases {
+		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q\n got  %v\n want %v", c.name, c.text, got, c.want)
+		}
+	}
+}
+
+func TestUsedBefore(t *testing.T) {
+	for _, c := range []struct {
+		text, word string
+		want       bool
+	}{
+		{"Arce said", "Arce", true},
+		{"the Arcese family", "Arce", false},
+		{"Darce and then Arce", "Arce", true},
+		{"", "Arce", false},
+	} {
+		if got := usedBefore(c.text, c.word); got != c.want {
+			t.Errorf("usedBefore(%q, %q) = %v, want %v", c.text, c.word, got, c.want)
+		}
+	}
+}

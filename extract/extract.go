@@ -135,11 +135,28 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 	if err != nil {
 		return Result{}, fmt.Errorf("analyse text: %w", err)
 	}
-	sentences := d.split(pd, cuts)
+	if err := d.read(ctx, d.split(pd, cuts)); err != nil {
+		return Result{}, err
+	}
+	// A surname may come before the full name ("Rubio said ... Secretary of State Marco
+	// Rubio"): the first reading learns the article's people, a second, only then, reads
+	// those surnames as them from the start.
+	if ahead := d.surnamesAhead(); len(ahead) > 0 {
+		d = newDocState(x, gaz, doc)
+		d.foreseen = ahead
+		if err := d.read(ctx, d.split(pd, cuts)); err != nil {
+			return Result{}, err
+		}
+	}
+	return d.result(), nil
+}
+
+// read finds the mentions and relations of the article's sentences, in order.
+func (d *docState) read(ctx context.Context, sentences []sentence) error {
 	for i := range sentences {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
-				return Result{}, fmt.Errorf("extract: %w", err)
+				return fmt.Errorf("extract: %w", err)
 			}
 		}
 		s := &sentences[i]
@@ -147,7 +164,7 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 		d.findMentions(s)
 		d.findRelations(s)
 	}
-	return d.result(), nil
+	return nil
 }
 
 // checkInput rejects text extraction cannot sensibly read.

@@ -62,14 +62,16 @@ type docState struct {
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
 	relations                   []Relation
-	claims                      []claim // who claimed what of whom, for the author of denied allegations
+	firstNamed                  map[string]int    // person id → byte offset of its first mention
+	foreseen                    map[string]string // folded surname → full name of the one person the article gives it
+	claims                      []claim           // who claimed what of whom, for the author of denied allegations
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
-		twins: map[string]graph.Entity{},
+		twins: map[string]graph.Entity{}, firstNamed: map[string]int{},
 	}
 }
 
@@ -620,6 +622,14 @@ func (d *docState) personAt(s *sentence, lo, hi int, titled bool) int {
 			return n
 		}
 	}
+	if full, ok := d.foreseen[toks[lo].fold]; ok && hi-lo == 1 {
+		if _, taken := d.shortName[toks[lo].fold]; !taken {
+			if full != "" {
+				d.addNew(s, lo, hi, graph.Person, full) // "Rubio", before "Marco Rubio" is named
+			}
+			return 1
+		}
+	}
 	n := hi - lo
 	if n > 4 {
 		return 0
@@ -939,6 +949,9 @@ func (d *docState) addMention(s *sentence, lo, hi int, e graph.Entity, known, fr
 	}
 	if e.Kind == graph.Person {
 		d.lastPersonAt = d.sentenceNo
+		if _, seen := d.firstNamed[e.ID]; !seen {
+			d.firstNamed[e.ID] = s.toks[lo].start
+		}
 	}
 	surface := strings.TrimSuffix(s.textOf(s.toks[lo:hi]), "'s")
 	if s.toks[lo].fold == "the" || strings.Contains(surface, "'s ") {
@@ -997,6 +1010,56 @@ func (d *docState) registerShortNames(e *Entity) {
 	if initials.Len() >= 3 && len(strings.Fields(e.Name)) >= 3 {
 		d.setShort(initials.String(), e.ID)
 	}
+}
+
+// surnamesAhead returns the surnames the article uses before it names their person in
+// full, each with that full name, for a second reading. A surname goes only to the one
+// person of the article who bears it, and not when the gazetteer gives it to someone else
+// or to several: a wrong guess would put words in someone's mouth.
+func (d *docState) surnamesAhead() map[string]string {
+	bearers := map[string][]string{} // folded surname → ids of the people with a full name ending in it
+	for _, id := range d.order {
+		e := d.entities[id]
+		if words := strings.Fields(d.fold(e.Name)); e.Kind == graph.Person && len(words) >= 2 {
+			last := words[len(words)-1]
+			bearers[last] = append(bearers[last], id)
+		}
+	}
+	var ahead map[string]string
+	for last, ids := range bearers {
+		e := d.entities[ids[0]]
+		names := strings.Fields(e.Name)
+		if !usedBefore(d.text[:d.firstNamed[e.ID]], names[len(names)-1]) {
+			continue
+		}
+		full := e.Name
+		if other, ok := d.lookup(last); len(ids) > 1 || d.ambiguous(last) || ok && other.ID != e.ID {
+			full = "" // "Mr Soto" where Ana and Luis Soto are named: neither, nor a third
+		}
+		if ahead == nil {
+			ahead = map[string]string{}
+		}
+		ahead[last] = full
+	}
+	return ahead
+}
+
+// usedBefore reports word standing alone in text, as a whole word.
+func usedBefore(text, word string) bool {
+	for i := strings.Index(text, word); i >= 0; {
+		end := i + len(word)
+		r, _ := utf8.DecodeLastRuneInString(text[:i])
+		q, _ := utf8.DecodeRuneInString(text[end:])
+		if (i == 0 || !unicode.IsLetter(r)) && (end == len(text) || !unicode.IsLetter(q)) {
+			return true
+		}
+		next := strings.Index(text[end:], word)
+		if next < 0 {
+			return false
+		}
+		i = end + next
+	}
+	return false
 }
 
 // setShort lets key stand for id in the rest of the article. A key two entities claim
