@@ -580,7 +580,7 @@ func (d *docState) reportedAt(s *sentence, j int) bool {
 			return true
 		}
 		if f := toks[i].fold; f == "that" || subjectPronouns[f] {
-			// "said on Tuesday (March 17) that it would": the aside moves the verb back
+			// "told the press late on Friday (June 6) they would": the aside moves the verb back
 			if k := skipInsertions(toks, i-1); k < i-1 {
 				lo -= i - 1 - k
 				i = k + 1
@@ -1099,7 +1099,7 @@ var timeInsertWords = set("on", "late", "early", "earlier", "last", "this", "wee
 	"may", "june", "july", "august", "september", "october", "november", "december")
 
 // skipInsertions steps back from token j over what may part a saying verb from its
-// clause without changing who speaks: a parenthesis ("(March 17)"), a time phrase ("on
+// clause without changing who speaks: a parenthesis ("(June 6)"), a time phrase ("on
 // Tuesday") and the commas around them. It returns the index of the token before them, j
 // when there are none, -1 when they open the sentence.
 func skipInsertions(toks []token, j int) int {
