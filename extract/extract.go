@@ -135,20 +135,56 @@ func (x *Extractor) Extract(ctx context.Context, doc Document, gaz Gazetteer) (R
 	if err != nil {
 		return Result{}, fmt.Errorf("analyse text: %w", err)
 	}
-	if err := d.read(ctx, d.split(pd, cuts)); err != nil {
-		return Result{}, err
-	}
+	sentences := d.split(pd, cuts)
 	// A surname may come before the full name ("Rubio said ... Secretary of State Marco
-	// Rubio"): the first reading learns the article's people, a second, only then, reads
-	// those surnames as them from the start.
-	if ahead := d.surnamesAhead(); len(ahead) > 0 {
+	// Rubio"): a first reading of the names alone learns the article's people, so that the
+	// full reading takes those surnames for them from the start.
+	if surnameFirst(sentences) {
+		for i := range sentences {
+			d.sentenceNo = i
+			d.findMentions(&sentences[i])
+		}
+		ahead := d.surnamesAhead()
+		for i := range sentences {
+			sentences[i].mentions = sentences[i].mentions[:0]
+		}
 		d = newDocState(x, gaz, doc)
 		d.foreseen = ahead
-		if err := d.read(ctx, d.split(pd, cuts)); err != nil {
-			return Result{}, err
-		}
+	}
+	if err := d.read(ctx, sentences); err != nil {
+		return Result{}, err
 	}
 	return d.result(), nil
+}
+
+// surnameFirst reports a capitalised word standing alone before a run of capitalised words
+// that ends with it, "Rubio ... Marco Rubio": the cheap sign that a surname may come
+// before its full name, worth reading the names twice for.
+func surnameFirst(sentences []sentence) bool {
+	alone := map[string]bool{}
+	for i := range sentences {
+		toks := sentences[i].toks
+		for j := 0; j < len(toks); {
+			if !toks[j].capital || toks[j].fold == "" {
+				j++
+				continue
+			}
+			end := j + 1
+			for end < len(toks) && toks[end].capital && toks[end].fold != "" {
+				end++
+			}
+			for j < end-1 && titles[toks[j].fold] {
+				j++ // "President Arce" is the surname alone
+			}
+			if last := toks[end-1].fold; end-j == 1 {
+				alone[last] = true
+			} else if alone[last] {
+				return true
+			}
+			j = end
+		}
+	}
+	return false
 }
 
 // read finds the mentions and relations of the article's sentences, in order.
