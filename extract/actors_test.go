@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/dossiergraph/dossier/graph"
 )
 
 // actsOf extracts text and returns its warnings, denials and expulsions as gold lines,
@@ -90,6 +92,8 @@ func TestSurnameBeforeFullName(t *testing.T) {
 			[]string{"tomas-rendon DENIED chile"}},
 		{"two bearers: the surname is neither", "Mr Ferreira warned Chile against a reprisal. Tomás Ferreira and Lucía Ferreira sit in the senate.",
 			nil},
+		{"a surname between its two bearers is neither", "Ana Ferreira spoke. Ferreira warned Chile against a reprisal. Tomás Ferreira spoke too.",
+			nil},
 		{"full name first still resolves", "Luis Arce spoke. President Arce warned Peru against moving troops.",
 			[]string{"luis-arce WARNED peru"}},
 	}
@@ -112,6 +116,21 @@ func TestUsedBefore(t *testing.T) {
 	} {
 		if got := usedBefore(c.text, c.word); got != c.want {
 			t.Errorf("usedBefore(%q, %q) = %v, want %v", c.text, c.word, got, c.want)
+		}
+	}
+}
+
+func TestSurnameTheStoreGivesAnother(t *testing.T) {
+	x := newTestExtractor(t)
+	store := NewGazetteer([]graph.Entity{{ID: "carlos-arce", Kind: graph.Person, Name: "Carlos Arce", Aliases: []string{"Arce"}}})
+	text := "President Arce warned Peru against moving troops. Luis Arce spoke later."
+	res, err := x.Extract(context.Background(), Document{Text: text, Published: "2025-06-03"}, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range append(res.Relationships, res.Held...) {
+		if r.Type == graph.Warned {
+			t.Errorf("the store's Arce is someone else, so the warning has no certain author: got %s", tuple(r))
 		}
 	}
 }

@@ -612,6 +612,9 @@ func orgKind(run []token, last string) (graph.Kind, bool) {
 // tokens consumed, 0 when nothing was read.
 func (d *docState) personAt(s *sentence, lo, hi int, titled bool) int {
 	toks := s.toks
+	if full, ok := d.foreseen[toks[lo].fold]; ok && full == "" && hi-lo == 1 {
+		return 1 // a surname the article gives two people, even before the second is named
+	}
 	for n := hi - lo; n >= 1; n-- {
 		key := joinFolds(toks[lo : lo+n])
 		if id, ok := d.shortName[key]; ok {
@@ -624,9 +627,7 @@ func (d *docState) personAt(s *sentence, lo, hi int, titled bool) int {
 	}
 	if full, ok := d.foreseen[toks[lo].fold]; ok && hi-lo == 1 {
 		if _, taken := d.shortName[toks[lo].fold]; !taken {
-			if full != "" {
-				d.addNew(s, lo, hi, graph.Person, full) // "Rubio", before "Marco Rubio" is named
-			}
+			d.addNew(s, lo, hi, graph.Person, full) // "Rubio", before "Marco Rubio" is named
 			return 1
 		}
 	}
@@ -1028,13 +1029,11 @@ func (d *docState) surnamesAhead() map[string]string {
 	var ahead map[string]string
 	for last, ids := range bearers {
 		e := d.entities[ids[0]]
-		names := strings.Fields(e.Name)
-		if !usedBefore(d.text[:d.firstNamed[e.ID]], names[len(names)-1]) {
-			continue
-		}
 		full := e.Name
 		if other, ok := d.lookup(last); len(ids) > 1 || d.ambiguous(last) || ok && other.ID != e.ID {
 			full = "" // "Mr Soto" where Ana and Luis Soto are named: neither, nor a third
+		} else if names := strings.Fields(e.Name); !usedBefore(d.text[:d.firstNamed[e.ID]], names[len(names)-1]) {
+			continue
 		}
 		if ahead == nil {
 			ahead = map[string]string{}
