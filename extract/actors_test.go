@@ -64,6 +64,8 @@ func TestSecondCoordinatedVerb(t *testing.T) {
 			[]string{"marta-ibarra-gil EXPELLED ana-soto-rey"}},
 		{"two people named: him is nobody", "Chile accused Ana Soto Rey of meeting Jorge Vidal Paz and expelled him.",
 			nil},
+		{"a relative clause before and: him stays unread", "Marta Ibarra Gil accused Ana Soto Rey, who had insulted Jorge Vidal Paz, and expelled him.",
+			nil},
 		{"passive shares no actor", "Two Bolivian consuls were accused of smuggling and expelled.",
 			nil},
 		{"first verb of the reported clause", "Ecuador said that Peru had lied about the leak and expelled the Colombian attaché.",

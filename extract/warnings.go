@@ -148,6 +148,11 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	first := -1
 	for v := j - 1; v >= 0 && v >= j-20; v-- {
 		if toks[v].text == ";" || boundaries[toks[v].fold] || clauseOpeners[toks[v].fold] {
+			if relativeWords[toks[v].fold] && tr.typ != graph.Warned {
+				// "accused Rasool, who hates Trump, and expelled him": the "and" may join
+				// either clause, so the nearest name keeps the verb (and "him" stays unread)
+				return subj
+			}
 			break
 		}
 		if (sayVerbs[toks[v].lemma] || claimVerbs[toks[v].lemma]) && !accusesOf(toks, v, j) {
@@ -165,6 +170,8 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	}
 	return d.subjectOf(s, first)
 }
+
+var relativeWords = set("who", "which", "whom", "whose")
 
 // accusesOf reports "accused Chile of spying" at verb v, before the "and" at j: an
 // accusation of a deed, which, unlike a claim that something is so, holds no clause of its
