@@ -310,3 +310,13 @@ func articleID(v string) string {
 	d.format(formatArticle)
 	return d.raw()
 }
+
+// articleOutlet returns the outlet of an encoded article, in the value's memory, without
+// decoding the rest: writes look outlets up once per piece of evidence.
+func articleOutlet(v string) string {
+	d := decoder{s: v}
+	d.format(formatArticle)
+	d.raw() // id
+	d.raw() // title
+	return d.raw()
+}

@@ -164,6 +164,15 @@ func (s *state) article(id string) (graph.Article, bool) {
 	return mustArticle(v), true
 }
 
+// outlet returns the outlet of the article with the id.
+func (s *state) outlet(id string) (string, bool) {
+	v, ok := s.articles[id]
+	if !ok {
+		return "", false
+	}
+	return articleOutlet(v), true
+}
+
 // mustArticle decodes an article of state.articles, all checked when they got there.
 func mustArticle(v string) graph.Article {
 	a, err := decodeArticle(&decoder{s: v})
@@ -316,10 +325,10 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 	var created, deleted []string
 	outlets := newDelta(self)
 	for id, a := range changes {
-		old, had := s.article(id)
+		old, had := s.outlet(id)
 		var oldOutlet, newOutlet []string
 		if had {
-			oldOutlet = []string{old.Outlet}
+			oldOutlet = []string{old}
 		}
 		if a != nil {
 			outlet, _ := s.entityString(a.Outlet)

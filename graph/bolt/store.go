@@ -319,16 +319,20 @@ func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[st
 	b := btx.Bucket(name)
 	ids := slices.Sorted(maps.Keys(records))
 	// bbolt writes pages faster when keys arrive in order; keys all past the last one, as
-	// in a bulk load, may fill pages fully.
+	// in a bulk load, may fill pages fully, and have no stored value to look up.
+	fresh := false
 	if c := b.Cursor(); len(ids) > 0 {
 		if last, _ := c.Last(); last == nil || string(last) < ids[0] {
-			b.FillPercent = sequentialFill
+			b.FillPercent, fresh = sequentialFill, true
 		}
 	}
 	changes := make([]loggedRecord, 0, len(ids))
 	for _, id := range ids {
 		rec, key := records[id], []byte(id)
-		stored := b.Get(key)
+		var stored []byte
+		if !fresh {
+			stored = b.Get(key)
+		}
 		var value []byte
 		if rec != nil {
 			if value = encode(rec); bytes.Equal(stored, value) {

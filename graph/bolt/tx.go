@@ -93,10 +93,21 @@ func (t *tx) putRelationship(r graph.Relationship) { t.rels[r.ID] = &r }
 func (t *tx) deleteEntity(id string)               { t.entities[id] = nil }
 func (t *tx) deleteRelationship(id string)         { t.rels[id] = nil }
 
+// outlet returns the outlet of an article, and whether the article exists.
+func (t *tx) outlet(article string) (string, bool) {
+	if a, ok := find(article, t.articles, t.groupChange().articles); ok {
+		if a == nil {
+			return "", false
+		}
+		return a.Outlet, true
+	}
+	return t.st.outlet(article)
+}
+
 // outletOf returns the outlet of an article, "" if the article does not exist.
 func (t *tx) outletOf(article string) string {
-	a, _ := t.article(article)
-	return a.Outlet
+	o, _ := t.outlet(article)
+	return o
 }
 
 // requireEntity fails with ENOTFOUND when id names no entity; what says who refers to it.
@@ -130,7 +141,7 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 		}
 	}
 	for _, ev := range r.Evidence {
-		if _, ok := t.article(ev.Article); !ok {
+		if _, ok := t.outlet(ev.Article); !ok {
 			return r, graph.ErrMissing(what, "evidence article", ev.Article)
 		}
 	}
