@@ -228,16 +228,14 @@ func (s *state) articleString(v string) (string, bool) {
 	return v, false
 }
 
-// share replaces the ids r refers to with the state's copies of them, so that a written
-// relationship costs no more memory than a loaded one. r's lists must be its own.
-func (s *state) share(r *graph.Relationship) {
+// shareEntities replaces the entity ids r refers to with the state's copies of them, so
+// that a written relationship costs no more memory than a loaded one (finishRelationship
+// shares the article ids). r's lists must be its own.
+func (s *state) shareEntities(r *graph.Relationship) {
 	r.From, _ = s.entityString(r.From)
 	r.To, _ = s.entityString(r.To)
 	for i := range r.About {
 		r.About[i], _ = s.entityString(r.About[i])
-	}
-	for i := range r.Evidence {
-		r.Evidence[i].Article, _ = s.articleString(r.Evidence[i].Article)
 	}
 }
 

@@ -132,7 +132,7 @@ func (t *tx) checkOutlet(a graph.Article) error {
 }
 
 // finishRelationship checks r's references and returns it as stored: evidence merged by
-// article, About without repeats, SourceCount computed.
+// article, About without repeats, SourceCount computed, ids shared with the state's.
 func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error) {
 	what := "relationship " + r.ID
 	for _, id := range r.Ends() {
@@ -140,15 +140,42 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 			return r, err
 		}
 	}
-	for _, ev := range r.Evidence {
-		if _, ok := t.outlet(ev.Article); !ok {
+	r = r.Canonical() // r's lists are its own from here
+	// One look-up per cited article finds it, its outlet and the state's copy of its id.
+	outlets := make([]string, len(r.Evidence))
+	for i, ev := range r.Evidence {
+		id, outlet, ok := t.citedArticle(ev.Article)
+		if !ok {
 			return r, graph.ErrMissing(what, "evidence article", ev.Article)
 		}
+		r.Evidence[i].Article, outlets[i] = id, outlet
 	}
-	r = r.Canonical()
-	r.SourceCount = graph.CountSources(r.Evidence, t.outletOf)
-	t.st.share(&r) // Canonical gave r lists of its own
+	r.SourceCount = graph.CountSources(r.Evidence, func(article string) string {
+		for i, ev := range r.Evidence {
+			if ev.Article == article {
+				return outlets[i]
+			}
+		}
+		return ""
+	})
+	t.st.shareEntities(&r)
 	return r, nil
+}
+
+// citedArticle returns the article's id (the state's copy when it has one) and outlet, and
+// whether the article exists.
+func (t *tx) citedArticle(article string) (id, outlet string, ok bool) {
+	if a, found := find(article, t.articles, t.groupChange().articles); found {
+		if a == nil {
+			return article, "", false
+		}
+		return article, a.Outlet, true
+	}
+	v, ok := t.st.articles[article]
+	if !ok {
+		return article, "", false
+	}
+	return articleID(v), articleOutlet(v), true
 }
 
 // recountSources recomputes the source count of every committed relationship citing one
