@@ -24,8 +24,10 @@ type indexDelta[T any] struct {
 	changes map[string]*listChanges[T]
 }
 
-func newDelta[T any](id func(T) string) *indexDelta[T] {
-	return &indexDelta[T]{id: id, changes: map[string]*listChanges[T]{}}
+// newDelta returns an empty delta with room for about keys lists: a batch's delta grows
+// to thousands of keys, and growing a map step by step rehashes it each time.
+func newDelta[T any](id func(T) string, keys int) *indexDelta[T] {
+	return &indexDelta[T]{id: id, changes: make(map[string]*listChanges[T], keys)}
 }
 
 func (d *indexDelta[T]) at(key string) *listChanges[T] {

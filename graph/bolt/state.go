@@ -278,7 +278,7 @@ func applyIDs(list []string, created, deleted []string) []string {
 
 func (s *state) applyEntities(changes map[string]*graph.Entity) {
 	var created, deleted []string
-	kinds, words := newDelta(self), newDelta(entryID)
+	kinds, words := newDelta(self, 0), newDelta(entryID, 2*len(changes))
 	for id, e := range changes {
 		old, had := s.entities[id]
 		var oldKind, newKind, oldWords, newWords []string
@@ -321,7 +321,7 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 
 func (s *state) applyArticles(changes map[string]*graph.Article) {
 	var created, deleted []string
-	outlets := newDelta(self)
+	outlets := newDelta(self, 0)
 	for id, a := range changes {
 		old, had := s.outlet(id)
 		var oldOutlet, newOutlet []string
@@ -349,8 +349,9 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	all := &listChanges[*graph.Relationship]{}
-	touch := newDelta(edgeID)
-	about, citing := newDelta(self), newDelta(self)
+	// Every relationship has one or two ends and cites an article or two.
+	touch := newDelta(edgeID, 2*len(changes))
+	about, citing := newDelta(self, 0), newDelta(self, 2*len(changes))
 	for id, r := range changes {
 		old, had := s.rels[id]
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string

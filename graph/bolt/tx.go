@@ -87,6 +87,20 @@ func (t *tx) citingOf(article string) []string {
 	return t.st.citing[article]
 }
 
+// reserve makes room in the tx's empty maps for the records a batch writes, so that a big
+// batch does not grow them step by step.
+func (t *tx) reserve(entities, articles, rels int) {
+	if len(t.entities) == 0 && entities > 0 {
+		t.entities = make(map[string]*graph.Entity, entities)
+	}
+	if len(t.articles) == 0 && articles > 0 {
+		t.articles = make(map[string]*graph.Article, articles)
+	}
+	if len(t.rels) == 0 && rels > 0 {
+		t.rels = make(map[string]*graph.Relationship, rels)
+	}
+}
+
 func (t *tx) putEntity(e graph.Entity)             { e = e.Canonical(); t.entities[e.ID] = &e }
 func (t *tx) putArticle(a graph.Article)           { a = a.Canonical(); t.articles[a.ID] = &a }
 func (t *tx) putRelationship(r graph.Relationship) { t.rels[r.ID] = &r }
