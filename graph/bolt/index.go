@@ -122,10 +122,16 @@ func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
 	// A delta adds an id at most once per list, so the order of equal ids does not matter,
 	// and the delta's own slice may be sorted in place and become the list.
 	slices.SortFunc(c.add, func(a, b T) int { return strings.Compare(id(a), id(b)) })
-	if len(list) == 0 {
-		return slices.Clip(slices.CompactFunc(c.add, func(a, b T) bool { return id(a) == id(b) }))
+	add := slices.CompactFunc(c.add, func(a, b T) bool { return id(a) == id(b) })
+	switch {
+	case len(list) == 0:
+		return slices.Clip(add)
+	case id(add[0]) > id(list[len(list)-1]):
+		// All past the end, as a bulk load's ids are: appending grows the list in place,
+		// where a merge would copy all of it for every batch.
+		return append(list, add...)
 	}
-	return mergeSorted(list, c.add, id)
+	return mergeSorted(list, add, id)
 }
 
 // mergeSorted merges two sorted lists; an item of b replaces the item of a with its id, and
