@@ -111,6 +111,10 @@ func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
 	}
 	if len(c.add) <= 8 {
 		for _, item := range c.add {
+			if n := len(list); n == 0 || id(list[n-1]) < id(item) { // past the end, the common case
+				list = append(list, item)
+				continue
+			}
 			if i, ok := search(id(item)); ok {
 				list[i] = item
 			} else {
