@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -117,6 +118,26 @@ func TestClipCountsCharactersNotBytes(t *testing.T) {
 	} {
 		if got := Clip(c.in); got != c.want {
 			t.Errorf("Clip(%d bytes) = %q, want %q", len(c.in), got, c.want)
+		}
+	}
+}
+
+// TestCountSources counts distinct outlets, past the length where the count leaves its list
+// for a map, with repeats on both sides and articles without an outlet.
+func TestCountSources(t *testing.T) {
+	for _, outlets := range []int{0, 1, 3, 16, 17, 40} {
+		var ev []Evidence
+		outletOf := map[string]string{}
+		for i := range outlets {
+			for c := range 2 { // each outlet twice
+				a := fmt.Sprintf("a%d-%d", i, c)
+				ev = append(ev, Evidence{Article: a})
+				outletOf[a] = fmt.Sprintf("o%d", i)
+			}
+		}
+		ev = append(ev, Evidence{Article: "unknown"})
+		if got := CountSources(ev, func(a string) string { return outletOf[a] }); got != outlets {
+			t.Errorf("%d outlets cited twice each: CountSources = %d", outlets, got)
 		}
 	}
 }

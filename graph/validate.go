@@ -234,13 +234,28 @@ func MergeAliases(survivor Entity, others ...Entity) []string {
 // CountSources returns the number of distinct outlets among the evidence, given each
 // article's outlet.
 func CountSources(evidence []Evidence, outletOf func(article string) string) int {
-	seen := map[string]bool{}
+	// A relationship cites a few articles: a list of the outlets seen costs less than a
+	// map, up to a length where the map wins.
+	const listMax = 16
+	var (
+		list [listMax]string
+		n    int
+		seen map[string]bool
+	)
 	for _, ev := range evidence {
-		if o := outletOf(ev.Article); o != "" {
+		o := outletOf(ev.Article)
+		switch {
+		case o == "" || seen[o] || slices.Contains(list[:n], o):
+		case n < listMax:
+			list[n], n = o, n+1
+		default:
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[o] = true
 		}
 	}
-	return len(seen)
+	return n + len(seen)
 }
 
 // NormalizePage applies the default page size and rejects sizes over MaxPageSize.

@@ -39,20 +39,32 @@ func lastLogTime(db *bbolt.DB) (time.Time, error) {
 		if v == nil {
 			return nil
 		}
-		var e graph.LogEntry
-		if err := json.Unmarshal(v, &e); err != nil {
+		var err error
+		if last, err = entryTime(v); err != nil {
 			return fmt.Errorf("decode the last change: %w", err)
 		}
-		last = e.Time
 		return nil
 	})
 	return last, err
 }
 
-// appendLog writes the entry for changes made by change, unless nothing changed, and
+// loggedRecord is one record a write changed, as the log keeps it until it is read: the
+// record's binary values (codec.go) before and after, nil for none. Encoding them as JSON
+// waits for a reader, so a bulk load does not pay a JSON document per record.
+type loggedRecord struct {
+	kind          graph.Record
+	id            string
+	before, after []byte
+}
+
+// formatLogEntry starts a binary entry; entries written before it are JSON documents,
+// which start with '{', and stay readable.
+const formatLogEntry byte = 1
+
+// appendLog writes the entry for the records change changed, unless it changed none, and
 // returns its time (last when it wrote none).
-func appendLog(btx *bbolt.Tx, change graph.Change, changes []graph.RecordChange, last time.Time) (time.Time, error) {
-	if len(changes) == 0 {
+func appendLog(btx *bbolt.Tx, change graph.Change, records []loggedRecord, last time.Time) (time.Time, error) {
+	if len(records) == 0 {
 		return last, nil
 	}
 	log := btx.Bucket(bucketChanges)
@@ -60,45 +72,104 @@ func appendLog(btx *bbolt.Tx, change graph.Change, changes []graph.RecordChange,
 	if err != nil {
 		return last, fmt.Errorf("number the change: %w", err)
 	}
-	e := graph.LogEntry{Seq: int64(seq), Time: graph.LogTime(time.Now(), last), Actor: change.Actor,
-		Operation: change.Operation, Records: changes}
-	v, err := json.Marshal(e)
-	if err != nil {
-		return last, fmt.Errorf("encode change %d: %w", seq, err)
+	at := graph.LogTime(time.Now(), last)
+	size := 32 + len(change.Actor) + len(change.Operation)
+	for _, rc := range records {
+		size += 16 + len(rc.kind) + len(rc.id) + len(rc.before) + len(rc.after)
 	}
-	key := seqKey(e.Seq)
-	if err := log.Put(key, v); err != nil {
+	enc := encoder{buf: make([]byte, 0, size)}
+	enc.format(formatLogEntry)
+	enc.int(int(at.UnixNano()))
+	enc.str(change.Actor)
+	enc.str(change.Operation)
+	enc.count(len(records))
+	for _, rc := range records {
+		enc.str(string(rc.kind))
+		enc.str(rc.id)
+		enc.str(string(rc.before))
+		enc.str(string(rc.after))
+	}
+	key := seqKey(int64(seq))
+	if err := log.Put(key, enc.buf); err != nil {
 		return last, fmt.Errorf("write change %d: %w", seq, err)
 	}
 	index := btx.Bucket(bucketChangesByRecord)
-	for _, rc := range changes {
-		if err := index.Put(append(recordPrefix(rc.Record, rc.ID), key...), nil); err != nil {
+	for _, rc := range records {
+		if err := index.Put(append(recordPrefix(rc.kind, rc.id), key...), nil); err != nil {
 			return last, fmt.Errorf("index change %d: %w", seq, err)
 		}
 	}
-	return e.Time, nil
+	return at, nil
 }
 
-// recordChange returns the change of one record from its stored value (nil: none) to rec
-// (nil: deleted), both as JSON, as the log keeps them.
-func recordChange[T any](kind graph.Record, id string, stored []byte, rec *T, decode func(*decoder) (T, error)) (graph.RecordChange, error) {
-	rc := graph.RecordChange{Record: kind, ID: id, Before: json.RawMessage("null"), After: json.RawMessage("null")}
-	if stored != nil {
-		old, err := decode(storedDecoder(stored, nil))
-		if err != nil {
-			return rc, err
-		}
-		if rc.Before, err = json.Marshal(old); err != nil {
-			return rc, err
-		}
+// decodeLogEntry reads an entry in either form, binary or JSON, as graph.LogEntry.
+func decodeLogEntry(seq int64, v []byte) (graph.LogEntry, error) {
+	if len(v) > 0 && v[0] == '{' {
+		var e graph.LogEntry
+		err := json.Unmarshal(v, &e)
+		return e, err
 	}
-	if rec != nil {
+	d := storedDecoder(v, nil)
+	e := graph.LogEntry{Seq: seq, Time: logTime(d), Actor: d.str(), Operation: d.str()}
+	e.Records = make([]graph.RecordChange, d.length())
+	for i := range e.Records {
+		rc := graph.RecordChange{Record: graph.Record(d.str()), ID: d.str()}
+		before, after := d.raw(), d.raw()
 		var err error
-		if rc.After, err = json.Marshal(rec); err != nil {
-			return rc, err
+		if rc.Before, err = recordJSON(rc.Record, before); err == nil {
+			rc.After, err = recordJSON(rc.Record, after)
 		}
+		if err != nil {
+			return e, fmt.Errorf("%s %q: %w", rc.Record, rc.ID, err)
+		}
+		e.Records[i] = rc
 	}
-	return rc, nil
+	return e, d.done()
+}
+
+// logTime reads the time that starts a binary entry.
+func logTime(d *decoder) time.Time {
+	d.format(formatLogEntry)
+	return time.Unix(0, int64(d.int())).UTC()
+}
+
+// entryTime returns an entry's time without reading its records.
+func entryTime(v []byte) (time.Time, error) {
+	if len(v) > 0 && v[0] == '{' {
+		var e struct{ Time time.Time }
+		err := json.Unmarshal(v, &e)
+		return e.Time, err
+	}
+	d := storedDecoder(v, nil)
+	t := logTime(d)
+	return t, d.err
+}
+
+// recordJSON returns a record's binary value as the JSON the log's readers get, null for
+// none: the JSON of the record as the store's readers return it.
+func recordJSON(kind graph.Record, v string) (json.RawMessage, error) {
+	if v == "" {
+		return json.RawMessage("null"), nil
+	}
+	d := &decoder{s: v}
+	var (
+		rec any
+		err error
+	)
+	switch kind {
+	case graph.EntityRecord:
+		rec, err = decodeEntity(d)
+	case graph.ArticleRecord:
+		rec, err = decodeArticle(d)
+	case graph.RelationshipRecord:
+		rec, err = decodeRelationship(d)
+	default:
+		return nil, fmt.Errorf("unknown record kind %q", kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(rec)
 }
 
 var _ graph.ChangeLog = (*Store)(nil)
@@ -113,10 +184,10 @@ func (s *Store) Changes(ctx context.Context, q graph.ChangeQuery) (graph.ChangeP
 	err := s.read(ctx, func(*state) error {
 		return s.db.View(func(btx *bbolt.Tx) error {
 			log := btx.Bucket(bucketChanges)
-			add := func(v []byte) (bool, error) {
-				var e graph.LogEntry
-				if err := json.Unmarshal(v, &e); err != nil {
-					return false, fmt.Errorf("decode change: %w", err)
+			add := func(key, v []byte) (bool, error) {
+				e, err := decodeLogEntry(int64(binary.BigEndian.Uint64(key)), v)
+				if err != nil {
+					return false, fmt.Errorf("decode change %x: %w", key, err)
 				}
 				if e.Time.Before(q.Since) {
 					return true, nil
@@ -132,7 +203,8 @@ func (s *Store) Changes(ctx context.Context, q graph.ChangeQuery) (graph.ChangeP
 				prefix := recordPrefix(q.Record, q.ID)
 				c := btx.Bucket(bucketChangesByRecord).Cursor()
 				for k, _ := c.Seek(append(bytes.Clone(prefix), seqKey(after+1)...)); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-					if more, err := add(log.Get(k[len(prefix):])); err != nil || !more {
+					key := k[len(prefix):]
+					if more, err := add(key, log.Get(key)); err != nil || !more {
 						return err
 					}
 				}
@@ -141,7 +213,7 @@ func (s *Store) Changes(ctx context.Context, q graph.ChangeQuery) (graph.ChangeP
 			from := max(after+1, firstSince(log, q.Since))
 			c := log.Cursor()
 			for k, v := c.Seek(seqKey(from)); k != nil; k, v = c.Next() {
-				if more, err := add(v); err != nil || !more {
+				if more, err := add(k, v); err != nil || !more {
 					return err
 				}
 			}
@@ -166,8 +238,7 @@ func firstSince(log *bbolt.Bucket, since time.Time) int64 {
 	lo, hi := int64(1), int64(log.Sequence())+1 // the answer is in [lo, hi]
 	for lo < hi {
 		mid := lo + (hi-lo)/2
-		var e struct{ Time time.Time }
-		if v := log.Get(seqKey(mid)); v == nil || json.Unmarshal(v, &e) != nil || !e.Time.Before(since) {
+		if at, err := entryTime(log.Get(seqKey(mid))); err != nil || !at.Before(since) {
 			hi = mid
 		} else {
 			lo = mid + 1

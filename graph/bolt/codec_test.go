@@ -103,3 +103,15 @@ func TestCodecRefusesDamage(t *testing.T) {
 		t.Error("a JSON value decoded as a binary one")
 	}
 }
+
+// TestArticleOutlet checks that the outlet read without decoding is the article's.
+func TestArticleOutlet(t *testing.T) {
+	for _, a := range []graph.Article{
+		{ID: "a1", Title: "A title", Outlet: "some-outlet", URL: "https://example.org/a1", Authors: []string{"X"}},
+		{ID: "a2", Outlet: "other"},
+	} {
+		if got := articleOutlet(string(encodeArticle(&a))); got != a.Outlet {
+			t.Errorf("articleOutlet(%s) = %q, want %q", a.ID, got, a.Outlet)
+		}
+	}
+}

@@ -139,16 +139,16 @@ func (s *Store) commit(txs []*tx) error {
 	last := s.lastChange
 	if err := s.db.Update(func(btx *bbolt.Tx) error {
 		for _, t := range txs {
-			var changes []graph.RecordChange
-			for _, put := range []func() ([]graph.RecordChange, error){
-				func() ([]graph.RecordChange, error) {
-					return putAll(btx, bucketEntities, graph.EntityRecord, t.entities, encodeEntity, decodeEntity)
+			var changes []loggedRecord
+			for _, put := range []func() ([]loggedRecord, error){
+				func() ([]loggedRecord, error) {
+					return putAll(btx, bucketEntities, graph.EntityRecord, t.entities, encodeEntity)
 				},
-				func() ([]graph.RecordChange, error) {
-					return putAll(btx, bucketArticles, graph.ArticleRecord, t.articles, encodeArticle, decodeArticle)
+				func() ([]loggedRecord, error) {
+					return putAll(btx, bucketArticles, graph.ArticleRecord, t.articles, encodeArticle)
 				},
-				func() ([]graph.RecordChange, error) {
-					return putAll(btx, bucketRelationships, graph.RelationshipRecord, t.rels, encodeRelationship, decodeRelationship)
+				func() ([]loggedRecord, error) {
+					return putAll(btx, bucketRelationships, graph.RelationshipRecord, t.rels, encodeRelationship)
 				},
 			} {
 				c, err := put()

@@ -24,8 +24,10 @@ type indexDelta[T any] struct {
 	changes map[string]*listChanges[T]
 }
 
-func newDelta[T any](id func(T) string) *indexDelta[T] {
-	return &indexDelta[T]{id: id, changes: map[string]*listChanges[T]{}}
+// newDelta returns an empty delta with room for about keys lists: a batch's delta grows
+// to thousands of keys, and growing a map step by step rehashes it each time.
+func newDelta[T any](id func(T) string, keys int) *indexDelta[T] {
+	return &indexDelta[T]{id: id, changes: make(map[string]*listChanges[T], keys)}
 }
 
 func (d *indexDelta[T]) at(key string) *listChanges[T] {
@@ -109,6 +111,10 @@ func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
 	}
 	if len(c.add) <= 8 {
 		for _, item := range c.add {
+			if n := len(list); n == 0 || id(list[n-1]) < id(item) { // past the end, the common case
+				list = append(list, item)
+				continue
+			}
 			if i, ok := search(id(item)); ok {
 				list[i] = item
 			} else {
@@ -120,10 +126,16 @@ func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
 	// A delta adds an id at most once per list, so the order of equal ids does not matter,
 	// and the delta's own slice may be sorted in place and become the list.
 	slices.SortFunc(c.add, func(a, b T) int { return strings.Compare(id(a), id(b)) })
-	if len(list) == 0 {
-		return slices.Clip(slices.CompactFunc(c.add, func(a, b T) bool { return id(a) == id(b) }))
+	add := slices.CompactFunc(c.add, func(a, b T) bool { return id(a) == id(b) })
+	switch {
+	case len(list) == 0:
+		return slices.Clip(add)
+	case id(add[0]) > id(list[len(list)-1]):
+		// All past the end, as a bulk load's ids are: appending grows the list in place,
+		// where a merge would copy all of it for every batch.
+		return append(list, add...)
 	}
-	return mergeSorted(list, c.add, id)
+	return mergeSorted(list, add, id)
 }
 
 // mergeSorted merges two sorted lists; an item of b replaces the item of a with its id, and

@@ -50,3 +50,23 @@ func TestApplySorted(t *testing.T) {
 		}
 	}
 }
+
+// TestApplySortedPastTheEnd checks the append of additions that all sort after the list,
+// as a bulk load's do, and that the appended list is still the whole sorted list.
+func TestApplySortedPastTheEnd(t *testing.T) {
+	var list, add, want []string
+	for i := range 40 {
+		id := "id-" + strconv.Itoa(100+i)
+		if i < 25 {
+			list = append(list, id)
+		} else {
+			add = append(add, id)
+		}
+		want = append(want, id)
+	}
+	slices.Reverse(add) // unsorted, and more than the few inserted one by one
+	got := applySorted(slices.Clip(list), &listChanges[string]{add: add}, self)
+	if !slices.Equal(got, want) {
+		t.Errorf("applySorted past the end = %q, want %q", got, want)
+	}
+}

@@ -68,7 +68,7 @@ func TestOpenConvertsSchema1(t *testing.T) {
 			t.Errorf("converted relationship %s = %+v, want %+v", id, got, r)
 		}
 	}
-	// The change log is JSON in both schemas: its one entry, the fixture's batch, reads back.
+	// The log's entry from before, a JSON document, reads back beside the binary ones after.
 	page, err := s.Changes(ctx, graph.ChangeQuery{})
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +83,7 @@ func TestOpenConvertsSchema1(t *testing.T) {
 			t.Errorf("logged entity %s = %+v, %v; want %+v", rc.ID, e, err, want.st.entities[rc.ID])
 		}
 	}
+	checkMixedHistory(t, s, page.Changes[0])
 	if err := s.db.View(func(tx *bbolt.Tx) error {
 		if v := tx.Bucket(bucketMeta).Get(keySchema); string(v) != schemaVersion {
 			t.Errorf("schema after conversion = %q, want %q", v, schemaVersion)
@@ -90,5 +91,43 @@ func TestOpenConvertsSchema1(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkMixedHistory changes a record that old, a JSON entry, changed, and checks that the
+// record's history reads both entries, the new binary one with the record's JSON as the
+// store returns it.
+func checkMixedHistory(t *testing.T, s *Store, old graph.LogEntry) {
+	t.Helper()
+	ctx := t.Context()
+	rc := old.Records[0]
+	var e graph.Entity
+	if err := json.Unmarshal(rc.After, &e); err != nil {
+		t.Fatal(err)
+	}
+	e.Role = "changed after the conversion"
+	if _, err := s.Apply(ctx, graph.Batch{Change: graph.Change{Actor: "tester", Operation: "edit"}, Entities: []graph.Entity{e}}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.Changes(ctx, graph.ChangeQuery{Record: rc.Record, ID: rc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Changes) != 2 || page.Changes[0].Seq != old.Seq || page.Changes[1].Seq != old.Seq+1 {
+		t.Fatalf("history of %s after one more change = %+v, want entries %d and %d", rc.ID, page.Changes, old.Seq, old.Seq+1)
+	}
+	got := page.Changes[1]
+	stored, err := s.Entity(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAfter, _ := json.Marshal(stored)
+	if got.Actor != "tester" || got.Operation != "edit" || got.Time.Before(old.Time) || len(got.Records) != 1 ||
+		string(got.Records[0].Before) != string(rc.After) || string(got.Records[0].After) != string(wantAfter) {
+		t.Errorf("binary entry = %+v\nwant tester's edit of %s from %s to %s", got, rc.ID, rc.After, wantAfter)
+	}
+	since, err := s.Changes(ctx, graph.ChangeQuery{Since: got.Time})
+	if err != nil || len(since.Changes) == 0 || since.Changes[0].Seq > got.Seq {
+		t.Errorf("changes since the binary entry's time = %+v, %v; want it among them", since.Changes, err)
 	}
 }

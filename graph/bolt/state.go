@@ -164,6 +164,15 @@ func (s *state) article(id string) (graph.Article, bool) {
 	return mustArticle(v), true
 }
 
+// outlet returns the outlet of the article with the id.
+func (s *state) outlet(id string) (string, bool) {
+	v, ok := s.articles[id]
+	if !ok {
+		return "", false
+	}
+	return articleOutlet(v), true
+}
+
 // mustArticle decodes an article of state.articles, all checked when they got there.
 func mustArticle(v string) graph.Article {
 	a, err := decodeArticle(&decoder{s: v})
@@ -219,16 +228,14 @@ func (s *state) articleString(v string) (string, bool) {
 	return v, false
 }
 
-// share replaces the ids r refers to with the state's copies of them, so that a written
-// relationship costs no more memory than a loaded one. r's lists must be its own.
-func (s *state) share(r *graph.Relationship) {
+// shareEntities replaces the entity ids r refers to with the state's copies of them, so
+// that a written relationship costs no more memory than a loaded one (finishRelationship
+// shares the article ids). r's lists must be its own.
+func (s *state) shareEntities(r *graph.Relationship) {
 	r.From, _ = s.entityString(r.From)
 	r.To, _ = s.entityString(r.To)
 	for i := range r.About {
 		r.About[i], _ = s.entityString(r.About[i])
-	}
-	for i := range r.Evidence {
-		r.Evidence[i].Article, _ = s.articleString(r.Evidence[i].Article)
 	}
 }
 
@@ -271,7 +278,7 @@ func applyIDs(list []string, created, deleted []string) []string {
 
 func (s *state) applyEntities(changes map[string]*graph.Entity) {
 	var created, deleted []string
-	kinds, words := newDelta(self), newDelta(entryID)
+	kinds, words := newDelta(self, 0), newDelta(entryID, 2*len(changes))
 	for id, e := range changes {
 		old, had := s.entities[id]
 		var oldKind, newKind, oldWords, newWords []string
@@ -314,12 +321,12 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 
 func (s *state) applyArticles(changes map[string]*graph.Article) {
 	var created, deleted []string
-	outlets := newDelta(self)
+	outlets := newDelta(self, 0)
 	for id, a := range changes {
-		old, had := s.article(id)
+		old, had := s.outlet(id)
 		var oldOutlet, newOutlet []string
 		if had {
-			oldOutlet = []string{old.Outlet}
+			oldOutlet = []string{old}
 		}
 		if a != nil {
 			outlet, _ := s.entityString(a.Outlet)
@@ -342,8 +349,9 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	all := &listChanges[*graph.Relationship]{}
-	touch := newDelta(edgeID)
-	about, citing := newDelta(self), newDelta(self)
+	// Every relationship has one or two ends and cites an article or two.
+	touch := newDelta(edgeID, 2*len(changes))
+	about, citing := newDelta(self, 0), newDelta(self, 2*len(changes))
 	for id, r := range changes {
 		old, had := s.rels[id]
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string

@@ -314,21 +314,25 @@ func (s *Store) read(ctx context.Context, fn func(st *state) error) error {
 }
 
 // putAll writes records (nil: delete) to the bucket and returns, for the change log, the
-// records whose stored value changed, with both values as JSON.
-func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[string]*T, encode func(*T) []byte, decode func(*decoder) (T, error)) ([]graph.RecordChange, error) {
+// records whose stored value changed.
+func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[string]*T, encode func(*T) []byte) ([]loggedRecord, error) {
 	b := btx.Bucket(name)
 	ids := slices.Sorted(maps.Keys(records))
 	// bbolt writes pages faster when keys arrive in order; keys all past the last one, as
-	// in a bulk load, may fill pages fully.
+	// in a bulk load, may fill pages fully, and have no stored value to look up.
+	fresh := false
 	if c := b.Cursor(); len(ids) > 0 {
 		if last, _ := c.Last(); last == nil || string(last) < ids[0] {
-			b.FillPercent = sequentialFill
+			b.FillPercent, fresh = sequentialFill, true
 		}
 	}
-	var changes []graph.RecordChange
+	changes := make([]loggedRecord, 0, len(ids))
 	for _, id := range ids {
 		rec, key := records[id], []byte(id)
-		stored := b.Get(key)
+		var stored []byte
+		if !fresh {
+			stored = b.Get(key)
+		}
 		var value []byte
 		if rec != nil {
 			if value = encode(rec); bytes.Equal(stored, value) {
@@ -337,11 +341,9 @@ func putAll[T any](btx *bbolt.Tx, name []byte, kind graph.Record, records map[st
 		} else if stored == nil {
 			continue
 		}
-		rc, err := recordChange(kind, id, stored, rec, decode)
-		if err != nil {
-			return nil, fmt.Errorf("log %s %q: %w", name, id, err)
-		}
-		changes = append(changes, rc)
+		// stored lives in bbolt's memory, which the transaction may remap.
+		changes = append(changes, loggedRecord{kind: kind, id: id, before: bytes.Clone(stored), after: value})
+		var err error
 		if rec == nil {
 			err = b.Delete(key)
 		} else {

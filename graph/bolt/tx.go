@@ -87,16 +87,41 @@ func (t *tx) citingOf(article string) []string {
 	return t.st.citing[article]
 }
 
+// reserve makes room in the tx's empty maps for the records a batch writes, so that a big
+// batch does not grow them step by step.
+func (t *tx) reserve(entities, articles, rels int) {
+	if len(t.entities) == 0 && entities > 0 {
+		t.entities = make(map[string]*graph.Entity, entities)
+	}
+	if len(t.articles) == 0 && articles > 0 {
+		t.articles = make(map[string]*graph.Article, articles)
+	}
+	if len(t.rels) == 0 && rels > 0 {
+		t.rels = make(map[string]*graph.Relationship, rels)
+	}
+}
+
 func (t *tx) putEntity(e graph.Entity)             { e = e.Canonical(); t.entities[e.ID] = &e }
 func (t *tx) putArticle(a graph.Article)           { a = a.Canonical(); t.articles[a.ID] = &a }
 func (t *tx) putRelationship(r graph.Relationship) { t.rels[r.ID] = &r }
 func (t *tx) deleteEntity(id string)               { t.entities[id] = nil }
 func (t *tx) deleteRelationship(id string)         { t.rels[id] = nil }
 
+// outlet returns the outlet of an article, and whether the article exists.
+func (t *tx) outlet(article string) (string, bool) {
+	if a, ok := find(article, t.articles, t.groupChange().articles); ok {
+		if a == nil {
+			return "", false
+		}
+		return a.Outlet, true
+	}
+	return t.st.outlet(article)
+}
+
 // outletOf returns the outlet of an article, "" if the article does not exist.
 func (t *tx) outletOf(article string) string {
-	a, _ := t.article(article)
-	return a.Outlet
+	o, _ := t.outlet(article)
+	return o
 }
 
 // requireEntity fails with ENOTFOUND when id names no entity; what says who refers to it.
@@ -121,7 +146,7 @@ func (t *tx) checkOutlet(a graph.Article) error {
 }
 
 // finishRelationship checks r's references and returns it as stored: evidence merged by
-// article, About without repeats, SourceCount computed.
+// article, About without repeats, SourceCount computed, ids shared with the state's.
 func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error) {
 	what := "relationship " + r.ID
 	for _, id := range r.Ends() {
@@ -129,15 +154,42 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 			return r, err
 		}
 	}
-	for _, ev := range r.Evidence {
-		if _, ok := t.article(ev.Article); !ok {
+	r = r.Canonical() // r's lists are its own from here
+	// One look-up per cited article finds it, its outlet and the state's copy of its id.
+	outlets := make([]string, len(r.Evidence))
+	for i, ev := range r.Evidence {
+		id, outlet, ok := t.citedArticle(ev.Article)
+		if !ok {
 			return r, graph.ErrMissing(what, "evidence article", ev.Article)
 		}
+		r.Evidence[i].Article, outlets[i] = id, outlet
 	}
-	r = r.Canonical()
-	r.SourceCount = graph.CountSources(r.Evidence, t.outletOf)
-	t.st.share(&r) // Canonical gave r lists of its own
+	r.SourceCount = graph.CountSources(r.Evidence, func(article string) string {
+		for i, ev := range r.Evidence {
+			if ev.Article == article {
+				return outlets[i]
+			}
+		}
+		return ""
+	})
+	t.st.shareEntities(&r)
 	return r, nil
+}
+
+// citedArticle returns the article's id (the state's copy when it has one) and outlet, and
+// whether the article exists.
+func (t *tx) citedArticle(article string) (id, outlet string, ok bool) {
+	if a, found := find(article, t.articles, t.groupChange().articles); found {
+		if a == nil {
+			return article, "", false
+		}
+		return article, a.Outlet, true
+	}
+	v, ok := t.st.articles[article]
+	if !ok {
+		return article, "", false
+	}
+	return articleID(v), articleOutlet(v), true
 }
 
 // recountSources recomputes the source count of every committed relationship citing one

@@ -31,6 +31,7 @@ func prepare(ctx context.Context, b graph.Batch, res *graph.BatchResult) func(t 
 		if err != nil {
 			return err
 		}
+		t.reserve(len(b.Entities), len(b.Articles), len(b.Relationships))
 		outletChanged, err := t.upsert(ctx, b, res)
 		if err != nil {
 			return err

@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -75,14 +76,47 @@ func Generate(seed int64, entities, relationships int) graph.Batch {
 	return all
 }
 
-// Load streams the graph into s in chunks, each applied atomically.
+// Load streams the graph into s in chunks, each applied atomically and in order. The next
+// chunk is generated while s applies one, so that generating costs the load no time on a
+// machine with a CPU to spare.
 func Load(ctx context.Context, s graph.Applier, cfg Config) (Info, error) {
-	return Stream(cfg, func(b graph.Batch) error {
-		if _, err := s.Apply(ctx, b); err != nil {
-			return fmt.Errorf("load synthetic graph: %w", err)
-		}
-		return nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan graph.Batch, 1)
+	var (
+		info   Info
+		genErr error
+		wg     sync.WaitGroup
+	)
+	wg.Go(func() {
+		defer close(batches)
+		info, genErr = Stream(cfg, func(b graph.Batch) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
 	})
+	var applyErr error
+	for b := range batches {
+		if applyErr != nil {
+			continue // the generator stops at the cancel; what it sent is dropped
+		}
+		if _, err := s.Apply(ctx, b); err != nil {
+			applyErr = fmt.Errorf("load synthetic graph: %w", err)
+			cancel()
+		}
+	}
+	wg.Wait()
+	if applyErr != nil {
+		return Info{}, applyErr
+	}
+	if genErr != nil {
+		return Info{}, fmt.Errorf("load synthetic graph: %w", genErr)
+	}
+	return info, nil
 }
 
 // Stream generates the graph and hands it to fn in batches: entities first, then articles,

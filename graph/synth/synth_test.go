@@ -1,6 +1,8 @@
 package synth_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -212,5 +214,30 @@ func TestCopies(t *testing.T) {
 				t.Fatalf("relationship %s cites %s of another copy", r.ID, ev.Article)
 			}
 		}
+	}
+}
+
+// failingApplier fails its third Apply and counts every call.
+type failingApplier struct{ calls int }
+
+var errThird = errors.New("third batch refused")
+
+func (f *failingApplier) Apply(context.Context, graph.Batch) (graph.BatchResult, error) {
+	if f.calls++; f.calls == 3 {
+		return graph.BatchResult{}, errThird
+	}
+	return graph.BatchResult{}, nil
+}
+
+// TestLoadStopsAtAFailedApply checks that Load reports the store's error and applies
+// nothing after it, though the generator ran ahead.
+func TestLoadStopsAtAFailedApply(t *testing.T) {
+	var f failingApplier
+	_, err := synth.Load(t.Context(), &f, synth.Config{Seed: 3, Entities: 500, Relationships: 3000, Chunk: 100})
+	if !errors.Is(err, errThird) {
+		t.Errorf("Load = %v, want the third Apply's error", err)
+	}
+	if f.calls != 3 {
+		t.Errorf("Load called Apply %d times, want 3", f.calls)
 	}
 }
