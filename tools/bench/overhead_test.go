@@ -3,18 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/dossiergraph/dossier/graph/bolt"
-	"github.com/dossiergraph/dossier/graph/synth"
-	"github.com/dossiergraph/dossier/resolvers"
-	"github.com/dossiergraph/dossier/server"
 )
 
 // BenchmarkOverhead measures the GraphQL layer's own cost on the bench's two questions over
@@ -28,36 +22,10 @@ import (
 //
 // Dossier logs as `dossier serve` does at level info (text, to io.Discard).
 func BenchmarkOverhead(b *testing.B) {
-	ctx := b.Context()
-	store, err := bolt.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	info, err := synth.Load(ctx, store, synth.Config{Seed: 1, Entities: 20_000, Relationships: 100_000})
-	if err != nil {
-		b.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	exec, err := resolvers.New(store, resolvers.Options{Logger: log})
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: strings.Repeat("t", 32), Logger: log})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dossier := srv.Handler()
-
+	store, info := benchStore(b)
+	dossier := dossierHandler(b, store, serveLogger())
 	bodies := map[string][]string{}
-	for _, id := range info.Sample {
-		bodies["Q1"] = append(bodies["Q1"], requestBody(dossierQ1, map[string]any{"id": id}))
-	}
-	for i, c := range walkCursors(b, dossier) {
-		if i%(info.Entities/len(info.Sample)) == 0 {
-			bodies["Q2"] = append(bodies["Q2"], requestBody(dossierQ2, map[string]any{"after": c}))
-		}
-	}
+	bodies["Q1"], bodies["Q2"] = questionBodies(b, dossier, info)
 	answers := map[string][]byte{} // captured before timing
 	for _, list := range bodies {
 		for _, body := range list {

@@ -34,39 +34,14 @@ import (
 // `dossier serve` at level info (text, to io.Discard, so the formatting is counted but no
 // write); "quiet" has no logger.
 func BenchmarkGin(b *testing.B) {
-	ctx := b.Context()
-	store, err := bolt.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
-	info, err := synth.Load(ctx, store, synth.Config{Seed: 1, Entities: 20_000, Relationships: 100_000})
-	if err != nil {
-		b.Fatal(err)
-	}
+	store, info := benchStore(b)
 	for _, logging := range []string{"logged", "quiet"} {
 		var log *slog.Logger
 		if logging == "logged" {
-			log = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			log = serveLogger()
 		}
-		exec, err := resolvers.New(store, resolvers.Options{Logger: log})
-		if err != nil {
-			b.Fatal(err)
-		}
-		srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: strings.Repeat("t", 32), Logger: log})
-		if err != nil {
-			b.Fatal(err)
-		}
-		h := srv.Handler()
-		var q1, q2 []string
-		for _, id := range info.Sample {
-			q1 = append(q1, requestBody(dossierQ1, map[string]any{"id": id}))
-		}
-		for i, c := range walkCursors(b, h) {
-			if i%(info.Entities/len(info.Sample)) == 0 {
-				q2 = append(q2, requestBody(dossierQ2, map[string]any{"after": c}))
-			}
-		}
+		h := dossierHandler(b, store, log)
+		q1, q2 := questionBodies(b, h, info)
 		for _, q := range []struct {
 			name   string
 			bodies []string
@@ -87,6 +62,54 @@ func BenchmarkGin(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchStore opens an embedded store holding scripts/bench's default graph (20k entities,
+// 100k relationships), closed when the benchmark ends.
+func benchStore(b *testing.B) (*bolt.Store, synth.Info) {
+	store, err := bolt.Open(b.Context(), b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	info, err := synth.Load(b.Context(), store, synth.Config{Seed: 1, Entities: 20_000, Relationships: 100_000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return store, info
+}
+
+// serveLogger logs as `dossier serve` does at level info: text, here to io.Discard, so the
+// formatting is paid but nothing is written.
+func serveLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// dossierHandler is Dossier's whole gin handler over store; log may be nil for none.
+func dossierHandler(b *testing.B, store *bolt.Store, log *slog.Logger) http.Handler {
+	exec, err := resolvers.New(store, resolvers.Options{Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: strings.Repeat("t", 32), Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+// questionBodies returns the request bodies of Q1, one per sampled id, and of Q2, as many
+// pages spread evenly over all entities.
+func questionBodies(b *testing.B, h http.Handler, info synth.Info) (q1, q2 []string) {
+	for _, id := range info.Sample {
+		q1 = append(q1, requestBody(dossierQ1, map[string]any{"id": id}))
+	}
+	for i, c := range walkCursors(b, h) {
+		if i%(info.Entities/len(info.Sample)) == 0 {
+			q2 = append(q2, requestBody(dossierQ2, map[string]any{"after": c}))
+		}
+	}
+	return q1, q2
 }
 
 // profileLoop starts the profiles DOSSIER_BENCH_PROFILE asks for and returns what stops them.
