@@ -101,9 +101,7 @@ func (d *docState) condemnedClaims(s *sentence) {
 		if subj < 0 {
 			continue
 		}
-		denier := s.mentions[subj].id
-		to := d.claimOwner(s, k, denier)
-		d.emitDenial(s, subj, to)
+		d.emitDenial(s, subj, d.claimOwner(s, k, s.mentions[subj].id))
 	}
 }
 
@@ -168,9 +166,7 @@ func (d *docState) copularDismissals(s *sentence) {
 		if speaker < 0 || wireOutlets[s.mentions[speaker].id] {
 			continue // a news agency that calls a claim false reports, it denies nothing
 		}
-		denier := s.mentions[speaker].id
-		to := d.claimOwner(s, k, denier)
-		d.emitDenial(s, speaker, to)
+		d.emitDenial(s, speaker, d.claimOwner(s, k, s.mentions[speaker].id))
 		k = end
 	}
 }
@@ -720,9 +716,7 @@ func (d *docState) rebuttals(s *sentence) {
 		if subj < 0 {
 			continue
 		}
-		denier := s.mentions[subj].id
-		to := d.claimOwner(s, claimAt, denier)
-		d.emitDenial(s, subj, to)
+		d.emitDenial(s, subj, d.claimOwner(s, claimAt, s.mentions[subj].id))
 		k = claimAt
 	}
 }
