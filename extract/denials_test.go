@@ -63,6 +63,8 @@ func TestDenialConstructions(t *testing.T) {
 		{"links to an agency are a topic", "Peru denied any ties to the SVR.", nil, []string{"peru DENIED -"}},
 		{"coordinated denial keeps the subject", "Chile has warships near the border but denies that it plans an attack.",
 			[]string{"chile DENIED -"}, nil},
+		{"a denial of a clause answers the prior accuser", "Chile accused Peru of spying. Peru denies that it ran any agents.",
+			[]string{"peru DENIED chile"}, nil},
 		{"participle keeps the denier", "Peru rejected Ecuador's accusation that it armed the rebels, calling the claims absurd.",
 			[]string{"peru DENIED ecuador"}, nil},
 		{"scoffed at, with an absolute clause", "Moscow scoffed at the idea, with a Russian spokesman telling journalists it made no sense.",
