@@ -426,13 +426,17 @@ func (d *docState) accuserOf(denier string) (string, bool) {
 
 // denialCounterpart finds the accuser of a denial that names none after its verb: the
 // author the claim noun or the clause shows (accuser), then the author of a claim named
-// elsewhere in the sentence.
+// elsewhere in the sentence; a denial of a that-clause ("denied that it armed them")
+// answers the article's prior accuser, as a disclaimer does.
 func (d *docState) denialCounterpart(s *sentence, tr trigger, denier string) (string, bool) {
 	if a, ok := d.accuser(s, tr, denier); ok {
 		return a, true
 	}
 	if o := d.claimOwnerIn(s, denier); o != "" {
 		return o, true
+	}
+	if denialOfClause(s.toks, tr.hi) {
+		return d.priorAccuser(denier)
 	}
 	return "", false
 }

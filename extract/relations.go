@@ -175,6 +175,12 @@ func (d *docState) findClaims(s *sentence) {
 	}
 }
 
+// denialOfClause reports a denial verb whose object is a that-clause ("denies that it plans
+// a strike"): it refutes a statement, which need not name who made it.
+func denialOfClause(toks []token, hi int) bool {
+	return hi+1 < len(toks) && toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
+}
+
 // triggerAt recognises a trigger starting at token k.
 func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	toks := s.toks
@@ -1019,8 +1025,8 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 	}
 	if len(toIDs) == 0 {
-		if tr.typ == graph.Warned && (topicFollows(toks, tr.hi) || tr.threat) {
-			conf -= 0.1 // "warned that", "voiced concern over": no one was addressed, none missed
+		if tr.typ == graph.Warned && (topicFollows(toks, tr.hi) || tr.threat) || tr.typ == graph.Denied && denialOfClause(toks, tr.hi) {
+			conf -= 0.1 // "warned that", "voiced concern over", "denied that it armed": no one was addressed, none missed
 		} else {
 			conf -= 0.2
 		}
