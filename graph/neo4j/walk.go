@@ -137,15 +137,17 @@ RETURN a {.*} AS from, b {.*} AS to, paths`
 	})
 }
 
-// Timeline implements graph.RelationshipReader.
+// Timeline implements graph.RelationshipReader. The page starts after the cursor's
+// (dateStart, id) and is cut by LIMIT, so Neo4j keeps the page's top rows, not every row.
 func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Relationship, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
+	const page = `r.dateStart IS NOT NULL AND ($afterStart IS NULL OR r.dateStart > $afterStart OR r.dateStart = $afterStart AND r.id > $afterID)`
 	cypher := `
 MATCH (:Entity)-[r:` + anyRelType() + `]->()
-WHERE r.dateStart IS NOT NULL AND ` + relFilter("r", q.RelationshipFilter) + `
-WITH r ORDER BY r.dateStart, r.id
+WHERE ` + page + ` AND ` + relFilter("r", q.RelationshipFilter) + `
+WITH r ORDER BY r.dateStart, r.id LIMIT $first
 WITH collect(` + relMap("r") + `) AS rels
 RETURN true AS exists, rels`
 	if q.Entity != "" {
@@ -154,14 +156,25 @@ OPTIONAL MATCH (e:Entity {id: $entity})
 CALL {
   WITH e
   MATCH (e)-[r:` + anyRelType() + `]-()
-  WITH DISTINCT r WHERE r.dateStart IS NOT NULL AND ` + relFilter("r", q.RelationshipFilter) + `
-  WITH r ORDER BY r.dateStart, r.id
+  WITH DISTINCT r WHERE ` + page + ` AND ` + relFilter("r", q.RelationshipFilter) + `
+  WITH r ORDER BY r.dateStart, r.id LIMIT $first
   RETURN collect(` + relMap("r") + `) AS rels
 }
 RETURN e IS NOT NULL AS exists, rels`
 	}
-	params := filterParams(q.RelationshipFilter, map[string]any{"entity": q.Entity})
+	params := filterParams(q.RelationshipFilter, map[string]any{"entity": q.Entity, "first": q.Page.First, "afterStart": nil, "afterID": q.Page.After})
 	return read(ctx, s, "timeline", func(tx neo4j.ManagedTransaction) ([]graph.Relationship, error) {
+		if q.Page.After != "" {
+			cursor, err := relationshipsByID(ctx, tx, []string{q.Page.After})
+			if err != nil {
+				return nil, err
+			}
+			r, ok := cursor[q.Page.After]
+			if !ok || r.Date == "" {
+				return nil, graph.Errorf(graph.ENOTFOUND, "timeline after %q: no dated relationship has that id", graph.Clip(q.Page.After))
+			}
+			params["afterStart"] = r.Date.Start()
+		}
 		rec, err := single(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
