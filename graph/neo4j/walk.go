@@ -137,33 +137,13 @@ RETURN a {.*} AS from, b {.*} AS to, paths`
 	})
 }
 
-// Timeline implements graph.RelationshipReader. The page starts after the cursor's
-// (dateStart, id) and is cut by LIMIT, so Neo4j keeps the page's top rows, not every row.
+// Timeline implements graph.RelationshipReader.
 func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Relationship, error) {
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	const page = `r.dateStart IS NOT NULL AND ($afterStart IS NULL OR r.dateStart > $afterStart OR r.dateStart = $afterStart AND r.id > $afterID)`
-	cypher := `
-MATCH (:Entity)-[r:` + anyRelType() + `]->()
-WHERE ` + page + ` AND ` + relFilter("r", q.RelationshipFilter) + `
-WITH r ORDER BY r.dateStart, r.id LIMIT $first
-WITH collect(` + relMap("r") + `) AS rels
-RETURN true AS exists, rels`
-	if q.Entity != "" {
-		cypher = `
-OPTIONAL MATCH (e:Entity {id: $entity})
-CALL {
-  WITH e
-  MATCH (e)-[r:` + anyRelType() + `]-()
-  WITH DISTINCT r WHERE ` + page + ` AND ` + relFilter("r", q.RelationshipFilter) + `
-  WITH r ORDER BY r.dateStart, r.id LIMIT $first
-  RETURN collect(` + relMap("r") + `) AS rels
-}
-RETURN e IS NOT NULL AS exists, rels`
-	}
-	params := filterParams(q.RelationshipFilter, map[string]any{"entity": q.Entity, "first": q.Page.First, "afterStart": nil, "afterID": q.Page.After})
 	return read(ctx, s, "timeline", func(tx neo4j.ManagedTransaction) ([]graph.Relationship, error) {
+		afterStart := ""
 		if q.Page.After != "" {
 			cursor, err := relationshipsByID(ctx, tx, []string{q.Page.After})
 			if err != nil {
@@ -173,8 +153,9 @@ RETURN e IS NOT NULL AS exists, rels`
 			if !ok || r.Date == "" {
 				return nil, graph.Errorf(graph.ENOTFOUND, "timeline after %q: no dated relationship has that id", graph.Clip(q.Page.After))
 			}
-			params["afterStart"] = r.Date.Start()
+			afterStart = r.Date.Start()
 		}
+		cypher, params := timelineQuery(q, afterStart)
 		rec, err := single(ctx, tx, cypher, params)
 		if err != nil {
 			return nil, err
@@ -184,4 +165,44 @@ RETURN e IS NOT NULL AS exists, rels`
 		}
 		return toList(rec.Values[1], toRelationship), nil
 	})
+}
+
+// timelineQuery returns the statement for a page of q's timeline that starts after the
+// cursor (afterStart, q.Page.After). The whole graph's timeline reads each relationship
+// type's dateStart index in order, a page per type at most, and keeps the first page of
+// their union; an entity's reads its relationships, bounded by its degree.
+func timelineQuery(q graph.TimelineQuery, afterStart string) (string, map[string]any) {
+	// ">= afterStart" lets the index seek; the OR then drops the cursor's own day up to its id.
+	const page = `r.dateStart >= $afterStart AND (r.dateStart > $afterStart OR r.id > $afterID)`
+	where := page + ` AND ` + relFilter("r", q.RelationshipFilter)
+	params := filterParams(q.RelationshipFilter, map[string]any{
+		"entity": q.Entity, "first": q.Page.First, "afterStart": afterStart, "afterID": q.Page.After})
+	if q.Entity != "" {
+		return `
+OPTIONAL MATCH (e:Entity {id: $entity})
+CALL {
+  WITH e
+  MATCH (e)-[r:` + anyRelType() + `]-()
+  WITH DISTINCT r WHERE ` + where + `
+  WITH r ORDER BY r.dateStart, r.id LIMIT $first
+  RETURN collect(` + relMap("r") + `) AS rels
+}
+RETURN e IS NOT NULL AS exists, rels`, params
+	}
+	// Type names come from graph.RelationTypes, never from the query, and each once.
+	var branches []string
+	for _, t := range graph.RelationTypes {
+		if len(q.Types) > 0 && !slices.Contains(q.Types, t) {
+			continue
+		}
+		branches = append(branches, `MATCH (:Entity)-[r:`+string(t)+`]->() WHERE `+where+`
+  RETURN r ORDER BY r.dateStart, r.id LIMIT $first`)
+	}
+	return `
+CALL {
+  ` + strings.Join(branches, "\n  UNION ALL\n  ") + `
+}
+WITH r ORDER BY r.dateStart, r.id LIMIT $first
+WITH collect(` + relMap("r") + `) AS rels
+RETURN true AS exists, rels`, params
 }
