@@ -52,7 +52,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	var out []graph.Relationship
+	out := []graph.Relationship{} // an empty page is a list, as on Neo4j
 	err := s.read(ctx, func(st *state) error {
 		list := st.dated
 		if q.Entity != "" {

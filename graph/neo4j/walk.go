@@ -172,8 +172,10 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 // type's dateStart index in order, a page per type at most, and keeps the first page of
 // their union; an entity's reads its relationships, bounded by its degree.
 func timelineQuery(q graph.TimelineQuery, afterStart string) (string, map[string]any) {
-	// ">= afterStart" lets the index seek; the OR then drops the cursor's own day up to its id.
-	const page = `r.dateStart >= $afterStart AND (r.dateStart > $afterStart OR r.id > $afterID)`
+	// ">= afterStart" lets the index seek; the NOT then drops the cursor's own day up to its
+	// id. (Written as an OR, the planner may answer it with a union of seeks that reads every
+	// relationship by id.)
+	const page = `r.dateStart >= $afterStart AND NOT (r.dateStart = $afterStart AND r.id <= $afterID)`
 	where := page + ` AND ` + relFilter("r", q.RelationshipFilter)
 	params := filterParams(q.RelationshipFilter, map[string]any{
 		"entity": q.Entity, "first": q.Page.First, "afterStart": afterStart, "afterID": q.Page.After})
@@ -195,7 +197,9 @@ RETURN e IS NOT NULL AS exists, rels`, params
 		if len(q.Types) > 0 && !slices.Contains(q.Types, t) {
 			continue
 		}
-		branches = append(branches, `MATCH (:Entity)-[r:`+string(t)+`]->() WHERE `+where+`
+		// The hint keeps the planner on the index on small graphs too, where it would
+		// otherwise pick a scan and a sort as cheaper.
+		branches = append(branches, `MATCH (:Entity)-[r:`+string(t)+`]->() USING INDEX r:`+string(t)+`(dateStart) WHERE `+where+`
   RETURN r ORDER BY r.dateStart, r.id LIMIT $first`)
 	}
 	return `
