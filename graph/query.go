@@ -127,6 +127,16 @@ func (q *TimelineQuery) Normalize() error {
 			return err
 		}
 	}
+	if q.Page.After != "" {
+		if err := ValidateID("after", q.Page.After); err != nil {
+			return err
+		}
+	}
+	page, err := NormalizePage(q.Page)
+	if err != nil {
+		return err
+	}
+	q.Page = page
 	return q.RelationshipFilter.Validate()
 }
 

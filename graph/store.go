@@ -173,11 +173,18 @@ type Path struct {
 	Edges []Relationship
 }
 
-// TimelineQuery asks for dated relationships in date order.
+// TimelineQuery asks for a page of dated relationships in date order (start date, then
+// id). After is the id of the last relationship of the previous page; Page.SkipTotal is
+// implied, since a timeline has no total count.
 type TimelineQuery struct {
 	Entity string // "" = all; else relationships the entity is From or To of
 	RelationshipFilter
+	Page Page
 }
+
+// TimelineKey is where a dated relationship sorts in a timeline: its start date (always
+// ten characters) followed by its id, so that comparing keys compares (start, id).
+func TimelineKey(r *Relationship) string { return r.Date.Start() + r.ID }
 
 // Stats counts what a store holds.
 type Stats struct {
@@ -261,7 +268,8 @@ type Walker interface {
 	// relationships, ordered by the ids of their edges, at most MaxPaths of them. From equal
 	// to To gives one path of that entity alone.
 	Paths(ctx context.Context, q PathQuery) ([]Path, error)
-	// Timeline returns matching dated relationships ordered by start date, then id.
+	// Timeline returns a page of matching dated relationships ordered by start date, then
+	// id; an After that names no dated relationship is ENOTFOUND.
 	Timeline(ctx context.Context, q TimelineQuery) ([]Relationship, error)
 }
 

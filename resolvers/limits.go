@@ -330,8 +330,7 @@ func int32Literals(vc *graphql.ValidationContext) *graphql.ValidationRuleInstanc
 
 // Cost estimates for fields that return lists without a size argument.
 const (
-	assumedListLength = 10   // aliases, about, evidence, outlets, nodes and edges of a path
-	assumedTimeline   = 2000 // timeline has no page size: cost it as a large graph's
+	assumedListLength = 10 // aliases, about, evidence, outlets, nodes and edges of a path
 )
 
 // introspectionLists gives the introspection fields that return lists the average length
@@ -513,8 +512,6 @@ func (c *costing) multiplier(parent string, def *graphql.FieldDefinition, f *ast
 	switch {
 	case parent == "Query" && def.Name == "paths":
 		return graph.MaxPaths, false
-	case parent == "Query" && def.Name == "timeline":
-		return assumedTimeline, false
 	case isList(def.Type):
 		return assumedListLength, false
 	}

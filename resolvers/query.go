@@ -138,7 +138,8 @@ func (r *resolver) paths(p graphql.ResolveParams) (any, error) {
 }
 
 func (r *resolver) timeline(p graphql.ResolveParams) (any, error) {
-	q := graph.TimelineQuery{Entity: argString(p.Args, "entity"), RelationshipFilter: filter(p.Args)}
+	q := graph.TimelineQuery{Entity: argString(p.Args, "entity"), RelationshipFilter: filter(p.Args),
+		Page: graph.Page{First: argInt(p.Args, "first"), After: argString(p.Args, "after")}}
 	rels, err := r.store.Timeline(p.Context, q)
 	if err != nil {
 		return nil, r.fail(p.Context, fmt.Errorf("timeline: %w", err))

@@ -250,3 +250,30 @@ func TestParseError(t *testing.T) {
 	wantCode(t, e, Request{Query: `{ entity(id: "x") { nosuchfield } }`}, graph.EINVALID, "nosuchfield")
 	wantCode(t, e, Request{Query: `query A { stats { entities } } query B { stats { articles } }`}, graph.EINVALID, "operationName")
 }
+
+func TestTimelinePages(t *testing.T) {
+	e := newTestExecutor(t, storyStore(t), Options{})
+	all := ids(path(query(t, e, `{ timeline(includeNegated: true, first: 500) { id } }`, nil), "timeline"))
+	if len(all) < 3 {
+		t.Fatalf("the story's timeline has %d relationships, too few to page", len(all))
+	}
+	var paged []string
+	for after := ""; ; {
+		args := `includeNegated: true, first: 2`
+		if after != "" {
+			args += `, after: "` + after + `"`
+		}
+		page := ids(path(query(t, e, `{ timeline(`+args+`) { id } }`, nil), "timeline"))
+		paged = append(paged, page...)
+		if len(page) < 2 {
+			break
+		}
+		after = page[len(page)-1]
+	}
+	if !slices.Equal(paged, all) {
+		t.Errorf("pages of 2 joined = %v, want the whole timeline %v", paged, all)
+	}
+	wantCode(t, e, Request{Query: `{ timeline(first: 501) { id } }`}, graph.EINVALID, "501")
+	wantCode(t, e, Request{Query: `{ timeline(after: "Bad Id") { id } }`}, graph.EINVALID, "Bad Id")
+	wantCode(t, e, Request{Query: `{ timeline(after: "no-such-relationship") { id } }`}, graph.ENOTFOUND, "no-such-relationship")
+}

@@ -21,6 +21,7 @@ type state struct {
 
 	entityIDs, articleIDs []string              // sorted
 	allRels               []*graph.Relationship // sorted by id
+	dated                 []*graph.Relationship // the dated ones in timeline order (timeline.go)
 
 	byKind   sortedIndex[string] // kind → entity ids
 	byOutlet sortedIndex[string] // outlet id → article ids
@@ -184,6 +185,7 @@ func mustArticle(v string) graph.Article {
 
 func (s *state) addRelationships(rels []*graph.Relationship) {
 	s.allRels = rels
+	s.dated = buildDated(rels)
 	// Touch lists are gathered by entity number and put in the map once each: map
 	// operations are most of what building the indexes costs.
 	touch := make([][]edge, len(s.names))
@@ -348,12 +350,13 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 }
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
-	all := &listChanges[*graph.Relationship]{}
+	all, dated := &listChanges[*graph.Relationship]{}, &listChanges[*graph.Relationship]{}
 	// Every relationship has one or two ends and cites an article or two.
 	touch := newDelta(edgeID, 2*len(changes))
 	about, citing := newDelta(self, 0), newDelta(self, 2*len(changes))
 	for id, r := range changes {
 		old, had := s.rels[id]
+		moveDated(dated, old, r)
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string
 		if had {
 			s.count(old, -1)
@@ -386,6 +389,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		citing.move(id, oldCited, newCited)
 	}
 	s.allRels = applySorted(s.allRels, all, relID)
+	s.dated = applySorted(s.dated, dated, timelineKey)
 	touch.applyTo(s.touch)
 	about.applyTo(s.about)
 	citing.applyTo(s.citing)

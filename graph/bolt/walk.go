@@ -286,43 +286,6 @@ func (m *meeting) walk(st *state, match func(edge) bool) []walked {
 	return out
 }
 
-// Timeline implements graph.RelationshipReader.
-func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Relationship, error) {
-	if err := q.Normalize(); err != nil {
-		return nil, err
-	}
-	type dated struct {
-		start string // computed once, not at every comparison
-		r     *graph.Relationship
-	}
-	var out []graph.Relationship
-	err := s.read(ctx, func(st *state) error {
-		list := relList{global: true, all: st.allRels}
-		if q.Entity != "" {
-			if _, ok := st.entities[q.Entity]; !ok {
-				return graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
-			}
-			list = relList{edges: st.touch[q.Entity]}
-		}
-		var found []dated
-		for i := range list.len() {
-			if r := list.at(i); r.Date != "" && q.RelationshipFilter.Match(*r) {
-				found = append(found, dated{r.Date.Start(), r})
-			}
-		}
-		slices.SortFunc(found, func(a, b dated) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.r.ID, b.r.ID)) })
-		out = make([]graph.Relationship, len(found))
-		for i, d := range found {
-			out[i] = cloneRelationship(d.r)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // smallest keeps the n smallest distinct ids offered to it, in a max-heap, so that picking
 // the nearest nodes around a hub costs no more memory than the limit.
 type smallest struct {

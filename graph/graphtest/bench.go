@@ -102,6 +102,20 @@ func RunBenchmarks(b *testing.B, s graph.Querier, g synth.Info) {
 			}
 		}
 	})
+	b.Run("TimelinePage50", func(b *testing.B) {
+		ctx := b.Context()
+		after := "" // pages through the whole graph's timeline, and starts again at its end
+		for b.Loop() {
+			page, err := s.Timeline(ctx, graph.TimelineQuery{Page: graph.Page{First: 50, After: after}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			after = ""
+			if len(page) == 50 {
+				after = page[len(page)-1].ID
+			}
+		}
+	})
 	b.Run("ShortestPaths", func(b *testing.B) {
 		ctx := b.Context()
 		i := 0

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 	t.Run("Neighborhood", s.testNeighborhood)
 	t.Run("Paths", s.testPaths)
 	t.Run("Timeline", s.testTimeline)
+	t.Run("TimelinePages", s.testTimelinePages)
 	t.Run("Stats", s.testStats)
 	t.Run("ApplyAtomic", s.testApplyAtomic)
 	t.Run("ApplyIdempotent", s.testApplyIdempotent)

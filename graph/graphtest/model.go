@@ -252,7 +252,19 @@ func (s suite) testAgainstModel(t *testing.T) {
 		if i%2 == 1 {
 			q.Entity = entity()
 		}
-		sameIDs(t, fmt.Sprintf("timeline %+v", q), relIDs(must(st.Timeline(ctx, q))(t)), m.timeline(q))
+		// Paged through with a small page size, the pages join into the model's timeline.
+		q.Page.First = 1 + r.IntN(40)
+		var got []string
+		for {
+			ids := relIDs(must(st.Timeline(ctx, q))(t))
+			got = append(got, ids...)
+			if len(ids) < q.Page.First {
+				break
+			}
+			q.Page.After = ids[len(ids)-1]
+		}
+		q.Page.After = ""
+		sameIDs(t, fmt.Sprintf("timeline %+v", q), got, m.timeline(q))
 	}
 	for range 30 {
 		e := m.entities[entity()]

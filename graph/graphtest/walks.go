@@ -151,3 +151,40 @@ func (s suite) testTimeline(t *testing.T) {
 	_, err := st.Timeline(ctx, graph.TimelineQuery{Entity: "ghost"})
 	wantCode(t, "timeline of a missing entity", err, graph.ENOTFOUND)
 }
+
+func (s suite) testTimelinePages(t *testing.T) {
+	st, ctx := s.withFixture(t), t.Context()
+	page := func(q graph.TimelineQuery) []string { return relIDs(must(st.Timeline(ctx, q))(t)) }
+	mexico := graph.TimelineQuery{Entity: mexicoGov, RelationshipFilter: graph.RelationshipFilter{IncludeNegated: true}}
+	// rRequested and rWarned start on the same day: the cursor between them is the id.
+	sameIDs(t, "first page", page(graph.TimelineQuery{Page: graph.Page{First: 3}}), []string{rEbrard, rGRU, rRequested})
+	sameIDs(t, "after a tie", page(graph.TimelineQuery{Page: graph.Page{First: 2, After: rRequested}}), []string{rWarned, rBriefing})
+	sameIDs(t, "after the last", page(graph.TimelineQuery{Page: graph.Page{After: rAccused}}), nil)
+	mexico.Page = graph.Page{First: 2, After: rRequested}
+	sameIDs(t, "entity page", page(mexico), []string{rWarned, rDenied})
+	// The cursor's place is its date, so it may lie outside the filter.
+	sameIDs(t, "cursor outside the filter", page(graph.TimelineQuery{RelationshipFilter: graph.RelationshipFilter{Types: []graph.RelationType{graph.Warned}}, Page: graph.Page{After: rGRU}}), []string{rWarned, rBriefing})
+	sameIDs(t, "until stops the page", page(graph.TimelineQuery{RelationshipFilter: graph.RelationshipFilter{Until: "2022-03"}}), []string{rEbrard, rGRU, rRequested, rWarned, rBriefing})
+
+	for name, q := range map[string]graph.TimelineQuery{
+		"after an unknown id":  {Page: graph.Page{After: "ghost"}},
+		"after an undated one": {Page: graph.Page{After: rLeads}},
+	} {
+		_, err := st.Timeline(ctx, q)
+		wantCode(t, "timeline "+name, err, graph.ENOTFOUND)
+	}
+	_, err := st.Timeline(ctx, graph.TimelineQuery{Page: graph.Page{First: graph.MaxPageSize + 1}})
+	wantCode(t, "timeline page too big", err, graph.EINVALID)
+
+	// A write that moves a relationship's date moves it in the timeline; a deleted one leaves it.
+	moved := fixtureRel(rWarned)
+	moved.Date = "2017"
+	must(st.Apply(ctx, graph.Batch{Relationships: []graph.Relationship{moved}}))(t)
+	sameIDs(t, "after a date moved", page(graph.TimelineQuery{Page: graph.Page{First: 2}}), []string{rWarned, rEbrard})
+	if err := st.DeleteRelationship(ctx, rWarned); err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, "after a deletion", page(graph.TimelineQuery{Page: graph.Page{First: 2}}), []string{rEbrard, rGRU})
+	_, err = st.Timeline(ctx, graph.TimelineQuery{Page: graph.Page{After: rWarned}})
+	wantCode(t, "timeline after a deleted relationship", err, graph.ENOTFOUND)
+}

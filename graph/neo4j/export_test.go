@@ -71,3 +71,12 @@ func ReadAutoCommit(ctx context.Context, s *Store, cypher string, params map[str
 	_, err := readSingle(ctx, s, "benchmark", cypher, params)
 	return err
 }
+
+// TimelineQuery exposes the statement of a timeline page, for PROFILE tests.
+func TimelineQuery(q graph.TimelineQuery, afterStart string) (string, map[string]any, error) {
+	if err := q.Normalize(); err != nil {
+		return "", nil, err
+	}
+	cypher, params := timelineQuery(q, afterStart)
+	return cypher, params, nil
+}

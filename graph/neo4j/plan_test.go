@@ -62,6 +62,20 @@ func TestBenchReadsUseIndexes(t *testing.T) {
 		// Projecting a relationship or an entity reads each of its properties: tens of hits.
 		reads = append(reads, read{"relationships with ends of " + id, cypher, params, 200 + 40*50 + 8*int64(out.TotalCount)})
 	}
+	// A page of the whole graph's timeline reads at most a page per relationship type from
+	// the dateStart indexes, whatever the graph's size; tens of hits per relationship read.
+	tl, err := s.Timeline(ctx, graph.TimelineQuery{Page: graph.Page{First: 20}})
+	if err != nil || len(tl) != 20 {
+		t.Fatalf("timeline page: %d relationships, %v", len(tl), err)
+	}
+	last := tl[len(tl)-1]
+	for name, after := range map[string][2]string{"first": {"", ""}, "after a cursor": {last.Date.Start(), last.ID}} {
+		cypher, params, err := neo4j.TimelineQuery(graph.TimelineQuery{Page: graph.Page{First: 20, After: after[1]}}, after[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		reads = append(reads, read{"timeline page, " + name, cypher, params, 200 + 40*20*int64(len(graph.RelationTypes))})
+	}
 	for _, r := range reads {
 		ops, err := neo4j.Profile(ctx, s, r.cypher, r.params)
 		if err != nil {
