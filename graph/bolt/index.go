@@ -39,8 +39,10 @@ func (d *indexDelta[T]) at(key string) *listChanges[T] {
 	return c
 }
 
-func (d *indexDelta[T]) remove(key, id string) {
-	c := d.at(key)
+func (d *indexDelta[T]) remove(key, id string) { d.at(key).remove(id) }
+
+// remove records that the item with the id leaves the list.
+func (c *listChanges[T]) remove(id string) {
 	if c.del == nil {
 		c.del = map[string]bool{}
 	}

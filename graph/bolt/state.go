@@ -372,10 +372,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		if r != nil {
 			all.add = append(all.add, r) // replaces the old value, if any
 		} else if had {
-			if all.del == nil {
-				all.del = map[string]bool{}
-			}
-			all.del[id] = true
+			all.remove(id)
 		}
 		for _, k := range oldEnds {
 			if !slices.Contains(newEnds, k) {
@@ -389,7 +386,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		citing.move(id, oldCited, newCited)
 	}
 	s.allRels = applySorted(s.allRels, all, relID)
-	s.dated = applySorted(s.dated, dated, timelineKey)
+	s.dated = applySorted(s.dated, dated, graph.TimelineKey)
 	touch.applyTo(s.touch)
 	about.applyTo(s.about)
 	citing.applyTo(s.citing)

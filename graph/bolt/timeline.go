@@ -12,8 +12,6 @@ import (
 // state.dated, so that a page of the whole graph's timeline costs its page and the
 // relationships its filter skips, not a sort of every relationship.
 
-func timelineKey(r *graph.Relationship) string { return graph.TimelineKey(r) }
-
 // buildDated returns the dated relationships of rels in timeline order.
 func buildDated(rels []*graph.Relationship) []*graph.Relationship {
 	type keyed struct {
@@ -23,7 +21,7 @@ func buildDated(rels []*graph.Relationship) []*graph.Relationship {
 	var found []keyed
 	for _, r := range rels {
 		if r.Date != "" {
-			found = append(found, keyed{timelineKey(r), r})
+			found = append(found, keyed{graph.TimelineKey(r), r})
 		}
 	}
 	slices.SortFunc(found, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
@@ -37,10 +35,7 @@ func buildDated(rels []*graph.Relationship) []*graph.Relationship {
 // moveDated records in c that a write replaced old (nil: none) by r (nil: a deletion).
 func moveDated(c *listChanges[*graph.Relationship], old, r *graph.Relationship) {
 	if old != nil && old.Date != "" {
-		if c.del == nil {
-			c.del = map[string]bool{}
-		}
-		c.del[timelineKey(old)] = true
+		c.remove(graph.TimelineKey(old))
 	}
 	if r != nil && r.Date != "" {
 		c.add = append(c.add, r)
@@ -68,7 +63,7 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 			if !ok || r.Date == "" {
 				return graph.Errorf(graph.ENOTFOUND, "timeline after %q: no dated relationship has that id", graph.Clip(q.Page.After))
 			}
-			start = after(list, timelineKey(r), timelineKey)
+			start = after(list, graph.TimelineKey(r), graph.TimelineKey)
 		}
 		last := "" // the filter's latest start: past it, nothing in the list overlaps until
 		if q.Until != "" {
