@@ -271,6 +271,9 @@ func (d *docState) findMentions(s *sentence) {
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
 			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
+			// a run of "he said" keeps the person in view: reporting names a speaker once,
+			// then quotes them sentence after sentence
+			d.lastPersonAt = d.sentenceNo
 			i++
 			continue
 		}

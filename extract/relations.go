@@ -686,7 +686,8 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 			continue // "Ecuador (which borders Peru) said": the aside's names do not act
 		}
 		// A possessor stands for its noun phrase: "the CIA's station chief briefed" → CIA.
-		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that"
+		// A nominative pronoun is never a preposition's object: "as he rejected" opens a clause.
+		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that" && !nominative(s.toks[m.lo].fold)
 		if !prep {
 			best = i
 			break
@@ -702,6 +703,9 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 	}
 	return best
 }
+
+// nominative reports a subject pronoun, which only a clause's verb can follow.
+func nominative(f string) bool { return f == "he" || f == "she" || f == "they" }
 
 // appositiveHead reads "Juan González, director at the National Security Council, raised":
 // the actor is the name before the commas, not the last name inside them.
