@@ -65,13 +65,14 @@ type docState struct {
 	firstNamed                  map[string]int    // person id → byte offset of its first mention
 	foreseen                    map[string]string // folded surname → full name of the one person the article gives it
 	claims                      []claim           // who claimed what of whom, for the author of denied allegations
+	titleHolder                 map[string]string // folded office ("prime minister") → the one person the article named with it; "" when several
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
-		twins: map[string]graph.Entity{}, firstNamed: map[string]int{},
+		twins: map[string]graph.Entity{}, firstNamed: map[string]int{}, titleHolder: map[string]string{},
 	}
 }
 
@@ -195,7 +196,7 @@ var (
 		"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "then", "former", "chancellor",
 		"prosecutor", "judge", "mayor", "sgt", "maj", "capt", "of", "state", "interior", "security",
 		"national", "attorney", "assistant", "undersecretary", "envoy", "officer", "agent", "senior",
-		"king", "queen", "pope", "premier", "correspondent", "reporter", "journalist", "lawmaker")
+		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker")
 	// titleModifiers only qualify a title: "State Duma" has none, so it names no person.
 	titleModifiers = set("vice", "deputy", "foreign", "defense", "prime", "then", "former", "of", "state",
 		"interior", "security", "national", "assistant", "senior", "chief")
@@ -286,6 +287,9 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		n := d.outletEpithetAt(s, i)
 		if n == 0 {
+			n = d.officeHolderAt(s, i)
+		}
+		if n == 0 {
 			n = d.mentionAt(s, i)
 		}
 		if n == 0 {
@@ -300,6 +304,53 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		i += n
 	}
+}
+
+// leaderWords are the offices whose bare title ("the prime minister", "the Taoiseach")
+// re-names its holder; "the ambassador" or "the spokesman" too often means another one.
+var leaderWords = set("president", "minister", "premier", "chancellor", "taoiseach", "king", "queen", "pope",
+	"secretary", "governor", "mayor")
+
+// noteTitle records that the person id was named with the title words ("Prime Minister
+// Benjamin Netanyahu"), so that "the Prime Minister" later means them, unless the article
+// gives the title to someone else too.
+func (d *docState) noteTitle(title []token, id string) {
+	if title[0].fold == "former" || title[0].fold == "then" {
+		return // "former President X": the bare title now means someone else
+	}
+	if !slices.ContainsFunc(title, func(t token) bool { return leaderWords[t.fold] }) {
+		return
+	}
+	key := joinFolds(title)
+	if held, ok := d.titleHolder[key]; ok && held != id {
+		d.titleHolder[key] = ""
+		return
+	}
+	d.titleHolder[key] = id
+}
+
+// officeHolderAt reads "the Prime Minister" at token i as the one person the article has
+// named with that title; "the Prime Minister's office" speaks for them too. A name after
+// the title ("the Prime Minister, Ana Ruiz", "the President of Peru") is read as it stands.
+// It returns the tokens consumed.
+func (d *docState) officeHolderAt(s *sentence, i int) int {
+	toks := s.toks
+	if toks[i].fold != "the" || len(d.titleHolder) == 0 {
+		return 0
+	}
+	j := i + 1
+	for j < len(toks) && j <= i+3 && titles[toks[j].fold] && toks[j].fold != "of" {
+		j++
+	}
+	if j == i+1 || j < len(toks) && (toks[j].fold == "of" || toks[j].capital && toks[j].fold != "") {
+		return 0
+	}
+	id := d.titleHolder[joinFolds(toks[i+1:j])]
+	if id == "" {
+		return 0
+	}
+	d.addMentionID(s, i, j, id)
+	return j - i
 }
 
 // pronounActor is the state, organ or group "they" stands for: the only one named in the
@@ -514,7 +565,12 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 					return (j - i) + g
 				}
 			}
-			return (j - i) + d.personAt(s, j, i+run, true)
+			before := len(s.mentions)
+			n := d.personAt(s, j, i+run, true)
+			if len(s.mentions) > before {
+				d.noteTitle(toks[i:j], s.mentions[len(s.mentions)-1].id)
+			}
+			return (j - i) + n
 		}
 		if core {
 			return run
