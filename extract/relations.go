@@ -315,6 +315,38 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	return trigger{}, false
 }
 
+// pressOf reports an outlet named as the employer of the journalist before it, the object
+// that starts at token obj: "a reporter for the Tribune", "the correspondent of Radio
+// Lima", "an Irish journalist working with the network". A journalist further on ("over a
+// story by a reporter for the Tribune") is not the one acted on.
+func (d *docState) pressOf(s *sentence, obj int, m mention) bool {
+	toks := s.toks
+	if e := d.entities[m.id]; e == nil || e.Kind != graph.Outlet {
+		return false
+	}
+	p := m.lo - 1
+	if p > 0 && toks[p].fold == "the" {
+		p--
+	}
+	if p < 1 || toks[p].fold != "for" && toks[p].fold != "of" && toks[p].fold != "with" && toks[p].fold != "at" {
+		return false
+	}
+	n := p - 1
+	if n > 0 && (toks[n].fold == "working" || toks[n].fold == "writing") {
+		n--
+	}
+	f := toks[n].fold
+	if !strings.HasPrefix(f, "journalist") && !strings.HasPrefix(f, "reporter") && !strings.HasPrefix(f, "correspondent") {
+		return false
+	}
+	for j := obj; j < n; j++ {
+		if tg := toks[j].tag; tg != "DT" && tg != "JJ" && tg != "CD" && tg != "NNP" && tg != "PRP$" && !d.inMention(s, j) {
+			return false
+		}
+	}
+	return true
+}
+
 // toLeave reports "asked the ambassador to leave", "ordered 10 envoys out", "gave him 72
 // hours to leave": the verb at k sends people of another state away. Who is sent must
 // be a representative, a person or a pronoun, so that "asked Mexico to leave the talks"
@@ -903,6 +935,8 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			if len(to) == 0 {
 				to = append(to, d.coordinated(s, i, false)...)
 			}
+		case tr.typ == graph.Expelled && len(to) == 0 && d.pressOf(s, tr.hi, m):
+			to = append(to, i) // "expelled a reporter working for the Tribune": the paper's
 		case topicPreps[prep]:
 			about = append(about, m.id)
 		case locationPreps[prep]:
