@@ -545,6 +545,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	}
 	// "expelled nobody", "will expel no one": refused, done or announced
 	noObject := tr.typ == graph.Expelled && tr.hi < len(toks) && (toks[tr.hi].fold == "no" || toks[tr.hi].fold == "nobody" || toks[tr.hi].fold == "none")
+	if d.disavowedIntent(s, k) {
+		return true, true, false // "has no intention of expelling", "it is not our plan to expel"
+	}
 	if k > 1 && toks[k-1].fold == "to" && toks[k-2].fold == "yet" {
 		return true, true, false // "has yet to expel"
 	}
@@ -643,6 +646,31 @@ func (d *docState) modalAt(s *sentence, k int) bool {
 			return true
 		}
 		if !auxiliaries[f] && !negators[f] && !beForms[f] && toks[j].tag != "RB" {
+			return false
+		}
+	}
+	return false
+}
+
+// intentNouns name what one means to do: "no plans to expel".
+var intentNouns = set("intention", "intentions", "intent", "plan", "plans")
+
+// disavowedIntent reports an act at k that its actor says it does not mean to carry out:
+// "has no intention of expelling", "has no plans to expel", "it is not the government's
+// intention to expel". That is a refusal stated, as "will not expel" is.
+func (d *docState) disavowedIntent(s *sentence, k int) bool {
+	toks := s.toks
+	if k < 3 || !(toks[k-1].fold == "to" || toks[k-1].fold == "of" && toks[k].tag == "VBG") || !intentNouns[toks[k-2].fold] {
+		return false
+	}
+	for j := k - 3; j >= 0 && j >= k-8; j-- {
+		f := toks[j].fold
+		if negators[f] {
+			return !d.modalAt(s, j)
+		}
+		// only the intention's owner and qualifiers stand between: "no immediate plans",
+		// "not the Government's intention", "no such intention"
+		if tg := toks[j].tag; tg != "DT" && tg != "PRP$" && tg != "JJ" && tg != "POS" && f != "such" && !possessiveOrQuote(toks[j].text) && !d.inMention(s, j) && !strings.HasPrefix(tg, "NN") {
 			return false
 		}
 	}
@@ -1019,6 +1047,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			}
 			subj = d.conjoinedSubject(s, tr, subj)
 		}
+		if subj < 0 && d.disavowedIntent(s, tr.lo) {
+			subj = d.quoteSpeakerMention(s, tr.hi) // `"It is not our intention to expel him," the minister said`
+		}
 		if tr.typ == graph.Denied {
 			subj = d.denier(s, tr, subj)
 			if d.unnamedSubject(s, tr) {
@@ -1239,6 +1270,9 @@ func (d *docState) gerundActor(s *sentence, tr trigger) (int, bool) {
 	k := tr.lo
 	if toks[k].tag != "VBG" || k == 0 || toks[k-1].tag != "IN" || toks[k-1].fold == "by" {
 		return -1, false
+	}
+	if toks[k-1].fold == "of" && k > 1 && intentNouns[toks[k-2].fold] {
+		return -1, false // "Oslo has no intention of expelling": the intention's owner acts
 	}
 	if toks[k-1].fold == "for" && k > 1 {
 		if i := d.mentionIndexAt(s, k-2); i >= 0 && s.mentions[i].hi == k-1 {
