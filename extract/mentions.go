@@ -590,12 +590,33 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 	if t.fold == "the" {
 		return 1
 	}
+	if n := partyEpithet(toks, i, i+run); n > 0 {
+		return n // "Socialist President François Mitterrand": the title and name follow
+	}
 	// A person's name holds no connectors: "Dolia Estevez of Russophobia" is a name and more.
 	end := i + 1
 	for end < i+run && !connectors[toks[end].fold] {
 		end++
 	}
 	return d.personAt(s, i, end, false)
+}
+
+// partyEpithet reads the one or two words of political colour before a title in the
+// capitalised run [i, end): "Socialist" in "Socialist President François Mitterrand",
+// "Conservative" in "Conservative Prime Minister Ana Ruiz". It returns how many, so that
+// the title is read next, 0 when the run does not go on so.
+func partyEpithet(toks []token, i, end int) int {
+	for p := i; p < end && p < i+2; p++ {
+		f := toks[p].fold
+		if !strings.HasSuffix(f, "ist") && !strings.HasSuffix(f, "ive") && !strings.HasSuffix(f, "ic") &&
+			!strings.HasSuffix(f, "ican") && !strings.HasSuffix(f, "al") {
+			return 0
+		}
+		if q := p + 1; q+1 < end && titles[toks[q].fold] && toks[q].fold != "of" {
+			return q - i
+		}
+	}
+	return 0
 }
 
 // genericOrgWords make up the name of an organ any state has: "Ministry of Foreign Affairs".
