@@ -1069,10 +1069,11 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		if tr.typ == graph.Denied && claimFrom >= 0 && len(tos) == 0 {
 			tos = []int{claimFrom} // "dismissed the warnings from Washington"
 		}
-		if tr.typ == graph.Denied && len(tos) == 0 && len(subjects) == 1 {
-			if a, ok := d.denialCounterpart(s, tr, s.mentions[subjects[0]].id); ok {
-				accuserID = a
-			}
+	}
+	// "Oslo rejected the charges", "the charges were rejected by Oslo": whose charges
+	if tr.typ == graph.Denied && len(tos) == 0 && len(subjects) == 1 {
+		if a, ok := d.denialCounterpart(s, tr, s.mentions[subjects[0]].id); ok {
+			accuserID = a
 		}
 	}
 	quantity := ""
