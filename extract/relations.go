@@ -656,7 +656,7 @@ func (d *docState) modalAt(s *sentence, k int) bool {
 var intentNouns = set("intention", "intentions", "intent", "plan", "plans")
 
 // disavowedIntent reports an act at k that its actor says it does not mean to carry out:
-// "has no intention of expelling", "has no plans to expel", "it is not the government's
+// "has no intention of expelling", "has no plans to expel", "it is not the cabinet's
 // intention to expel". That is a refusal stated, as "will not expel" is.
 func (d *docState) disavowedIntent(s *sentence, k int) bool {
 	toks := s.toks
@@ -669,7 +669,7 @@ func (d *docState) disavowedIntent(s *sentence, k int) bool {
 			return !d.modalAt(s, j)
 		}
 		// only the intention's owner and qualifiers stand between: "no immediate plans",
-		// "not the Government's intention", "no such intention"
+		// "not the cabinet's intention", "no such intention"
 		if tg := toks[j].tag; tg != "DT" && tg != "PRP$" && tg != "JJ" && tg != "POS" && f != "such" && !possessiveOrQuote(toks[j].text) && !d.inMention(s, j) && !strings.HasPrefix(tg, "NN") {
 			return false
 		}
