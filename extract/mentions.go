@@ -290,6 +290,9 @@ func (d *docState) findMentions(s *sentence) {
 			n = d.officeHolderAt(s, i)
 		}
 		if n == 0 {
+			n = d.worldBodyAt(s, i)
+		}
+		if n == 0 {
 			n = d.mentionAt(s, i)
 		}
 		if n == 0 {
@@ -304,6 +307,21 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		i += n
 	}
+}
+
+// worldBodyAt reads "the world body", wire copy's standing name for the United Nations,
+// in lower case where no capitalised name is looked up. It returns the tokens consumed.
+func (d *docState) worldBodyAt(s *sentence, i int) int {
+	toks := s.toks
+	if i+2 >= len(toks) || toks[i].fold != "the" || toks[i+1].fold != "world" || toks[i+2].fold != "body" {
+		return 0
+	}
+	un, ok := d.lookup("united nations")
+	if !ok {
+		return 0
+	}
+	d.addReference(s, i, i+3, un)
+	return 3
 }
 
 // leaderWords are the offices whose bare title ("the prime minister", "the Taoiseach")

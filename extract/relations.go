@@ -462,7 +462,12 @@ func topicFollows(toks []token, j int) bool {
 	case "that", "of", "about", "over", "at", "against":
 		return true
 	}
-	return false
+	// "warned a blockade of the port had caused famine": a that-clause without its "that"
+	p := j
+	for p < len(toks) && p < j+8 && (toks[p].tag == "DT" || toks[p].tag == "JJ" || toks[p].tag == "CD" || toks[p].tag == "PRP$" || strings.HasPrefix(toks[p].tag, "NN") || p > j && toks[p].fold == "of") && toks[p].fold != "" {
+		p++
+	}
+	return p > j && p < len(toks) && (toks[p].tag == "VBD" || toks[p].tag == "VBZ" || toks[p].tag == "VBP" || toks[p].tag == "MD")
 }
 
 // deniesClaim reports whether the denial verb at k has a claim or a request for its object,
@@ -747,7 +752,8 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		}
 		// A possessor stands for its noun phrase: "the CIA's station chief briefed" → CIA.
 		// A nominative pronoun is never a preposition's object: "as he rejected" opens a clause.
-		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that" && !nominative(s.toks[m.lo].fold)
+		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that" && !nominative(s.toks[m.lo].fold) &&
+			!(subordinators[s.toks[m.lo-1].fold] && d.finiteVerbAfter(s, m, k))
 		if !prep {
 			best = i
 			break
@@ -762,6 +768,27 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		return fallback
 	}
 	return best
+}
+
+// subordinators open a clause, as prepositions they also are: "after Lima warned".
+var subordinators = set("after", "before", "since", "until", "because", "while", "although", "though", "once", "unless", "as")
+
+// finiteVerbAfter reports the verb at k as the first finite verb after mention m, its
+// possessed noun allowed between ("after Lima's envoy warned"): m is then the clause's
+// subject, not the object of the subordinator before it.
+func (d *docState) finiteVerbAfter(s *sentence, m mention, k int) bool {
+	toks := s.toks
+	j := m.hi
+	if j < k && toks[j].tag == "POS" {
+		j++
+		for j < k && j < m.hi+4 && (strings.HasPrefix(toks[j].tag, "NN") || toks[j].tag == "JJ") {
+			j++
+		}
+	}
+	for j < k && (auxiliaries[toks[j].fold] || modals[toks[j].fold] || toks[j].tag == "RB") {
+		j++
+	}
+	return j == k
 }
 
 // nominative reports a subject pronoun, which only a clause's verb can follow.
