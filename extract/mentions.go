@@ -1098,6 +1098,10 @@ func (d *docState) registerShortNames(e *Entity) {
 		if len(words) >= 3 {
 			d.setShort(strings.Join(words[len(words)-2:], " "), e.ID)
 		}
+		// "Jorge Vidal Paz" is "President Vidal": of two surnames the first is used alone
+		if raw := strings.Fields(e.Name); len(raw) == 3 && len(words) == 3 && len(words[1]) >= 3 && isNameWord(raw[1]) && !strings.HasSuffix(raw[1], ".") {
+			d.setShort(words[1], e.ID)
+		}
 	}
 	var initials strings.Builder
 	for _, w := range strings.Fields(e.Name) {
