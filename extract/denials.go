@@ -44,6 +44,8 @@ var (
 	groundNouns = set("truth", "basis", "foundation", "substance")
 	// claimParticiples part a claim from its author: "charges coming from Quito".
 	claimParticiples = set("coming", "made", "levelled", "leveled", "raised", "voiced", "issued", "published", "put")
+	// stanceWords after "be" say what follows with insistence: "was adamant that".
+	stanceWords = set("adamant", "insistent", "emphatic", "categorical", "firm", "clear")
 	// truthWords negated call a claim false: "the reports are not true".
 	truthWords = set("true", "correct", "accurate", "factual")
 )
@@ -248,6 +250,13 @@ func (d *docState) speakerOf(s *sentence, k, end int) int {
 				return -1
 			}
 			return d.subjectOf(s, j)
+		}
+		if stanceWords[toks[j].fold] && j > 0 && beForms[toks[j-1].fold] && j+1 < len(toks) && toks[j+1].fold == "that" {
+			// "Lima was adamant that the reports were false": said with insistence
+			if d.negatedAt(s, j) || d.modalAt(s, j-1) {
+				return -1
+			}
+			return d.subjectOf(s, j-1)
 		}
 		if toks[j].fold != "that" && (toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || strings.HasPrefix(toks[j].tag, "VB") || d.inMention(s, j) && j != k-1 && !d.isPossessorAt(s, j)) {
 			break

@@ -65,13 +65,14 @@ type docState struct {
 	firstNamed                  map[string]int    // person id → byte offset of its first mention
 	foreseen                    map[string]string // folded surname → full name of the one person the article gives it
 	claims                      []claim           // who claimed what of whom, for the author of denied allegations
+	titleHolder                 map[string]string // folded office ("prime minister") → the one person the article named with it; "" when several
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
-		twins: map[string]graph.Entity{}, firstNamed: map[string]int{},
+		twins: map[string]graph.Entity{}, firstNamed: map[string]int{}, titleHolder: map[string]string{},
 	}
 }
 
@@ -195,7 +196,7 @@ var (
 		"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "then", "former", "chancellor",
 		"prosecutor", "judge", "mayor", "sgt", "maj", "capt", "of", "state", "interior", "security",
 		"national", "attorney", "assistant", "undersecretary", "envoy", "officer", "agent", "senior",
-		"king", "queen", "pope", "premier", "correspondent", "reporter", "journalist", "lawmaker")
+		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker")
 	// titleModifiers only qualify a title: "State Duma" has none, so it names no person.
 	titleModifiers = set("vice", "deputy", "foreign", "defense", "prime", "then", "former", "of", "state",
 		"interior", "security", "national", "assistant", "senior", "chief")
@@ -271,6 +272,9 @@ func (d *docState) findMentions(s *sentence) {
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
 			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
+			// a run of "he said" keeps the person in view: reporting names a speaker once,
+			// then quotes them sentence after sentence
+			d.lastPersonAt = d.sentenceNo
 			i++
 			continue
 		}
@@ -282,6 +286,12 @@ func (d *docState) findMentions(s *sentence) {
 			continue
 		}
 		n := d.outletEpithetAt(s, i)
+		if n == 0 {
+			n = d.officeHolderAt(s, i)
+		}
+		if n == 0 {
+			n = d.worldBodyAt(s, i)
+		}
 		if n == 0 {
 			n = d.mentionAt(s, i)
 		}
@@ -297,6 +307,68 @@ func (d *docState) findMentions(s *sentence) {
 		}
 		i += n
 	}
+}
+
+// worldBodyAt reads "the world body", wire copy's standing name for the United Nations,
+// in lower case where no capitalised name is looked up. It returns the tokens consumed.
+func (d *docState) worldBodyAt(s *sentence, i int) int {
+	toks := s.toks
+	if i+2 >= len(toks) || toks[i].fold != "the" || toks[i+1].fold != "world" || toks[i+2].fold != "body" {
+		return 0
+	}
+	un, ok := d.lookup("united nations")
+	if !ok {
+		return 0
+	}
+	d.addReference(s, i, i+3, un)
+	return 3
+}
+
+// leaderWords are the offices whose bare title ("the prime minister", "the Taoiseach")
+// re-names its holder; "the ambassador" or "the spokesman" too often means another one.
+var leaderWords = set("president", "minister", "premier", "chancellor", "taoiseach", "king", "queen", "pope",
+	"secretary", "governor", "mayor")
+
+// noteTitle records that the person id was named with the title words ("Prime Minister
+// Benjamin Netanyahu"), so that "the Prime Minister" later means them, unless the article
+// gives the title to someone else too.
+func (d *docState) noteTitle(title []token, id string) {
+	if title[0].fold == "former" || title[0].fold == "then" {
+		return // "former President X": the bare title now means someone else
+	}
+	if !slices.ContainsFunc(title, func(t token) bool { return leaderWords[t.fold] }) {
+		return
+	}
+	key := joinFolds(title)
+	if held, ok := d.titleHolder[key]; ok && held != id {
+		d.titleHolder[key] = ""
+		return
+	}
+	d.titleHolder[key] = id
+}
+
+// officeHolderAt reads "the Prime Minister" at token i as the one person the article has
+// named with that title; "the Prime Minister's office" speaks for them too. A name after
+// the title ("the Prime Minister, Ana Ruiz", "the President of Peru") is read as it stands.
+// It returns the tokens consumed.
+func (d *docState) officeHolderAt(s *sentence, i int) int {
+	toks := s.toks
+	if toks[i].fold != "the" || len(d.titleHolder) == 0 {
+		return 0
+	}
+	j := i + 1
+	for j < len(toks) && j <= i+3 && titles[toks[j].fold] && toks[j].fold != "of" {
+		j++
+	}
+	if j == i+1 || j < len(toks) && (toks[j].fold == "of" || toks[j].capital && toks[j].fold != "") {
+		return 0
+	}
+	id := d.titleHolder[joinFolds(toks[i+1:j])]
+	if id == "" {
+		return 0
+	}
+	d.addMentionID(s, i, j, id)
+	return j - i
 }
 
 // pronounActor is the state, organ or group "they" stands for: the only one named in the
@@ -511,7 +583,12 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 					return (j - i) + g
 				}
 			}
-			return (j - i) + d.personAt(s, j, i+run, true)
+			before := len(s.mentions)
+			n := d.personAt(s, j, i+run, true)
+			if len(s.mentions) > before {
+				d.noteTitle(toks[i:j], s.mentions[len(s.mentions)-1].id)
+			}
+			return (j - i) + n
 		}
 		if core {
 			return run
@@ -531,12 +608,33 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 	if t.fold == "the" {
 		return 1
 	}
+	if n := partyEpithet(toks, i, i+run); n > 0 {
+		return n // "Socialist President François Mitterrand": the title and name follow
+	}
 	// A person's name holds no connectors: "Dolia Estevez of Russophobia" is a name and more.
 	end := i + 1
 	for end < i+run && !connectors[toks[end].fold] {
 		end++
 	}
 	return d.personAt(s, i, end, false)
+}
+
+// partyEpithet reads the one or two words of political colour before a title in the
+// capitalised run [i, end): "Socialist" in "Socialist President François Mitterrand",
+// "Conservative" in "Conservative Prime Minister Ana Ruiz". It returns how many, so that
+// the title is read next, 0 when the run does not go on so.
+func partyEpithet(toks []token, i, end int) int {
+	for p := i; p < end && p < i+2; p++ {
+		f := toks[p].fold
+		if !strings.HasSuffix(f, "ist") && !strings.HasSuffix(f, "ive") && !strings.HasSuffix(f, "ic") &&
+			!strings.HasSuffix(f, "ican") && !strings.HasSuffix(f, "al") {
+			return 0
+		}
+		if q := p + 1; q+1 < end && titles[toks[q].fold] && toks[q].fold != "of" {
+			return q - i
+		}
+	}
+	return 0
 }
 
 // genericOrgWords make up the name of an organ any state has: "Ministry of Foreign Affairs".
@@ -999,6 +1097,10 @@ func (d *docState) registerShortNames(e *Entity) {
 		d.setShort(words[len(words)-1], e.ID)
 		if len(words) >= 3 {
 			d.setShort(strings.Join(words[len(words)-2:], " "), e.ID)
+		}
+		// "Jorge Vidal Paz" is "President Vidal": of two surnames the first is used alone
+		if raw := strings.Fields(e.Name); len(raw) == 3 && len(words) == 3 && len(words[1]) >= 3 && isNameWord(raw[1]) && !strings.HasSuffix(raw[1], ".") {
+			d.setShort(words[1], e.ID)
 		}
 	}
 	var initials strings.Builder

@@ -315,6 +315,38 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	return trigger{}, false
 }
 
+// pressOf reports an outlet named as the employer of the journalist before it, the object
+// that starts at token obj: "a reporter for the Tribune", "the correspondent of Radio
+// Lima", "an Irish journalist working with the network". A journalist further on ("over a
+// story by a reporter for the Tribune") is not the one acted on.
+func (d *docState) pressOf(s *sentence, obj int, m mention) bool {
+	toks := s.toks
+	if e := d.entities[m.id]; e == nil || e.Kind != graph.Outlet {
+		return false
+	}
+	p := m.lo - 1
+	if p > 0 && toks[p].fold == "the" {
+		p--
+	}
+	if p < 1 || toks[p].fold != "for" && toks[p].fold != "of" && toks[p].fold != "with" && toks[p].fold != "at" {
+		return false
+	}
+	n := p - 1
+	if n > 0 && (toks[n].fold == "working" || toks[n].fold == "writing") {
+		n--
+	}
+	f := toks[n].fold
+	if !strings.HasPrefix(f, "journalist") && !strings.HasPrefix(f, "reporter") && !strings.HasPrefix(f, "correspondent") {
+		return false
+	}
+	for j := obj; j < n; j++ {
+		if tg := toks[j].tag; tg != "DT" && tg != "JJ" && tg != "CD" && tg != "NNP" && tg != "PRP$" && !d.inMention(s, j) {
+			return false
+		}
+	}
+	return true
+}
+
 // toLeave reports "asked the ambassador to leave", "ordered 10 envoys out", "gave him 72
 // hours to leave": the verb at k sends people of another state away. Who is sent must
 // be a representative, a person or a pronoun, so that "asked Mexico to leave the talks"
@@ -430,7 +462,12 @@ func topicFollows(toks []token, j int) bool {
 	case "that", "of", "about", "over", "at", "against":
 		return true
 	}
-	return false
+	// "warned a blockade of the port had caused famine": a that-clause without its "that"
+	p := j
+	for p < len(toks) && p < j+8 && (toks[p].tag == "DT" || toks[p].tag == "JJ" || toks[p].tag == "CD" || toks[p].tag == "PRP$" || strings.HasPrefix(toks[p].tag, "NN") || p > j && toks[p].fold == "of") && toks[p].fold != "" {
+		p++
+	}
+	return p > j && p < len(toks) && (toks[p].tag == "VBD" || toks[p].tag == "VBZ" || toks[p].tag == "VBP" || toks[p].tag == "MD")
 }
 
 // deniesClaim reports whether the denial verb at k has a claim or a request for its object,
@@ -513,6 +550,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	}
 	// "expelled nobody", "will expel no one": refused, done or announced
 	noObject := tr.typ == graph.Expelled && tr.hi < len(toks) && (toks[tr.hi].fold == "no" || toks[tr.hi].fold == "nobody" || toks[tr.hi].fold == "none")
+	if d.disavowedIntent(s, k) {
+		return true, true, false // "has no intention of expelling", "it is not our plan to expel"
+	}
 	if k > 1 && toks[k-1].fold == "to" && toks[k-2].fold == "yet" {
 		return true, true, false // "has yet to expel"
 	}
@@ -617,6 +657,31 @@ func (d *docState) modalAt(s *sentence, k int) bool {
 	return false
 }
 
+// intentNouns name what one means to do: "no plans to expel".
+var intentNouns = set("intention", "intentions", "intent", "plan", "plans")
+
+// disavowedIntent reports an act at k that its actor says it does not mean to carry out:
+// "has no intention of expelling", "has no plans to expel", "it is not the cabinet's
+// intention to expel". That is a refusal stated, as "will not expel" is.
+func (d *docState) disavowedIntent(s *sentence, k int) bool {
+	toks := s.toks
+	if k < 3 || !(toks[k-1].fold == "to" || toks[k-1].fold == "of" && toks[k].tag == "VBG") || !intentNouns[toks[k-2].fold] {
+		return false
+	}
+	for j := k - 3; j >= 0 && j >= k-8; j-- {
+		f := toks[j].fold
+		if negators[f] {
+			return !d.modalAt(s, j)
+		}
+		// only the intention's owner and qualifiers stand between: "no immediate plans",
+		// "not the cabinet's intention", "no such intention"
+		if tg := toks[j].tag; tg != "DT" && tg != "PRP$" && tg != "JJ" && tg != "POS" && f != "such" && !possessiveOrQuote(toks[j].text) && !d.inMention(s, j) && !strings.HasPrefix(tg, "NN") {
+			return false
+		}
+	}
+	return false
+}
+
 // negatedAt reports a negator in the auxiliary chain before token k: "did not expel",
 // "were never expelled".
 func (d *docState) negatedAt(s *sentence, k int) bool {
@@ -686,7 +751,9 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 			continue // "Ecuador (which borders Peru) said": the aside's names do not act
 		}
 		// A possessor stands for its noun phrase: "the CIA's station chief briefed" → CIA.
-		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that"
+		// A nominative pronoun is never a preposition's object: "as he rejected" opens a clause.
+		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that" && !nominative(s.toks[m.lo].fold) &&
+			!(subordinators[s.toks[m.lo-1].fold] && d.finiteVerbAfter(s, m, k))
 		if !prep {
 			best = i
 			break
@@ -702,6 +769,30 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 	}
 	return best
 }
+
+// subordinators open a clause, as prepositions they also are: "after Lima warned".
+var subordinators = set("after", "before", "since", "until", "because", "while", "although", "though", "once", "unless", "as")
+
+// finiteVerbAfter reports the verb at k as the first finite verb after mention m, its
+// possessed noun allowed between ("after Lima's envoy warned"): m is then the clause's
+// subject, not the object of the subordinator before it.
+func (d *docState) finiteVerbAfter(s *sentence, m mention, k int) bool {
+	toks := s.toks
+	j := m.hi
+	if j < k && toks[j].tag == "POS" {
+		j++
+		for j < k && j < m.hi+4 && (strings.HasPrefix(toks[j].tag, "NN") || toks[j].tag == "JJ") {
+			j++
+		}
+	}
+	for j < k && (auxiliaries[toks[j].fold] || modals[toks[j].fold] || toks[j].tag == "RB") {
+		j++
+	}
+	return j == k
+}
+
+// nominative reports a subject pronoun, which only a clause's verb can follow.
+func nominative(f string) bool { return f == "he" || f == "she" || f == "they" }
 
 // appositiveHead reads "Juan González, director at the National Security Council, raised":
 // the actor is the name before the commas, not the last name inside them.
@@ -899,6 +990,8 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			if len(to) == 0 {
 				to = append(to, d.coordinated(s, i, false)...)
 			}
+		case tr.typ == graph.Expelled && len(to) == 0 && d.pressOf(s, tr.hi, m):
+			to = append(to, i) // "expelled a reporter working for the Tribune": the paper's
 		case topicPreps[prep]:
 			about = append(about, m.id)
 		case locationPreps[prep]:
@@ -981,6 +1074,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			}
 			subj = d.conjoinedSubject(s, tr, subj)
 		}
+		if subj < 0 && d.disavowedIntent(s, tr.lo) {
+			subj = d.quoteSpeakerMention(s, tr.hi) // `"It is not our intention to expel him," the minister said`
+		}
 		if tr.typ == graph.Denied {
 			subj = d.denier(s, tr, subj)
 			if d.unnamedSubject(s, tr) {
@@ -1000,10 +1096,11 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		if tr.typ == graph.Denied && claimFrom >= 0 && len(tos) == 0 {
 			tos = []int{claimFrom} // "dismissed the warnings from Washington"
 		}
-		if tr.typ == graph.Denied && len(tos) == 0 && len(subjects) == 1 {
-			if a, ok := d.denialCounterpart(s, tr, s.mentions[subjects[0]].id); ok {
-				accuserID = a
-			}
+	}
+	// "Oslo rejected the charges", "the charges were rejected by Oslo": whose charges
+	if tr.typ == graph.Denied && len(tos) == 0 && len(subjects) == 1 {
+		if a, ok := d.denialCounterpart(s, tr, s.mentions[subjects[0]].id); ok {
+			accuserID = a
 		}
 	}
 	quantity := ""
@@ -1201,6 +1298,9 @@ func (d *docState) gerundActor(s *sentence, tr trigger) (int, bool) {
 	k := tr.lo
 	if toks[k].tag != "VBG" || k == 0 || toks[k-1].tag != "IN" || toks[k-1].fold == "by" {
 		return -1, false
+	}
+	if toks[k-1].fold == "of" && k > 1 && intentNouns[toks[k-2].fold] {
+		return -1, false // "Oslo has no intention of expelling": the intention's owner acts
 	}
 	if toks[k-1].fold == "for" && k > 1 {
 		if i := d.mentionIndexAt(s, k-2); i >= 0 && s.mentions[i].hi == k-1 {

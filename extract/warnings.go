@@ -269,7 +269,10 @@ func (d *docState) quoteSpeaker(s *sentence, j int) string {
 		if k < len(toks) && toks[k].fold == "the" {
 			k++
 		}
-		if i := d.mentionIndexAt(s, k); i >= 0 && s.mentions[i].lo == k {
+		for k+1 < len(toks) && titles[toks[k].fold] && toks[k].capital && !d.inMention(s, k) {
+			k++ // `," Premier Ana Ruiz said`: the name after the title
+		}
+		if i := d.mentionIndexAt(s, k); i >= 0 && (s.mentions[i].lo == k || s.mentions[i].lo > j) {
 			if v := s.mentions[i].hi; v < len(toks) && sayVerbs[toks[v].lemma] {
 				return s.mentions[i].id
 			}
@@ -290,6 +293,16 @@ func (d *docState) quoteSpeaker(s *sentence, j int) string {
 		return ""
 	}
 	return ""
+}
+
+// quoteSpeakerMention is quoteSpeaker's speaker as the index of its mention after token
+// j, -1 when the quotation names none.
+func (d *docState) quoteSpeakerMention(s *sentence, j int) int {
+	id := d.quoteSpeaker(s, j)
+	if id == "" {
+		return -1
+	}
+	return slices.IndexFunc(s.mentions, func(m mention) bool { return m.id == id && m.lo > j })
 }
 
 // pronounWarning emits a warning whose subject is "both" or a quoted "we". It
