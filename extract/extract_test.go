@@ -106,7 +106,7 @@ func TestResolution(t *testing.T) {
 	x := newTestExtractor(t)
 	text := "Andrés Manuel López Obrador met reporters. AMLO said little. Lopez Obrador later left. " +
 		"Mexican officials, Dutch authorities, the Kremlin, Washington and Mexico City all took part. " +
-		"Gen. Glen VanHerck spoke; Peru's Ministry of Foreign Affairs and The Daily Courier did not."
+		"Gen. Glen VanHerck spoke; Peru's Ministry of Foreign Affairs stayed silent, as did The Daily Courier."
 	res := extractText(t, x, text, "")
 	byID := map[string]Entity{}
 	for _, e := range res.Entities {

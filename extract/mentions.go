@@ -651,7 +651,7 @@ func isGenericOrgan(run []token) bool {
 	return true
 }
 
-// ownedByState reads "Bahrain's Ministry of Foreign Affairs": a generic organ owned by a
+// ownedByState reads "Qatar's Ministry of Foreign Affairs": a generic organ owned by a
 // state is that state's organ, an entity of its own named for both ("Bahrain Ministry of
 // Foreign Affairs"), never the state itself nor a "Ministry of Foreign Affairs" every
 // state would share. Later in the article the bare organ means this one.

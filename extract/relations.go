@@ -1388,7 +1388,7 @@ func (d *docState) accreditedTo(s *sentence, tr trigger) (host, envoy int) {
 			return host, m
 		}
 		if m := d.envoyOwner(s, j-1); m >= 0 && m != host {
-			return host, m // "the Vatican's ambassador to Managua"
+			return host, m // "the Holy See's envoy in Quito"
 		}
 		return host, person
 	}
