@@ -6,6 +6,7 @@ require (
 	github.com/aaaton/golem/v4 v4.0.2
 	github.com/aaaton/golem/v4/dicts/en v1.0.1
 	github.com/gin-gonic/gin v1.12.0
+	github.com/google/btree v1.1.3
 	github.com/google/renameio/v2 v2.0.2
 	github.com/graphql-go/graphql v0.8.1
 	github.com/jdkato/prose/v3 v3.2.3

@@ -182,10 +182,6 @@ type TimelineQuery struct {
 	Page Page
 }
 
-// TimelineKey is where a dated relationship sorts in a timeline: its start date (always
-// ten characters) followed by its id, so that comparing keys compares (start, id).
-func TimelineKey(r *Relationship) string { return r.Date.Start() + r.ID }
-
 // Stats counts what a store holds.
 type Stats struct {
 	Entities             int

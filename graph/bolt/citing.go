@@ -8,7 +8,7 @@ import "github.com/dossiergraph/dossier/graph"
 func (st *state) citedList(cited []string) []*graph.Relationship {
 	out := make([]*graph.Relationship, 0, len(cited))
 	for _, id := range cited {
-		if r, ok := st.rels[id]; ok {
+		if r, ok := st.relationship(id); ok {
 			out = append(out, r)
 		}
 	}

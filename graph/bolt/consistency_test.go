@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/dossiergraph/dossier/graph"
@@ -37,7 +36,7 @@ func TestIndexesStayConsistent(t *testing.T) {
 	for i := range 600 {
 		entities := ids(s.st.entities)
 		articles := slices.Sorted(maps.Keys(s.st.articles))
-		rels := slices.Sorted(maps.Keys(s.st.rels))
+		rels := relIDs(s.st.allRels)
 		var outlets []string
 		for _, id := range entities {
 			if s.st.entities[id].Kind == graph.Outlet {
@@ -112,7 +111,8 @@ func TestIndexesStayConsistent(t *testing.T) {
 	}
 
 	checkAgainstRebuild(t, s.st)
-	for id, rel := range s.st.rels {
+	for _, rel := range s.st.allRels {
+		id := rel.ID
 		if n := graph.CountSources(rel.Evidence, func(id string) string { a, _ := s.st.article(id); return a.Outlet }); n != rel.SourceCount {
 			t.Errorf("%s: SourceCount %d, its articles have %d outlets", id, rel.SourceCount, n)
 		}
@@ -148,8 +148,7 @@ func checkAgainstRebuild(t *testing.T, st *state) {
 		a, _ := st.article(id)
 		articles = append(articles, a)
 	}
-	rels := slices.Collect(maps.Values(st.rels))
-	slices.SortFunc(rels, func(a, b *graph.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	rels := slices.Clone(st.allRels)
 	v1, v2 := viewOf(st), viewOf(buildState(entities, articles, rels))
 	if reflect.DeepEqual(v1, v2) {
 		return
@@ -160,4 +159,12 @@ func checkAgainstRebuild(t *testing.T, st *state) {
 			t.Errorf("index %s kept by writes differs from one built afresh", r1.Type().Field(i).Name)
 		}
 	}
+}
+
+func relIDs(rels []*graph.Relationship) []string {
+	ids := make([]string, len(rels))
+	for i, r := range rels {
+		ids[i] = r.ID
+	}
+	return ids
 }

@@ -60,12 +60,12 @@ func TestOpenConvertsSchema1(t *testing.T) {
 	if len(s.st.articles) == 0 || !reflect.DeepEqual(s.st.articles, want.st.articles) {
 		t.Errorf("converted articles = %v\nwant %v", s.st.articles, want.st.articles)
 	}
-	if len(s.st.rels) != len(want.st.rels) || len(s.st.rels) == 0 {
-		t.Errorf("converted store holds %d relationships, want %d", len(s.st.rels), len(want.st.rels))
+	if len(s.st.allRels) != len(want.st.allRels) || len(s.st.allRels) == 0 {
+		t.Errorf("converted store holds %d relationships, want %d", len(s.st.allRels), len(want.st.allRels))
 	}
-	for id, r := range want.st.rels {
-		if got, ok := s.st.rels[id]; !ok || !reflect.DeepEqual(*got, *r) {
-			t.Errorf("converted relationship %s = %+v, want %+v", id, got, r)
+	for _, r := range want.st.allRels {
+		if got, ok := s.st.relationship(r.ID); !ok || !reflect.DeepEqual(*got, *r) {
+			t.Errorf("converted relationship %s = %+v, want %+v", r.ID, got, r)
 		}
 	}
 	// The log's entry from before, a JSON document, reads back beside the binary ones after.

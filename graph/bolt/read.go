@@ -294,7 +294,8 @@ func (st *state) articlesOf(entity string) []string {
 		}
 	}
 	for _, rid := range st.about[entity] {
-		for _, ev := range st.rels[rid].Evidence {
+		r, _ := st.relationship(rid)
+		for _, ev := range r.Evidence {
 			set[ev.Article] = true
 		}
 	}
@@ -339,8 +340,7 @@ func (s *Store) Relationship(ctx context.Context, id string) (graph.Relationship
 	}
 	var r graph.Relationship
 	err := s.read(ctx, func(st *state) error {
-		var ok bool
-		stored, ok := st.rels[id]
+		stored, ok := st.relationship(id)
 		if !ok {
 			return graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
 		}
@@ -495,7 +495,7 @@ func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery
 func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	st := graph.Stats{EntitiesByKind: map[graph.Kind]int{}, RelationshipsByType: map[graph.RelationType]int{}}
 	err := s.read(ctx, func(m *state) error {
-		st.Entities, st.Articles, st.Relationships = len(m.entities), len(m.articles), len(m.rels)
+		st.Entities, st.Articles, st.Relationships = len(m.entities), len(m.articles), len(m.allRels)
 		for k, ids := range m.byKind {
 			st.EntitiesByKind[graph.Kind(k)] = len(ids)
 		}

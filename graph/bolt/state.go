@@ -3,6 +3,9 @@ package bolt
 import (
 	"maps"
 	"slices"
+	"strings"
+
+	"github.com/google/btree"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -17,11 +20,12 @@ type state struct {
 	// articles holds each article encoded (codec.go): decoding one is cheap, and its strings
 	// are cut out of the value, so it costs less memory than the struct and its strings.
 	articles map[string]string
-	rels     map[string]*graph.Relationship
 
-	entityIDs, articleIDs []string              // sorted
-	allRels               []*graph.Relationship // sorted by id
-	dated                 []*graph.Relationship // the dated ones in timeline order (timeline.go)
+	entityIDs, articleIDs []string // sorted
+	// allRels holds every relationship, sorted by id: a binary search finds one as fast as
+	// a map would, at a tenth of the memory (see relationship).
+	allRels []*graph.Relationship
+	dated   *btree.BTreeG[datedItem] // the dated ones in timeline order (timeline.go)
 
 	byKind   sortedIndex[string] // kind → entity ids
 	byOutlet sortedIndex[string] // outlet id → article ids
@@ -45,12 +49,12 @@ type state struct {
 }
 
 // newState returns an empty state with room for the given numbers of records.
-func newState(entities, articles, rels int) *state {
+func newState(entities, articles int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
 		keys:          make(map[string]*searchEntry, entities),
 		articles:      make(map[string]string, articles),
-		rels:          make(map[string]*graph.Relationship, rels),
+		dated:         btree.NewG(datedDegree, datedLess),
 		byKind:        sortedIndex[string]{},
 		byOutlet:      sortedIndex[string]{},
 		number:        make(map[string]int32, entities),
@@ -115,7 +119,7 @@ func (s *state) addNumber(id string) {
 
 // buildState returns the state holding the records, which must be sorted by id.
 func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph.Relationship) *state {
-	s := newState(len(entities), len(articles), len(rels))
+	s := newState(len(entities), len(articles))
 	s.addEntities(entities)
 	encoded := make([]string, len(articles))
 	for i := range articles {
@@ -190,7 +194,6 @@ func (s *state) addRelationships(rels []*graph.Relationship) {
 	// operations are most of what building the indexes costs.
 	touch := make([][]edge, len(s.names))
 	for _, r := range rels {
-		s.rels[r.ID] = r
 		s.count(r, +1)
 		for _, k := range touchKeys(r) {
 			if n, ok := s.number[k]; ok {
@@ -211,6 +214,15 @@ func (s *state) addRelationships(rels []*graph.Relationship) {
 			s.touch[s.names[n]] = edges
 		}
 	}
+}
+
+// relationship returns the relationship with the id.
+func (s *state) relationship(id string) (*graph.Relationship, bool) {
+	i, ok := slices.BinarySearchFunc(s.allRels, id, func(r *graph.Relationship, id string) int { return strings.Compare(r.ID, id) })
+	if !ok {
+		return nil, false
+	}
+	return s.allRels[i], true
 }
 
 // entityString returns the state's copy of the entity id v, if there is one.
@@ -350,24 +362,21 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 }
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
-	all, dated := &listChanges[*graph.Relationship]{}, &listChanges[*graph.Relationship]{}
+	all := &listChanges[*graph.Relationship]{}
 	// Every relationship has one or two ends and cites an article or two.
 	touch := newDelta(edgeID, 2*len(changes))
 	about, citing := newDelta(self, 0), newDelta(self, 2*len(changes))
 	for id, r := range changes {
-		old, had := s.rels[id]
-		moveDated(dated, old, r)
+		old, had := s.relationship(id)
+		moveDated(s.dated, old, r)
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string
 		if had {
 			s.count(old, -1)
 			oldEnds, oldAbout, oldCited = touchKeys(old), old.About, old.Articles()
 		}
 		if r != nil {
-			s.rels[id] = r
 			s.count(r, +1)
 			newEnds, newAbout, newCited = touchKeys(r), r.About, r.Articles()
-		} else {
-			delete(s.rels, id)
 		}
 		if r != nil {
 			all.add = append(all.add, r) // replaces the old value, if any
@@ -386,7 +395,6 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		citing.move(id, oldCited, newCited)
 	}
 	s.allRels = applySorted(s.allRels, all, relID)
-	s.dated = applySorted(s.dated, dated, graph.TimelineKey)
 	touch.applyTo(s.touch)
 	about.applyTo(s.about)
 	citing.applyTo(s.citing)

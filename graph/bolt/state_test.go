@@ -15,7 +15,7 @@ import (
 func TestBuildStateMatchesApply(t *testing.T) {
 	b := synth.Generate(9, 300, 1500)
 	// Some writes apply in one change, as a batch would; the rest one by one.
-	incremental := newState(0, 0, 0)
+	incremental := newState(0, 0)
 	c := newChange()
 	for i := range b.Entities {
 		c.entities[b.Entities[i].ID] = &b.Entities[i]
@@ -64,7 +64,7 @@ func TestBuildStateMatchesApply(t *testing.T) {
 	built.apply(&del)
 	for name, n := range map[string]int{
 		"entities": len(built.entities), "entityIDs": len(built.entityIDs), "byKind": len(built.byKind), "words": len(built.words),
-		"wordList": len(built.wordList), "articles": len(built.articles), "byOutlet": len(built.byOutlet), "rels": len(built.rels),
+		"wordList": len(built.wordList), "articles": len(built.articles), "byOutlet": len(built.byOutlet), "dated": built.dated.Len(),
 		"allRels": len(built.allRels), "touch": len(built.touch), "about": len(built.about), "citing": len(built.citing),
 		"negatedTouch": len(built.negatedTouch), "keys": len(built.keys), "number": len(built.number), "loops": len(built.loops),
 	} {
@@ -80,10 +80,10 @@ type stateView struct {
 	Entities      map[string]graph.Entity
 	Keys          map[string]*searchEntry
 	Articles      map[string]string
-	Rels          map[string]*graph.Relationship
 	EntityIDs     []string
 	ArticleIDs    []string
 	AllRels       []*graph.Relationship
+	Dated         []string // ids in timeline order
 	ByKind        sortedIndex[string]
 	ByOutlet      sortedIndex[string]
 	Touch         map[string][]string // "relationship>other end"
@@ -100,7 +100,7 @@ type stateView struct {
 
 func viewOf(s *state) stateView {
 	v := stateView{
-		Entities: s.entities, Keys: s.keys, Articles: s.articles, Rels: s.rels,
+		Entities: s.entities, Keys: s.keys, Articles: s.articles,
 		EntityIDs: s.entityIDs, ArticleIDs: s.articleIDs, AllRels: s.allRels,
 		ByKind: s.byKind, ByOutlet: s.byOutlet, About: s.about, Citing: s.citing, Words: s.words, WordList: s.wordList,
 		RelsByType: nonZero(s.relsByType), NegatedByType: nonZero(s.negatedByType), NegatedTouch: s.negatedTouch, Loops: s.loops,
@@ -113,6 +113,10 @@ func viewOf(s *state) stateView {
 		v.Numbers = append(v.Numbers, id)
 	}
 	slices.Sort(v.Numbers)
+	s.dated.Ascend(func(item datedItem) bool {
+		v.Dated = append(v.Dated, item.r.ID)
+		return true
+	})
 	for id, edges := range s.touch {
 		for _, e := range edges {
 			other := "(none)"

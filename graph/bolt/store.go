@@ -213,7 +213,7 @@ func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 		if err != nil {
 			return err
 		}
-		st = newState(len(entities), tx.Bucket(bucketArticles).Stats().KeyN, tx.Bucket(bucketRelationships).Stats().KeyN)
+		st = newState(len(entities), tx.Bucket(bucketArticles).Stats().KeyN)
 		st.addEntities(entities)
 		articles, err := loadBucket(ctx, tx, bucketArticles, func() interner { return nil }, keepArticle)
 		if err != nil {

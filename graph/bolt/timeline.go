@@ -3,42 +3,88 @@ package bolt
 import (
 	"context"
 	"slices"
-	"strings"
+
+	"github.com/google/btree"
 
 	"github.com/dossiergraph/dossier/graph"
 )
 
-// The state keeps every dated relationship in timeline order (graph.TimelineKey) in
-// state.dated, so that a page of the whole graph's timeline costs its page and the
-// relationships its filter skips, not a sort of every relationship.
+// The state keeps every dated relationship in timeline order (start date, then id) in a
+// B-tree, state.dated, so that a page of the whole graph's timeline costs its page and the
+// relationships its filter skips, and a write costs a few comparisons. A sorted list would
+// cost a copy of all of it for every batch of writes whose dates fall anywhere in it.
 
-// buildDated returns the dated relationships of rels in timeline order.
-func buildDated(rels []*graph.Relationship) []*graph.Relationship {
-	type keyed struct {
-		key string // computed once, not at every comparison
-		r   *graph.Relationship
-	}
-	var found []keyed
-	for _, r := range rels {
-		if r.Date != "" {
-			found = append(found, keyed{graph.TimelineKey(r), r})
-		}
-	}
-	slices.SortFunc(found, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
-	out := make([]*graph.Relationship, len(found))
-	for i, k := range found {
-		out[i] = k.r
-	}
-	return out
+// datedDegree is the B-tree's degree: nodes of up to 63 items of 16 bytes, a few cache
+// lines each.
+const datedDegree = 32
+
+// datedItem is a relationship in the timeline index, with its start day read once.
+type datedItem struct {
+	day int32 // the first day its date covers, as the number YYYYMMDD
+	r   *graph.Relationship
 }
 
-// moveDated records in c that a write replaced old (nil: none) by r (nil: a deletion).
-func moveDated(c *listChanges[*graph.Relationship], old, r *graph.Relationship) {
+func newDatedItem(r *graph.Relationship) datedItem {
+	return datedItem{day: startDay(r.Date), r: r}
+}
+
+// datedLess orders a timeline: by start day, then by id.
+func datedLess(a, b datedItem) bool {
+	if a.day != b.day {
+		return a.day < b.day
+	}
+	return a.r.ID < b.r.ID
+}
+
+func compareDated(a, b datedItem) int {
+	switch {
+	case datedLess(a, b):
+		return -1
+	case datedLess(b, a):
+		return 1
+	}
+	return 0
+}
+
+// startDay returns the first day the known date d covers as the number YYYYMMDD, without
+// building its string as graph.PartialDate.Start does.
+func startDay(d graph.PartialDate) int32 {
+	digits := func(s graph.PartialDate) int32 {
+		n := int32(0)
+		for _, c := range []byte(s) {
+			n = 10*n + int32(c-'0')
+		}
+		return n
+	}
+	month, day := int32(1), int32(1)
+	if len(d) >= 7 {
+		month = digits(d[5:7])
+	}
+	if len(d) == 10 {
+		day = digits(d[8:10])
+	}
+	return digits(d[:4])*10000 + month*100 + day
+}
+
+// buildDated returns the timeline index of rels.
+func buildDated(rels []*graph.Relationship) *btree.BTreeG[datedItem] {
+	t := btree.NewG(datedDegree, datedLess)
+	for _, r := range rels {
+		if r.Date != "" {
+			t.ReplaceOrInsert(newDatedItem(r))
+		}
+	}
+	return t
+}
+
+// moveDated brings the timeline index up to date with a write that replaced old (nil:
+// none) by r (nil: a deletion).
+func moveDated(t *btree.BTreeG[datedItem], old, r *graph.Relationship) {
 	if old != nil && old.Date != "" {
-		c.remove(graph.TimelineKey(old))
+		t.Delete(newDatedItem(old))
 	}
 	if r != nil && r.Date != "" {
-		c.add = append(c.add, r)
+		t.ReplaceOrInsert(newDatedItem(r))
 	}
 }
 
@@ -49,32 +95,47 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	}
 	out := []graph.Relationship{} // an empty page is a list, as on Neo4j
 	err := s.read(ctx, func(st *state) error {
-		list := st.dated
-		if q.Entity != "" {
-			if _, ok := st.entities[q.Entity]; !ok {
-				return graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
-			}
-			// An entity's list is bounded by its degree: sorting it costs no more than reading it.
-			list = entityDated(st.touch[q.Entity])
-		}
-		start := 0
+		var cursor *datedItem // the page starts after it
 		if q.Page.After != "" {
-			r, ok := st.rels[q.Page.After]
+			r, ok := st.relationship(q.Page.After)
 			if !ok || r.Date == "" {
 				return graph.Errorf(graph.ENOTFOUND, "timeline after %q: no dated relationship has that id", graph.Clip(q.Page.After))
 			}
-			start = after(list, graph.TimelineKey(r), graph.TimelineKey)
+			item := newDatedItem(r)
+			cursor = &item
 		}
-		last := "" // the filter's latest start: past it, nothing in the list overlaps until
+		lastDay := int32(0) // the filter's latest start: past it, nothing overlaps until
 		if q.Until != "" {
-			last = q.Until.End()
+			lastDay = startDay(graph.PartialDate(q.Until.End()))
 		}
-		for _, r := range list[start:] {
-			if len(out) == q.Page.First || last != "" && r.Date.Start() > last {
-				break
+		// visit adds item to the page if the filter takes it; false ends the page.
+		visit := func(item datedItem) bool {
+			if cursor != nil && !datedLess(*cursor, item) {
+				return true
 			}
-			if q.RelationshipFilter.Match(*r) {
-				out = append(out, cloneRelationship(r))
+			if len(out) == q.Page.First || lastDay != 0 && item.day > lastDay {
+				return false
+			}
+			if q.RelationshipFilter.Match(*item.r) {
+				out = append(out, cloneRelationship(item.r))
+			}
+			return true
+		}
+		if q.Entity == "" {
+			if cursor == nil {
+				st.dated.Ascend(visit)
+			} else {
+				st.dated.AscendGreaterOrEqual(*cursor, visit)
+			}
+			return nil
+		}
+		if _, ok := st.entities[q.Entity]; !ok {
+			return graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
+		}
+		// An entity's list is bounded by its degree: sorting it costs no more than reading it.
+		for _, item := range entityDated(st.touch[q.Entity]) {
+			if !visit(item) {
+				break
 			}
 		}
 		return nil
@@ -86,10 +147,13 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 }
 
 // entityDated returns the dated relationships of a touch list in timeline order.
-func entityDated(edges []edge) []*graph.Relationship {
-	rels := make([]*graph.Relationship, len(edges))
-	for i, e := range edges {
-		rels[i] = e.r
+func entityDated(edges []edge) []datedItem {
+	var items []datedItem
+	for _, e := range edges {
+		if e.r.Date != "" {
+			items = append(items, newDatedItem(e.r))
+		}
 	}
-	return buildDated(rels)
+	slices.SortFunc(items, compareDated)
+	return items
 }

@@ -58,7 +58,7 @@ func (t *tx) relationship(id string) (graph.Relationship, bool) {
 		}
 		return *r, true
 	}
-	r, ok := t.st.rels[id]
+	r, ok := t.st.relationship(id)
 	if !ok {
 		return graph.Relationship{}, false
 	}

@@ -83,8 +83,8 @@ func (s *Store) ListEntities(ctx context.Context, q graph.EntityQuery) (graph.En
 
 // entityPageQuery checks q, normalizes its page, and returns the statement of the page. The
 // total comes from the count store (every entity, or a kind's label); the page is a range
-// of the unique id index, read in order and cut by the limit, so neither grows with the
-// graph. The label is a fixed string from kindLabels.
+// of an id index (every entity's, or a kind's), read in order and cut by the limit, so
+// neither grows with the graph. The label is a fixed string from kindLabels.
 func entityPageQuery(q *graph.EntityQuery) (string, map[string]any, error) {
 	if q.Kind != "" && !q.Kind.Valid() {
 		return "", nil, graph.Errorf(graph.EINVALID, "unknown entity kind %q", graph.Clip(string(q.Kind)))
@@ -102,9 +102,11 @@ func entityPageQuery(q *graph.EntityQuery) (string, map[string]any, error) {
 	if p.SkipTotal {
 		total = noTotal
 	}
+	// A kind's page reads its label's own id index (schemaStatements): filtering the
+	// Entity id index by label would read every entity of other kinds after the cursor.
 	cypher := total + `
 CALL {
-  MATCH (n:Entity:` + label + `) USING INDEX n:Entity(id) WHERE n.id > $after
+  MATCH (n:Entity:` + label + `) USING INDEX n:` + label + `(id) WHERE n.id > $after
   WITH n ORDER BY n.id LIMIT $limit
   RETURN collect(n {.*}) AS items
 }

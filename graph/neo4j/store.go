@@ -117,8 +117,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// schemaStatements lists the schema: unique ids (which also index them), the full-text
-// index behind SearchEntities, and indexes for the filters. Relationship constraints exist
+// schemaStatements lists the schema: unique ids (which also index them), each kind's ids
+// for its pages, the full-text index behind SearchEntities, and indexes for the filters. Relationship constraints exist
 // per type only, so ids are also checked across types by the writers.
 func schemaStatements() []string {
 	stmts := []string{
@@ -129,6 +129,10 @@ func schemaStatements() []string {
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
 		"CREATE FULLTEXT INDEX " + evidenceIndex + " IF NOT EXISTS FOR ()-[r:" + anyRelType() + "]-() ON EACH [r.evidenceArticles]\n" +
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+	}
+	for _, k := range graph.Kinds {
+		label := kindLabels[k]
+		stmts = append(stmts, fmt.Sprintf("CREATE INDEX entity_id_%s IF NOT EXISTS FOR (n:%s) ON (n.id)", strings.ToLower(label), label))
 	}
 	stmts = append(stmts, changeLogSchema()...)
 	for _, t := range graph.RelationTypes {
