@@ -100,15 +100,18 @@ func edgeID(e edge) string { return e.r.ID }
 
 // edgeFrom returns r as an edge in the touch list of entity id.
 func (s *state) edgeFrom(id string, r *graph.Relationship) edge {
-	e := edge{r: r, other: noEnd, negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
 	switch {
 	case r.To == "":
+		return newEdge(r, noEnd)
 	case r.From == id:
-		e.other = s.number[r.To]
-	default:
-		e.other = s.number[r.From]
+		return newEdge(r, s.number[r.To])
 	}
-	return e
+	return newEdge(r, s.number[r.From])
+}
+
+// newEdge returns r as an edge whose other end has the number other.
+func newEdge(r *graph.Relationship, other int32) edge {
+	return edge{r: r, other: other, negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
 }
 
 // addNumber gives a new entity the next number.
@@ -190,16 +193,30 @@ func mustArticle(v string) graph.Article {
 func (s *state) addRelationships(rels []*graph.Relationship) {
 	s.allRels = rels
 	s.dated = buildDated(rels)
-	// Touch lists are gathered by entity number and put in the map once each: map
-	// operations are most of what building the indexes costs.
-	touch := make([][]edge, len(s.names))
-	for _, r := range rels {
+	// Touch lists are gathered by entity number, each cut to its length from one array, and
+	// put in the map once each: map operations and growing lists are most of what building
+	// the indexes costs. A first pass counts each entity's relationships.
+	type ends struct {
+		from, to int32 // numbers; to is noEnd without a To or for a loop
+		dangling bool  // an end names no entity, which no consistent store has
+	}
+	numbers := make([]ends, len(rels))
+	degree := make([]int, len(s.names))
+	total := 0
+	for i, r := range rels {
 		s.count(r, +1)
-		for _, k := range touchKeys(r) {
-			if n, ok := s.number[k]; ok {
-				touch[n] = append(touch[n], s.edgeFrom(k, r))
-			} else { // a dangling end, which no consistent store has: kept as apply would
-				s.touch[k] = append(s.touch[k], s.edgeFrom(k, r))
+		from, ok := s.number[r.From]
+		e := ends{from: from, to: noEnd, dangling: !ok}
+		if r.To != "" && r.To != r.From {
+			to, ok := s.number[r.To]
+			e.to, e.dangling = to, e.dangling || !ok
+		}
+		if numbers[i] = e; !e.dangling {
+			degree[e.from]++
+			total++
+			if e.to != noEnd {
+				degree[e.to]++
+				total++
 			}
 		}
 		for _, e := range r.About {
@@ -208,6 +225,32 @@ func (s *state) addRelationships(rels []*graph.Relationship) {
 		for _, ev := range r.Evidence {
 			s.citing[ev.Article] = append(s.citing[ev.Article], r.ID)
 		}
+	}
+	backing := make([]edge, total)
+	touch := make([][]edge, len(s.names))
+	for n, d := range degree {
+		touch[n], backing = backing[:0:d], backing[d:] // full: an append by apply copies
+	}
+	for i, r := range rels {
+		e := numbers[i]
+		if e.dangling { // kept as apply would keep it
+			for _, k := range touchKeys(r) {
+				if n, ok := s.number[k]; ok {
+					touch[n] = append(touch[n], s.edgeFrom(k, r))
+				} else {
+					s.touch[k] = append(s.touch[k], s.edgeFrom(k, r))
+				}
+			}
+			continue
+		}
+		other := e.to
+		switch {
+		case e.to != noEnd:
+			touch[e.to] = append(touch[e.to], newEdge(r, e.from))
+		case r.To != "": // a loop: its other end is itself
+			other = e.from
+		}
+		touch[e.from] = append(touch[e.from], newEdge(r, other))
 	}
 	for n, edges := range touch {
 		if len(edges) > 0 {
