@@ -1,8 +1,10 @@
 package bolt
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/google/btree"
 
@@ -28,23 +30,16 @@ func newDatedItem(r *graph.Relationship) datedItem {
 	return datedItem{day: startDay(r.Date), r: r}
 }
 
-// datedLess orders a timeline: by start day, then by id.
-func datedLess(a, b datedItem) bool {
-	if a.day != b.day {
-		return a.day < b.day
+// compareDated orders a timeline: by start day, then by id.
+func compareDated(a, b datedItem) int {
+	if c := cmp.Compare(a.day, b.day); c != 0 {
+		return c
 	}
-	return a.r.ID < b.r.ID
+	return strings.Compare(a.r.ID, b.r.ID)
 }
 
-func compareDated(a, b datedItem) int {
-	switch {
-	case datedLess(a, b):
-		return -1
-	case datedLess(b, a):
-		return 1
-	}
-	return 0
-}
+// datedLess is compareDated as the B-tree takes it.
+func datedLess(a, b datedItem) bool { return compareDated(a, b) < 0 }
 
 // startDay returns the first day the known date d covers as the number YYYYMMDD, without
 // building its string as graph.PartialDate.Start does.
