@@ -154,7 +154,7 @@ func conditionalBefore(s *sentence, k int) bool {
 func (d *docState) copularDismissals(s *sentence) {
 	toks := s.toks
 	for k := 0; k < len(toks); k++ {
-		if !claimNouns[toks[k].fold] || !strings.HasPrefix(toks[k].tag, "NN") || conditionalBefore(s, k) {
+		if !claimNouns[toks[k].fold] || !strings.HasPrefix(toks[k].tag, "NN") && !saidClaimNoun(toks, k) || conditionalBefore(s, k) {
 			continue
 		}
 		end := d.calledFalseAt(s, k)
@@ -171,6 +171,13 @@ func (d *docState) copularDismissals(s *sentence) {
 		d.emitDenial(s, speaker, d.claimOwner(s, k, s.mentions[speaker].id))
 		k = end
 	}
+}
+
+// saidClaimNoun reports a claim word at k the tagger took for a verb right after a saying
+// verb, as in "Lima says claims its agents spied are false": one verb does not follow
+// another there, so it is the noun.
+func saidClaimNoun(toks []token, k int) bool {
+	return k > 0 && toks[k].tag == "VBZ" && sayVerbs[toks[k-1].lemma] && strings.HasPrefix(toks[k-1].tag, "VB")
 }
 
 // calledFalseAt finds, after the claim noun at k, the verb "be" and a dismissal ("are
@@ -370,8 +377,17 @@ func (d *docState) priorAccuser(denier string) (string, bool) {
 // stateOf is the government an agency's name says it belongs to ("Peruvian Embassy",
 // "Chile Foreign Ministry"), "" for any other entity.
 func (d *docState) stateOf(id string) string {
+	if e := d.entities[id]; e == nil || e.Kind != graph.Agency {
+		return ""
+	}
+	return d.namedState(id)
+}
+
+// namedState is the government the first word of an entity's name names ("Peruvian
+// intelligence officers", "Chile Foreign Ministry"), "" when it names none.
+func (d *docState) namedState(id string) string {
 	e := d.entities[id]
-	if e == nil || e.Kind != graph.Agency {
+	if e == nil {
 		return ""
 	}
 	first, _, _ := strings.Cut(d.fold(e.Name), " ")

@@ -376,7 +376,7 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 		case f == "to" && j+1 < len(toks) && (departures[toks[j+1].lemma] || toks[j+1].lemma == "get" && j+2 < len(toks) && toks[j+2].fold == "out"):
 			return person && d.leavesCountry(s, j+2) // "to leave", "to get out"
 		case f == "out" && toks[k].lemma == "order":
-			return person
+			return person || j == k+1 && d.sentAwayAfter(s, j+1) // "ordered out four attachés"
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
 			return false
 		}
@@ -393,7 +393,9 @@ func (d *docState) sentAway(s *sentence, k int) bool {
 	for j := k + 1; j < len(toks) && j <= k+8; j++ {
 		f := toks[j].fold
 		if i := d.mentionIndexAt(s, j); i >= 0 {
-			if sentAwayNouns[toks[s.mentions[i].hi-1].fold] {
+			// "sent four Chilean agents home": envoys or spies of a state, never its nationals,
+			// whom a state also flies home itself
+			if last := toks[s.mentions[i].hi-1].fold; sentAwayNouns[last] || peopleNouns[last] == "intelligence officers" {
 				person = true
 			}
 			continue
@@ -1153,6 +1155,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			d.emit(s, tr.typ, from, "", about, negated, quantity, c)
 		}
 		for _, to := range toIDs {
+			if tr.typ == graph.Expelled && d.entities[to] != nil && d.entities[to].Kind == graph.Group && d.namedState(to) == from {
+				continue // "Peru sent four Peruvian agents home": its own people, recalled, not expelled
+			}
 			d.emit(s, tr.typ, from, to, about, negated, quantity, c)
 		}
 	}
