@@ -182,7 +182,8 @@ func saidClaimNoun(toks []token, k int) bool {
 
 // calledFalseAt finds, after the claim noun at k, the verb "be" and a dismissal ("are
 // baseless", "was 'absolutely false'", "have been full of misinformation", "are not
-// true", "are politically motivated", "are without foundation"). It returns the index of
+// true", "are politically motivated", "are without foundation", "were a fabrication"), or
+// a claim said to have no ground ("have no basis"). It returns the index of
 // the dismissal word, -1 when there is none. The claim's own clause may come between
 // ("claims that Lima armed the rebels are false").
 func (d *docState) calledFalseAt(s *sentence, k int) int {
@@ -191,6 +192,12 @@ func (d *docState) calledFalseAt(s *sentence, k int) int {
 		f := toks[j].fold
 		if toks[j].text == ";" || toks[j].text == ":" || sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
 			return -1
+		}
+		if haveForms[f] && f != "played" && f != "plays" && j+2 < len(toks) && toks[j+1].fold == "no" && (groundNouns[toks[j+2].fold] || toks[j+2].fold == "merit") {
+			if d.negatedAt(s, j) || d.modalAt(s, j) {
+				return -1
+			}
+			return j + 2 // "the claims have no basis in fact"
 		}
 		if f != "is" && f != "are" && f != "was" && f != "were" && f != "been" {
 			continue
@@ -214,7 +221,7 @@ func (d *docState) calledFalseAt(s *sentence, k int) int {
 				negated = true
 			case modals[g]:
 				return -1
-			case g == "" && possessiveOrQuote(toks[p].text), toks[p].tag == "RB", g == "full", g == "of",
+			case g == "" && possessiveOrQuote(toks[p].text), toks[p].tag == "RB", g == "full", g == "of", g == "a", g == "an", toks[p].tag == "JJ",
 				g == "pure", g == "utterly", g == "totally", g == "completely", g == "absolutely", g == "entirely":
 			default:
 				return -1

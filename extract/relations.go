@@ -263,10 +263,11 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 				break
 			}
 		}
-	case lemma == "dispute" && isVerb:
+	case (lemma == "dispute" || lemma == "rubbish" || lemma == "ridicule") && isVerb:
+		// "disputed the claims", "rubbished the reports"; one may ridicule a person too
 		for j := k + 1; j < len(toks) && j <= k+5; j++ {
 			if claimNouns[toks[j].fold] {
-				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true // "disputed the claims"
+				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
 			}
 		}
 		return trigger{}, false
