@@ -17,7 +17,7 @@ var ruleLemmas = []string{
 	"accept", "ask", "avoid", "brand", "call", "choose", "consider", "decline", "declare", "deem",
 	"describe", "direct", "dispute", "express", "fail", "flag", "give", "grant", "heed", "hesitate",
 	"instruct", "label", "opt", "order", "oust", "prefer", "raise", "refrain", "refuse", "remove", "ridicule", "rubbish",
-	"send", "tell", "term", "threaten", "voice",
+	"send", "sound", "tell", "term", "threaten", "voice",
 }
 
 // irregularForms are the inflections no suffix rule makes.

@@ -212,7 +212,8 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb &&
 		(next(1) == "from" || next(1) == "by" || isPossessive(toks, k) || d.mentionEndsAt(s, k)):
 		return trigger{typ: graph.Requested, lo: k, hi: k + 1, nominal: true}, true
-	case lemma == "raise" || lemma == "voice" || lemma == "express" || lemma == "flag":
+	case lemma == "raise" || lemma == "voice" || lemma == "express" || lemma == "flag" || lemma == "sound" && isVerb:
+		// "sounded the alarm over" as "raised concerns over"
 		for j := k + 1; j < len(toks) && j <= k+4; j++ {
 			if concernNouns[toks[j].fold] {
 				return trigger{typ: graph.Warned, lo: k, hi: j + 1, withTo: true}, true
@@ -220,6 +221,9 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			if toks[j].fold == "" {
 				break
 			}
+		}
+		if lemma == "sound" {
+			return trigger{}, false // one sounds an alarm, never a topic
 		}
 		// "raised Russian disinformation with the foreign ministry": raising a topic with someone
 		for j := k + 1; j+1 < len(toks) && j <= k+7; j++ {
