@@ -18,7 +18,9 @@ var (
 	denialNouns = set("denial", "denials", "rejection", "rebuttal", "repudiation")
 	// involvementNouns are what "had no ... in" disclaims.
 	involvementNouns = set("involvement", "role", "part", "hand", "link", "links", "connection", "connections",
-		"ties", "knowledge", "responsibility")
+		"ties", "knowledge", "responsibility", "wrongdoing")
+	// doForms carry "nothing wrong": "it has done nothing wrong".
+	doForms = set("do", "does", "did", "done", "doing")
 	// spokesNouns speak for the organisation named after "for" or "of": "a spokesman for Lima".
 	spokesNouns = set("spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokespersons",
 		"official", "officials", "representative", "press")
@@ -78,7 +80,8 @@ func (d *docState) recordClaimOwners(s *sentence) {
 }
 
 // condemnedClaims read a rejection by a verb of condemnation whose object is a claim called
-// false: "Lima denounced the 'baseless' allegations", "slammed the fabricated reports".
+// false: "Lima denounced the 'baseless' allegations", "slammed the fabricated reports",
+// "condemned the reports as lies".
 // Claims merely repeated or published ("repeated the false claims") are no denial.
 func (d *docState) condemnedClaims(s *sentence) {
 	toks := s.toks
@@ -90,10 +93,14 @@ func (d *docState) condemnedClaims(s *sentence) {
 		for j >= 0 && (toks[j].fold == "" && possessiveOrQuote(toks[j].text) || toks[j].tag == "RB" || toks[j].tag == "JJ" && !dismissals[toks[j].fold]) {
 			j--
 		}
-		if j < 0 || !dismissals[toks[j].fold] {
+		if j >= 0 && dismissals[toks[j].fold] {
+			j-- // "slammed the fabricated reports"
+		} else if calledFalseAs(toks, k+1) {
+			j = k - 1 // "denounced the reports as lies"
+		} else {
 			continue
 		}
-		for j--; j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "PRP$" || toks[j].tag == "RB" || toks[j].tag == "JJ" || d.isPossessorAt(s, j) || toks[j].tag == "POS" || possessiveOrQuote(toks[j].text)); j-- {
+		for ; j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "PRP$" || toks[j].tag == "RB" || toks[j].tag == "JJ" || d.isPossessorAt(s, j) || toks[j].tag == "POS" || possessiveOrQuote(toks[j].text)); j-- {
 		}
 		if j < 0 || !condemnations[toks[j].lemma] || !strings.HasPrefix(toks[j].tag, "VB") || d.negatedAt(s, j) || d.modalAt(s, j) {
 			continue
@@ -105,6 +112,23 @@ func (d *docState) condemnedClaims(s *sentence) {
 		}
 		d.emitDenial(s, subj, d.claimOwner(s, k, s.mentions[subj].id))
 	}
+}
+
+// calledFalseAs reports "as" at j followed, within a few words, by a dismissal: "as lies",
+// "as a baseless smear".
+func calledFalseAs(toks []token, j int) bool {
+	if j >= len(toks) || toks[j].fold != "as" {
+		return false
+	}
+	for p := j + 1; p < len(toks) && p <= j+4; p++ {
+		if dismissals[toks[p].fold] {
+			return true
+		}
+		if toks[p].fold == "" && !possessiveOrQuote(toks[p].text) || strings.HasPrefix(toks[p].tag, "VB") {
+			return false
+		}
+	}
+	return false
 }
 
 // counterAccusations name the accuser of a denial that names none by the accusation the
@@ -474,7 +498,8 @@ func (d *docState) denialCounterpart(s *sentence, tr trigger, denier string) (st
 }
 
 // disclaimers read a denial of involvement reported as speech: "Lima said it had no role
-// in the attack", "said they had nothing to do with it", "said it was not involved". The
+// in the attack", "said they had nothing to do with it", "said it was not involved",
+// "insists it has done nothing wrong". The
 // speaker is the one the pronoun stands for; the counterpart is the prior accuser.
 func (d *docState) disclaimers(s *sentence) {
 	toks := s.toks
@@ -495,6 +520,8 @@ func (d *docState) disclaimers(s *sentence) {
 			lo = k - 1
 		case f == "involved" && negators[toks[k-1].fold] && k > 1 && beForms[toks[k-2].fold]:
 			lo = k - 2
+		case f == "nothing" && doForms[toks[k-1].fold] && k+1 < len(toks) && toks[k+1].fold == "wrong":
+			lo = k - 1 // "insists it has done nothing wrong"
 		}
 		if lo < 0 || conditionalBefore(s, lo) || d.modalAt(s, lo) {
 			continue

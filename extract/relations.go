@@ -176,9 +176,16 @@ func (d *docState) findClaims(s *sentence) {
 }
 
 // denialOfClause reports a denial verb whose object is a that-clause ("denies that it plans
-// a strike"): it refutes a statement, which need not name who made it.
+// a strike", or without "that": "denied it had any role"): it refutes a statement, which
+// need not name who made it.
 func denialOfClause(toks []token, hi int) bool {
-	return hi+1 < len(toks) && toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
+	if hi+1 >= len(toks) {
+		return false
+	}
+	if f := toks[hi].fold; nominative(f) || f == "it" || f == "we" {
+		return auxiliaries[toks[hi+1].fold] || modals[toks[hi+1].fold] || toks[hi+1].tag == "VBD" || toks[hi+1].tag == "VBZ"
+	}
+	return toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
 }
 
 // triggerAt recognises a trigger starting at token k.
@@ -1255,11 +1262,13 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 	toks := s.toks
 	claim := false
 	for j := tr.hi; j < len(toks) && j < tr.hi+5; j++ {
-		if claimNouns[toks[j].fold] {
+		// "denied the claims", "dismissed as 'absurd' claims that", and "denied any
+		// involvement", which answers the charge of it as a claim would
+		if claimNouns[toks[j].fold] || involvementNouns[toks[j].fold] {
 			claim = true
 			break
 		}
-		if toks[j].fold == "" || strings.HasPrefix(toks[j].tag, "VB") {
+		if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || strings.HasPrefix(toks[j].tag, "VB") {
 			break
 		}
 	}
