@@ -927,10 +927,20 @@ func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 		if !ok {
 			return out
 		}
+		if !comma || !d.apposedEnvoy(s, a, b) {
+			out = append(out, j) // an envoy's post after their name is no second actor
+		}
 		inList = comma
-		out = append(out, j)
 		i = j
 	}
+}
+
+// apposedEnvoy reports a person and, after a comma, the post that names them ("Ana Ruiz,
+// the Peruvian ambassador"), or the other way round: one actor named twice, not a list.
+func (d *docState) apposedEnvoy(s *sentence, a, b mention) bool {
+	envoy := func(m mention) bool { return sentAwayNouns[s.toks[m.hi-1].fold] }
+	person := func(m mention) bool { e := d.entities[m.id]; return e != nil && e.Kind == graph.Person }
+	return person(a) && envoy(b) || envoy(a) && person(b)
 }
 
 func joinedByAnd(between []token, inList bool) (ok, comma bool) {
