@@ -300,9 +300,11 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 	toks := s.toks
 	people = -1
 	sawPeople := false
+	stop := -1 // where the clause of the passive begins
 	for j := tr.lo - 1; j >= 0 && j >= tr.lo-12; j-- {
 		f := toks[j].fold
 		if boundaries[f] || toks[j].text == ";" || toks[j].text == "," && !d.inMention(s, j) && j < tr.lo-3 {
+			stop = j
 			break
 		}
 		if i := d.mentionIndexAt(s, j); i >= 0 {
@@ -353,7 +355,31 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 		}
 		return i, people
 	}
+	// the speech tag before: "Chile said (on Monday) (that) two Peruvian attachés had been expelled"
+	if i := d.sayerBefore(s, stop); i >= 0 && s.mentions[i].id != s.mentions[people].id {
+		if e := d.entities[s.mentions[i].id]; e.Kind == graph.Government || e.Kind == graph.Agency {
+			return i, people
+		}
+	}
 	return -1, -1
+}
+
+// sayerBefore finds the subject of an asserted saying verb at j, or before a "that" and a
+// short time phrase at j: "Lima said on Monday that". It returns a mention index or -1.
+func (d *docState) sayerBefore(s *sentence, j int) int {
+	toks := s.toks
+	if j >= 0 && toks[j].fold == "that" {
+		for j--; j >= 0 && (timeWords[toks[j].fold] || dateWords[toks[j].fold] || toks[j].tag == "CD"); j-- {
+		}
+	}
+	if j < 0 || !sayVerbs[toks[j].lemma] || !strings.HasPrefix(toks[j].tag, "VB") || d.negatedAt(s, j) || d.modalAt(s, j) {
+		return -1
+	}
+	i := d.subjectOf(s, j)
+	if i < 0 || s.mentions[i].pronoun {
+		return -1
+	}
+	return i
 }
 
 // gerundDone are the verbs whose gerund object is an act done: "began expelling".
