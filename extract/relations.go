@@ -200,6 +200,13 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	}
 	lemma := t.lemma
 	isVerb := len(t.tag) > 0 && t.tag[0] == 'V'
+	if t.fold == "warning" && k > 0 {
+		// "a travel warning for Latvia", "its stern warning": the tagger's VBG is the noun
+		switch toks[k-1].tag {
+		case "DT", "JJ", "NN", "NNS", "PRP$", "POS":
+			isVerb = false
+		}
+	}
 	next := func(n int) string {
 		if k+n < len(toks) {
 			return toks[k+n].fold
@@ -1563,11 +1570,16 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 			}
 		}
 	}
+	conveyed := false // "Oslo issued a stern warning": an act its subject did, not a mention of one
 	if from < 0 {
 		// "Washington sent repeated warnings": the sender of the warning is the verb's subject
 		for j := tr.lo - 1; j >= 0 && j >= tr.lo-3; j-- {
 			if conveyVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+				if d.modalAt(s, j) || d.negatedAt(s, j) || isQuestion(s) {
+					return // "may issue a warning", "did not send one": none was given
+				}
 				from = d.subjectOf(s, j)
+				conveyed = !strings.HasPrefix(toks[tr.lo-1].tag, "NN")
 				break
 			}
 		}
@@ -1578,8 +1590,13 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	to := ""
 	for j := tr.hi; j < len(toks) && j < tr.hi+6; j++ {
 		if toks[j].fold == "to" || toks[j].fold == "for" {
+			if toks[j].fold == "for" && tr.lo > 0 && strings.HasPrefix(toks[tr.lo-1].tag, "NN") {
+				break // "a travel warning for Latvia" is about the place
+			}
 			if i := d.mentionIndexAt(s, j+1); i >= 0 {
 				to = s.mentions[i].id
+				// "a warning to Riga" names who was warned; "a warning for Riga" may be about it
+				conveyed = conveyed && toks[j].fold == "to"
 			}
 			break
 		}
@@ -1613,6 +1630,9 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		return // a warning with nobody warned, named by a noun, is too often a mere mention
 	}
 	conf := 0.6
+	if conveyed && tr.typ == graph.Warned {
+		conf = 0.7
+	}
 	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
 }
 

@@ -99,3 +99,26 @@ func splitForTest(t *testing.T, d *docState, text string) []sentence {
 	}
 	return d.split(pd, cuts)
 }
+
+// TestConveyedWarningIsWritten checks that a warning its subject issued to someone is
+// written at the default threshold, while one merely named ("Oslo's warning to Riga came
+// later") or about a place ("a travel warning for") stays below it or is not read.
+func TestConveyedWarningIsWritten(t *testing.T) {
+	x := newTestExtractor(t)
+	for text, want := range map[string]bool{
+		"Chile issued a stern warning to Bolivia over the dam.":  true,
+		"Chile delivered a warning to Bolivia on Monday.":        true,
+		"Chile's warning to Bolivia came a day after the flood.": false,
+		"Chile issued a travel warning for Bolivia.":             false,
+		"Chile may issue a warning to Bolivia.":                  false,
+	} {
+		res := extractText(t, x, text, "2026-11-20")
+		res.HoldBelow(0.65)
+		written := slices.ContainsFunc(res.Relationships, func(r Relation) bool {
+			return r.Type == graph.Warned && r.To != nil && *r.To == "bolivia"
+		})
+		if written != want {
+			t.Errorf("%q: warning to Bolivia written = %v, want %v", text, written, want)
+		}
+	}
+}
