@@ -232,8 +232,8 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 			if concernNouns[toks[j].fold] {
 				return trigger{typ: graph.Warned, lo: k, hi: j + 1, withTo: true}, true
 			}
-			if toks[j].fold == "" {
-				break
+			if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) {
+				break // a quote may open the concern: voiced "deep concern"
 			}
 		}
 		if lemma == "sound" {
@@ -464,8 +464,8 @@ func (d *docState) sentAwayAfter(s *sentence, j int) bool {
 // topicFollows reports a warning whose words go on to its content, not to an addressee:
 // "warned that", "raised concerns about".
 func topicFollows(toks []token, j int) bool {
-	for j < len(toks) && toks[j].tag == "RB" {
-		j++
+	for j < len(toks) && (toks[j].tag == "RB" || toks[j].fold == "" && possessiveOrQuote(toks[j].text)) {
+		j++ // and the quote that closes voiced "deep concern"
 	}
 	// "warned on its website that", "warned in a statement of": where it was said
 	if j+2 < len(toks) && (toks[j].fold == "in" || toks[j].fold == "on") {

@@ -62,6 +62,8 @@ func TestWarningConstructions(t *testing.T) {
 		{"statement of concern", "The recall came after Norway's statement of concern about the jailing of two activists.", []string{"norway WARNED -"}},
 		{"concern as a mere mention", "The talks went on amid concerns about the dam.", nil},
 		{"repeated its warning that", "Argentina repeated its warning that the drought would cut grain exports.", []string{"argentina WARNED -"}},
+		{"quoted concern", "Uruguay voiced \"grave concern\" to Brazil over the dam.", []string{"uruguay WARNED brazil"}},
+		{"quoted concern, modal", "Uruguay said it would voice \"grave concern\" over the dam.", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
