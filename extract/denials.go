@@ -57,6 +57,7 @@ var (
 func (d *docState) findDenials(s *sentence) {
 	d.openingParticiple(s)
 	d.copularDismissals(s)
+	d.extraposedFalse(s)
 	d.disclaimers(s)
 	d.nominalDenials(s)
 	d.condemnedClaims(s)
@@ -202,6 +203,41 @@ func (d *docState) copularDismissals(s *sentence) {
 // another there, so it is the noun.
 func saidClaimNoun(toks []token, k int) bool {
 	return k > 0 && toks[k].tag == "VBZ" && sayVerbs[toks[k-1].lemma] && strings.HasPrefix(toks[k-1].tag, "VB")
+}
+
+// extraposedFalse reads a statement called false before it is given: "Lima said it was
+// 'simply not true' that its ships were there", "'It is false that we armed them,' the
+// minister said". The denier is the speaker; the counterpart, the prior accuser.
+func (d *docState) extraposedFalse(s *sentence) {
+	toks := s.toks
+	for k := 0; k+3 < len(toks); k++ {
+		if toks[k].fold != "it" || !beForms[toks[k+1].fold] || conditionalBefore(s, k) {
+			continue
+		}
+		end, negated, called := -1, false, false
+		for p := k + 2; p < len(toks) && p <= k+7 && end < 0; p++ {
+			switch g := toks[p].fold; {
+			case g == "that":
+				end = p
+			case negators[g]:
+				negated = true
+			case truthWords[g]:
+				called = negated
+			case g == "false" || g == "untrue":
+				called = !negated
+			case g == "" && possessiveOrQuote(toks[p].text), toks[p].tag == "RB":
+			default:
+				p = len(toks) // anything else: "it was not clear that", "it is true that"
+			}
+		}
+		if end < 0 || !called {
+			continue
+		}
+		if speaker := d.speakerOf(s, k, end); speaker >= 0 && !wireOutlets[s.mentions[speaker].id] {
+			d.emitDenial(s, speaker, "")
+		}
+		k = end
+	}
 }
 
 // calledFalseAt finds, after the claim noun at k, the verb "be" and a dismissal ("are
