@@ -349,19 +349,25 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 		if v >= len(toks) || v >= s.mentions[i].hi+4 || !strings.HasPrefix(toks[v].tag, "VB") {
 			continue
 		}
-		e := d.entities[s.mentions[i].id]
-		if e.Kind != graph.Government && e.Kind != graph.Agency || s.mentions[i].id == s.mentions[people].id {
+		if !d.reportsForeignLoss(s, i, people) {
 			return -1, -1
 		}
 		return i, people
 	}
 	// the speech tag before: "Chile said (on Monday) (that) two Peruvian attachés had been expelled"
-	if i := d.sayerBefore(s, stop); i >= 0 && s.mentions[i].id != s.mentions[people].id {
-		if e := d.entities[s.mentions[i].id]; e.Kind == graph.Government || e.Kind == graph.Agency {
-			return i, people
-		}
+	if i := d.sayerBefore(s, stop); i >= 0 && d.reportsForeignLoss(s, i, people) {
+		return i, people
 	}
 	return -1, -1
+}
+
+// reportsForeignLoss reports a sayer, mention i, that is a state or an organ of one other
+// than the state of the expelled people: the Peruvian embassy reporting Peruvians expelled
+// reports its own state's loss.
+func (d *docState) reportsForeignLoss(s *sentence, i, people int) bool {
+	id, theirs := s.mentions[i].id, s.mentions[people].id
+	e := d.entities[id]
+	return (e.Kind == graph.Government || e.Kind == graph.Agency) && id != theirs && d.stateOf(id) != theirs
 }
 
 // sayerBefore finds the subject of an asserted saying verb at j, or before a "that" and a
