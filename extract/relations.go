@@ -611,6 +611,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			return true, true, true
 		case d.orderedToExpel(s, tr):
 			return false, true, false // "ordered its foreign minister to expel"
+		case tr.typ == graph.Expelled && g == k-2 && (toks[g].fold == "is" || toks[g].fold == "are") && g > 0 && d.mentionEndsAt(s, g):
+			return false, true, false // "Oslo is to expel three attachés": the act announced, as a headline's "Oslo to expel"
 		}
 		return false, false, false
 	}
