@@ -432,8 +432,13 @@ func (d *docState) priorAccuser(denier string) (string, bool) {
 	if a, ok := d.accuserOf(denier); ok {
 		return a, true
 	}
-	// "the Peruvian embassy denied the claims" answers the charges against Peru
-	if state := d.stateOf(denier); state != "" {
+	// "the Peruvian embassy denied the claims" answers the charges against Peru, and so
+	// does "Peruvian Foreign Minister Ana Ruiz denied them"
+	state := d.stateOf(denier)
+	if state == "" {
+		state = d.officialOf[denier]
+	}
+	if state != "" {
 		if a, ok := d.accuserOf(state); ok && a != denier {
 			return a, true
 		}
@@ -458,10 +463,16 @@ func (d *docState) namedState(id string) string {
 		return ""
 	}
 	first, _, _ := strings.Cut(d.fold(e.Name), " ")
-	if g, ok := d.x.world.demonym[first]; ok {
+	return d.stateNamedBy(first)
+}
+
+// stateNamedBy is the government a folded word names as its demonym or its name
+// ("peruvian", "chile"), "" for any other word.
+func (d *docState) stateNamedBy(word string) string {
+	if g, ok := d.x.world.demonym[word]; ok {
 		return g.ID
 	}
-	if g, ok := d.lookup(first); ok && g.Kind == graph.Government {
+	if g, ok := d.lookup(word); ok && g.Kind == graph.Government {
 		return g.ID
 	}
 	return ""

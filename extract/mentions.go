@@ -66,13 +66,14 @@ type docState struct {
 	foreseen                    map[string]string // folded surname → full name of the one person the article gives it
 	claims                      []claim           // who claimed what of whom, for the author of denied allegations
 	titleHolder                 map[string]string // folded office ("prime minister") → the one person the article named with it; "" when several
+	officialOf                  map[string]string // person id → the state named before their title ("Norway's Prime Minister Ana Lund")
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
-		twins: map[string]graph.Entity{}, firstNamed: map[string]int{}, titleHolder: map[string]string{},
+		twins: map[string]graph.Entity{}, firstNamed: map[string]int{}, titleHolder: map[string]string{}, officialOf: map[string]string{},
 	}
 }
 
@@ -347,6 +348,34 @@ func (d *docState) noteTitle(title []token, id string) {
 	d.titleHolder[key] = id
 }
 
+// noteOfficial records the state of the person just named at s.mentions[person] with a
+// title at token i, when a state or one of its organs is named right before the title
+// ("Norwegian Prime Minister Ana Lund", "Norway's Foreign Minister Ana Lund", "the
+// Norwegian foreign ministry's spokeswoman"): the charges against that state are against
+// its official too.
+func (d *docState) noteOfficial(s *sentence, i, person int) {
+	if i > 0 && s.toks[i-1].tag == "JJ" {
+		if state := d.stateNamedBy(s.toks[i-1].fold); state != "" {
+			d.officialOf[s.mentions[person].id] = state // "Norwegian Prime Minister Ana Lund"
+			return
+		}
+	}
+	if person == 0 {
+		return
+	}
+	prev := s.mentions[person-1]
+	if prev.pronoun || !(prev.hi == i || prev.hi == i-1 && s.toks[i-1].tag == "POS") {
+		return
+	}
+	state := prev.id
+	if e := d.entities[state]; e == nil || e.Kind != graph.Government {
+		state = d.stateOf(state)
+	}
+	if state != "" {
+		d.officialOf[s.mentions[person].id] = state
+	}
+}
+
 // officeHolderAt reads "the Prime Minister" at token i as the one person the article has
 // named with that title; "the Prime Minister's office" speaks for them too. A name after
 // the title ("the Prime Minister, Ana Ruiz", "the President of Peru") is read as it stands.
@@ -587,6 +616,7 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 			n := d.personAt(s, j, i+run, true)
 			if len(s.mentions) > before {
 				d.noteTitle(toks[i:j], s.mentions[len(s.mentions)-1].id)
+				d.noteOfficial(s, i, before)
 			}
 			return (j - i) + n
 		}
