@@ -269,7 +269,10 @@ const maxWindow = 8
 // findMentions fills s.mentions, left to right, without overlaps.
 func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
-	defer func() { d.prevActors = d.actorsIn(s.mentions) }()
+	defer func() {
+		d.prevActors = d.actorsIn(s.mentions)
+		d.noteApposedOfficials(s)
+	}()
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
 			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
@@ -374,6 +377,68 @@ func (d *docState) noteOfficial(s *sentence, i, person int) {
 	if state != "" {
 		d.officialOf[s.mentions[person].id] = state
 	}
+}
+
+// pressWords are titles that name no office of state: a reporter for a state's broadcaster
+// speaks for no state.
+var pressWords = set("correspondent", "reporter", "journalist")
+
+// noteApposedOfficials records the state of a person whose post follows their name:
+// "Ana Lund, Norway's foreign minister", "Ana Lund, a spokeswoman for the Norwegian
+// government". A former holder, or the press, speaks for no state.
+func (d *docState) noteApposedOfficials(s *sentence) {
+	toks := s.toks
+	for pi, m := range s.mentions {
+		if e := d.entities[m.id]; m.pronoun || e == nil || e.Kind != graph.Person || m.hi+2 >= len(toks) || toks[m.hi].text != "," {
+			continue
+		}
+		j := m.hi + 1
+		if toks[j].tag == "DT" {
+			j++
+		}
+		state := ""
+		if pi+1 < len(s.mentions) && s.mentions[pi+1].lo == j {
+			// "Ana Lund, Norway's foreign minister"
+			g := s.mentions[pi+1]
+			if g.hi < len(toks) && toks[g.hi].tag == "POS" && g.hi+1 < len(toks) && d.postWordsAt(toks, g.hi+1) > 0 {
+				state = g.id
+			}
+		} else if n := d.postWordsAt(toks, j); n > 0 && j+n+1 < len(toks) && (toks[j+n].fold == "for" || toks[j+n].fold == "of") {
+			// "Ana Lund, a spokeswoman for the Norwegian government"
+			k := j + n + 1
+			if toks[k].fold == "the" {
+				k++
+			}
+			if gi := d.mentionIndexAt(s, k); gi >= 0 && s.mentions[gi].lo == k && (s.mentions[gi].hi >= len(toks) || toks[s.mentions[gi].hi].tag != "POS") {
+				state = s.mentions[gi].id
+			}
+		}
+		if state == "" {
+			continue
+		}
+		if e := d.entities[state]; e == nil || e.Kind != graph.Government {
+			state = d.stateOf(state)
+		}
+		if state != "" {
+			d.officialOf[m.id] = state
+		}
+	}
+}
+
+// postWordsAt counts the words of an office of state from j: "foreign minister",
+// "senior spokesman". It is 0 for a former holder, the press, or no title.
+func (d *docState) postWordsAt(toks []token, j int) int {
+	n := 0
+	for j+n < len(toks) && n < 4 && (titles[toks[j+n].fold] || spokesNouns[toks[j+n].fold]) && toks[j+n].fold != "of" {
+		if f := toks[j+n].fold; f == "former" || f == "then" || pressWords[f] {
+			return 0
+		}
+		n++
+	}
+	if n > 0 && titleModifiers[toks[j+n-1].fold] {
+		return 0 // "foreign" alone is no office
+	}
+	return n
 }
 
 // officeHolderAt reads "the Prime Minister" at token i as the one person the article has
