@@ -182,10 +182,19 @@ func denialOfClause(toks []token, hi int) bool {
 	if hi+1 >= len(toks) {
 		return false
 	}
-	if f := toks[hi].fold; nominative(f) || f == "it" || f == "we" {
-		return auxiliaries[toks[hi+1].fold] || modals[toks[hi+1].fold] || toks[hi+1].tag == "VBD" || toks[hi+1].tag == "VBZ"
+	return pronounClauseAt(toks, hi) || toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
+}
+
+// pronounClauseAt reports a clause without its "that" opening at j with a pronoun subject
+// and its verb: "denied it had any role", "warned they would respond".
+func pronounClauseAt(toks []token, j int) bool {
+	if j+1 >= len(toks) {
+		return false
 	}
-	return toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
+	if f := toks[j].fold; !nominative(f) && f != "it" && f != "we" {
+		return false
+	}
+	return auxiliaries[toks[j+1].fold] || modals[toks[j+1].fold] || toks[j+1].tag == "VBD" || toks[j+1].tag == "VBZ"
 }
 
 // triggerAt recognises a trigger starting at token k.
@@ -483,12 +492,32 @@ func topicFollows(toks []token, j int) bool {
 	case "that", "of", "about", "over", "at", "against":
 		return true
 	}
+	if pronounClauseAt(toks, j) {
+		return true // "warned it would retaliate"
+	}
 	// "warned a blockade of the port had caused famine": a that-clause without its "that"
 	p := j
 	for p < len(toks) && p < j+8 && (toks[p].tag == "DT" || toks[p].tag == "JJ" || toks[p].tag == "CD" || toks[p].tag == "PRP$" || strings.HasPrefix(toks[p].tag, "NN") || p > j && toks[p].fold == "of") && toks[p].fold != "" {
 		p++
 	}
 	return p > j && p < len(toks) && (toks[p].tag == "VBD" || toks[p].tag == "VBZ" || toks[p].tag == "VBP" || toks[p].tag == "MD")
+}
+
+// quoteTagVerb reports a verb that tags the quote opening the sentence and ends it:
+// `"Any attack will be met with force," the ministry warned.` The quote is what was said.
+func quoteTagVerb(toks []token, tr trigger) bool {
+	if len(toks) == 0 || toks[0].fold != "" || !possessiveOrQuote(toks[0].text) {
+		return false
+	}
+	if e := pastTimePhrase(toks, tr.hi); e < len(toks) && (e+1 < len(toks) || toks[e].text != ".") {
+		return false // the verb ends the sentence, but for when: "..., the ministry warned on Monday."
+	}
+	for j := tr.lo - 1; j > 0; j-- {
+		if toks[j].fold == "" && possessiveOrQuote(toks[j].text) && toks[j-1].text == "," {
+			return true // the closing quote after its comma
+		}
+	}
+	return false
 }
 
 // deniesClaim reports whether the denial verb at k has a claim or a request for its object,
@@ -1025,6 +1054,8 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			}
 		case tr.typ == graph.Expelled && len(to) == 0 && d.pressOf(s, tr.hi, m):
 			to = append(to, i) // "expelled a reporter working for the Tribune": the paper's
+		case (prep == "against" || prep == "on") && tr.typ == graph.Warned && toks[tr.lo].lemma == "threaten" && m.lo-1 > tr.hi && len(to) == 0:
+			to = append(to, d.coordinated(s, i, false)...) // "threatened sanctions against Vilnius": whom they would hit
 		case topicPreps[prep]:
 			about = append(about, m.id)
 		case locationPreps[prep]:
@@ -1155,7 +1186,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 	}
 	if len(toIDs) == 0 {
-		if tr.typ == graph.Warned && (topicFollows(toks, tr.hi) || tr.threat) || tr.typ == graph.Denied && denialOfClause(toks, tr.hi) {
+		if tr.typ == graph.Warned && (topicFollows(toks, tr.hi) || tr.threat || quoteTagVerb(toks, tr)) || tr.typ == graph.Denied && denialOfClause(toks, tr.hi) {
 			conf -= 0.1 // "warned that", "voiced concern over", "denied that it armed": no one was addressed, none missed
 		} else {
 			conf -= 0.2

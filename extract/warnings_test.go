@@ -124,3 +124,23 @@ func TestConveyedWarningIsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestUnaddressedWarningIsWritten checks that a warning whose content is given, in a
+// clause without "that" or in the quote the verb tags, is written though it names no
+// addressee; a bare "warned" with nothing said stays below the threshold.
+func TestUnaddressedWarningIsWritten(t *testing.T) {
+	x := newTestExtractor(t)
+	for text, want := range map[string]bool{
+		"Chile warned it would close the pass.":                             true,
+		"\"The pass will close,\" the Chilean government warned on Monday.": true,
+		"\"The pass will close,\" the Chilean government warned Bolivia.":   false, // addressed: not this test's case
+		"Chile warned on Monday.":                                           false,
+	} {
+		res := extractText(t, x, text, "2026-11-20")
+		res.HoldBelow(0.65)
+		written := slices.ContainsFunc(res.Relationships, func(r Relation) bool { return r.Type == graph.Warned && r.To == nil })
+		if written != want {
+			t.Errorf("%q: unaddressed warning written = %v, want %v", text, written, want)
+		}
+	}
+}
