@@ -1314,7 +1314,7 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 	for j := tr.hi; j < len(toks) && j < tr.hi+5; j++ {
 		// "denied the claims", "dismissed as 'absurd' claims that", and "denied any
 		// involvement", which answers the charge of it as a claim would
-		if claimNouns[toks[j].fold] || involvementNouns[toks[j].fold] {
+		if claimNouns[toks[j].fold] || involvementNouns[toks[j].fold] || j == tr.hi && claimPronounAt(toks, j) {
 			claim = true
 			break
 		}
@@ -1355,6 +1355,24 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 		}
 	}
 	return d.priorAccuser(denier)
+}
+
+// claimPronounAt reports "it" or "this" at j standing alone for what was said, as in "Oslo
+// denied it.", "Oslo denied this on Monday", "dismissed it as nonsense", not the subject of a
+// clause ("denied it had") or one refused a thing ("denied it access").
+func claimPronounAt(toks []token, j int) bool {
+	if f := toks[j].fold; f != "it" && f != "this" {
+		return false
+	}
+	if j+1 == len(toks) {
+		return true
+	}
+	switch next := toks[j+1]; next.fold {
+	case "", "on", "in", "and", "as", "outright":
+		return true
+	default:
+		return next.tag == "RB"
+	}
 }
 
 // gerundActor finds the actor of a gerund after a preposition, which is not the clause's
