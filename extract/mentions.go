@@ -197,10 +197,15 @@ var (
 		"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "then", "former", "chancellor",
 		"prosecutor", "judge", "mayor", "sgt", "maj", "capt", "of", "state", "interior", "security",
 		"national", "attorney", "assistant", "undersecretary", "envoy", "officer", "agent", "senior",
-		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker")
+		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker",
+		"defence", "finance", "justice", "trade", "health", "environment", "energy", "economy", "agriculture",
+		"education", "transport", "culture", "labour", "labor", "industry", "commerce", "treasury", "home")
 	// titleModifiers only qualify a title: "State Duma" has none, so it names no person.
 	titleModifiers = set("vice", "deputy", "foreign", "defense", "prime", "then", "former", "of", "state",
-		"interior", "security", "national", "assistant", "senior", "chief")
+		"interior", "security", "national", "assistant", "senior", "chief",
+		// the portfolios of "Defence Minister Ana Lund", "Home Secretary ..."
+		"defence", "finance", "justice", "trade", "health", "environment", "energy", "economy", "agriculture",
+		"education", "transport", "culture", "labour", "labor", "industry", "commerce", "treasury", "home")
 	// orgWords make a capitalised name an agency (or a group, for parties).
 	orgWords = set("ministry", "agency", "committee", "council", "embassy", "department", "command",
 		"bureau", "office", "commission", "service", "services", "directorate", "secretariat", "senate",
@@ -357,7 +362,7 @@ func (d *docState) noteTitle(title []token, id string) {
 // Norwegian foreign ministry's spokeswoman"): the charges against that state are against
 // its official too.
 func (d *docState) noteOfficial(s *sentence, i, person int) {
-	if i > 0 && s.toks[i-1].tag == "JJ" {
+	if i > 0 && (person == 0 || s.mentions[person-1].hi < i) {
 		if state := d.stateNamedBy(s.toks[i-1].fold); state != "" {
 			d.officialOf[s.mentions[person].id] = state // "Norwegian Prime Minister Ana Lund"
 			return
