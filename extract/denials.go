@@ -18,7 +18,9 @@ var (
 	denialNouns = set("denial", "denials", "rejection", "rebuttal", "repudiation")
 	// involvementNouns are what "had no ... in" disclaims.
 	involvementNouns = set("involvement", "role", "part", "hand", "link", "links", "connection", "connections",
-		"ties", "knowledge", "responsibility")
+		"ties", "knowledge", "responsibility", "wrongdoing")
+	// doForms carry "nothing wrong": "it has done nothing wrong".
+	doForms = set("do", "does", "did", "done", "doing")
 	// spokesNouns speak for the organisation named after "for" or "of": "a spokesman for Lima".
 	spokesNouns = set("spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokespersons",
 		"official", "officials", "representative", "press")
@@ -55,6 +57,7 @@ var (
 func (d *docState) findDenials(s *sentence) {
 	d.openingParticiple(s)
 	d.copularDismissals(s)
+	d.extraposedFalse(s)
 	d.disclaimers(s)
 	d.nominalDenials(s)
 	d.condemnedClaims(s)
@@ -78,7 +81,8 @@ func (d *docState) recordClaimOwners(s *sentence) {
 }
 
 // condemnedClaims read a rejection by a verb of condemnation whose object is a claim called
-// false: "Lima denounced the 'baseless' allegations", "slammed the fabricated reports".
+// false: "Lima denounced the 'baseless' allegations", "slammed the fabricated reports",
+// "condemned the reports as lies".
 // Claims merely repeated or published ("repeated the false claims") are no denial.
 func (d *docState) condemnedClaims(s *sentence) {
 	toks := s.toks
@@ -90,10 +94,14 @@ func (d *docState) condemnedClaims(s *sentence) {
 		for j >= 0 && (toks[j].fold == "" && possessiveOrQuote(toks[j].text) || toks[j].tag == "RB" || toks[j].tag == "JJ" && !dismissals[toks[j].fold]) {
 			j--
 		}
-		if j < 0 || !dismissals[toks[j].fold] {
+		if j >= 0 && dismissals[toks[j].fold] {
+			j-- // "slammed the fabricated reports"
+		} else if calledFalseAs(toks, k+1) {
+			j = k - 1 // "denounced the reports as lies"
+		} else {
 			continue
 		}
-		for j--; j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "PRP$" || toks[j].tag == "RB" || toks[j].tag == "JJ" || d.isPossessorAt(s, j) || toks[j].tag == "POS" || possessiveOrQuote(toks[j].text)); j-- {
+		for ; j >= 0 && (toks[j].tag == "DT" || toks[j].tag == "PRP$" || toks[j].tag == "RB" || toks[j].tag == "JJ" || d.isPossessorAt(s, j) || toks[j].tag == "POS" || possessiveOrQuote(toks[j].text)); j-- {
 		}
 		if j < 0 || !condemnations[toks[j].lemma] || !strings.HasPrefix(toks[j].tag, "VB") || d.negatedAt(s, j) || d.modalAt(s, j) {
 			continue
@@ -105,6 +113,23 @@ func (d *docState) condemnedClaims(s *sentence) {
 		}
 		d.emitDenial(s, subj, d.claimOwner(s, k, s.mentions[subj].id))
 	}
+}
+
+// calledFalseAs reports "as" at j followed, within a few words, by a dismissal: "as lies",
+// "as a baseless smear".
+func calledFalseAs(toks []token, j int) bool {
+	if j >= len(toks) || toks[j].fold != "as" {
+		return false
+	}
+	for p := j + 1; p < len(toks) && p <= j+4; p++ {
+		if dismissals[toks[p].fold] {
+			return true
+		}
+		if toks[p].fold == "" && !possessiveOrQuote(toks[p].text) || strings.HasPrefix(toks[p].tag, "VB") {
+			return false
+		}
+	}
+	return false
 }
 
 // counterAccusations name the accuser of a denial that names none by the accusation the
@@ -154,7 +179,7 @@ func conditionalBefore(s *sentence, k int) bool {
 func (d *docState) copularDismissals(s *sentence) {
 	toks := s.toks
 	for k := 0; k < len(toks); k++ {
-		if !claimNouns[toks[k].fold] || !strings.HasPrefix(toks[k].tag, "NN") || conditionalBefore(s, k) {
+		if !claimNouns[toks[k].fold] || !strings.HasPrefix(toks[k].tag, "NN") && !saidClaimNoun(toks, k) || conditionalBefore(s, k) {
 			continue
 		}
 		end := d.calledFalseAt(s, k)
@@ -173,9 +198,52 @@ func (d *docState) copularDismissals(s *sentence) {
 	}
 }
 
+// saidClaimNoun reports a claim word at k the tagger took for a verb right after a saying
+// verb, as in "Lima says claims its agents spied are false": one verb does not follow
+// another there, so it is the noun.
+func saidClaimNoun(toks []token, k int) bool {
+	return k > 0 && toks[k].tag == "VBZ" && sayVerbs[toks[k-1].lemma] && strings.HasPrefix(toks[k-1].tag, "VB")
+}
+
+// extraposedFalse reads a statement called false before it is given: "Lima said it was
+// 'simply not true' that its ships were there", "'It is false that we armed them,' the
+// minister said". The denier is the speaker; the counterpart, the prior accuser.
+func (d *docState) extraposedFalse(s *sentence) {
+	toks := s.toks
+	for k := 0; k+3 < len(toks); k++ {
+		if toks[k].fold != "it" || !beForms[toks[k+1].fold] || conditionalBefore(s, k) {
+			continue
+		}
+		end, negated, called := -1, false, false
+		for p := k + 2; p < len(toks) && p <= k+7 && end < 0; p++ {
+			switch g := toks[p].fold; {
+			case g == "that":
+				end = p
+			case negators[g]:
+				negated = true
+			case truthWords[g]:
+				called = negated
+			case g == "false" || g == "untrue":
+				called = !negated
+			case g == "" && possessiveOrQuote(toks[p].text), toks[p].tag == "RB":
+			default:
+				p = len(toks) // anything else: "it was not clear that", "it is true that"
+			}
+		}
+		if end < 0 || !called {
+			continue
+		}
+		if speaker := d.speakerOf(s, k, end); speaker >= 0 && !wireOutlets[s.mentions[speaker].id] {
+			d.emitDenial(s, speaker, "")
+		}
+		k = end
+	}
+}
+
 // calledFalseAt finds, after the claim noun at k, the verb "be" and a dismissal ("are
 // baseless", "was 'absolutely false'", "have been full of misinformation", "are not
-// true", "are politically motivated", "are without foundation"). It returns the index of
+// true", "are politically motivated", "are without foundation", "were a fabrication"), or
+// a claim said to have no ground ("have no basis"). It returns the index of
 // the dismissal word, -1 when there is none. The claim's own clause may come between
 // ("claims that Lima armed the rebels are false").
 func (d *docState) calledFalseAt(s *sentence, k int) int {
@@ -184,6 +252,12 @@ func (d *docState) calledFalseAt(s *sentence, k int) int {
 		f := toks[j].fold
 		if toks[j].text == ";" || toks[j].text == ":" || sayVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
 			return -1
+		}
+		if haveForms[f] && f != "played" && f != "plays" && j+2 < len(toks) && toks[j+1].fold == "no" && (groundNouns[toks[j+2].fold] || toks[j+2].fold == "merit") {
+			if d.negatedAt(s, j) || d.modalAt(s, j) {
+				return -1
+			}
+			return j + 2 // "the claims have no basis in fact"
 		}
 		if f != "is" && f != "are" && f != "was" && f != "were" && f != "been" {
 			continue
@@ -207,7 +281,7 @@ func (d *docState) calledFalseAt(s *sentence, k int) int {
 				negated = true
 			case modals[g]:
 				return -1
-			case g == "" && possessiveOrQuote(toks[p].text), toks[p].tag == "RB", g == "full", g == "of",
+			case g == "" && possessiveOrQuote(toks[p].text), toks[p].tag == "RB", g == "full", g == "of", g == "a", g == "an", toks[p].tag == "JJ",
 				g == "pure", g == "utterly", g == "totally", g == "completely", g == "absolutely", g == "entirely":
 			default:
 				return -1
@@ -358,8 +432,13 @@ func (d *docState) priorAccuser(denier string) (string, bool) {
 	if a, ok := d.accuserOf(denier); ok {
 		return a, true
 	}
-	// "the Peruvian embassy denied the claims" answers the charges against Peru
-	if state := d.stateOf(denier); state != "" {
+	// "the Peruvian embassy denied the claims" answers the charges against Peru, and so
+	// does "Peruvian Foreign Minister Ana Ruiz denied them"
+	state := d.stateOf(denier)
+	if state == "" {
+		state = d.officialOf[denier]
+	}
+	if state != "" {
 		if a, ok := d.accuserOf(state); ok && a != denier {
 			return a, true
 		}
@@ -370,15 +449,30 @@ func (d *docState) priorAccuser(denier string) (string, bool) {
 // stateOf is the government an agency's name says it belongs to ("Peruvian Embassy",
 // "Chile Foreign Ministry"), "" for any other entity.
 func (d *docState) stateOf(id string) string {
+	if e := d.entities[id]; e == nil || e.Kind != graph.Agency {
+		return ""
+	}
+	return d.namedState(id)
+}
+
+// namedState is the government the first word of an entity's name names ("Peruvian
+// intelligence officers", "Chile Foreign Ministry"), "" when it names none.
+func (d *docState) namedState(id string) string {
 	e := d.entities[id]
-	if e == nil || e.Kind != graph.Agency {
+	if e == nil {
 		return ""
 	}
 	first, _, _ := strings.Cut(d.fold(e.Name), " ")
-	if g, ok := d.x.world.demonym[first]; ok {
+	return d.stateNamedBy(first)
+}
+
+// stateNamedBy is the government a folded word names as its demonym or its name
+// ("peruvian", "chile"), "" for any other word.
+func (d *docState) stateNamedBy(word string) string {
+	if g, ok := d.x.world.demonym[word]; ok {
 		return g.ID
 	}
-	if g, ok := d.lookup(first); ok && g.Kind == graph.Government {
+	if g, ok := d.lookup(word); ok && g.Kind == graph.Government {
 		return g.ID
 	}
 	return ""
@@ -451,7 +545,8 @@ func (d *docState) denialCounterpart(s *sentence, tr trigger, denier string) (st
 }
 
 // disclaimers read a denial of involvement reported as speech: "Lima said it had no role
-// in the attack", "said they had nothing to do with it", "said it was not involved". The
+// in the attack", "said they had nothing to do with it", "said it was not involved",
+// "insists it has done nothing wrong". The
 // speaker is the one the pronoun stands for; the counterpart is the prior accuser.
 func (d *docState) disclaimers(s *sentence) {
 	toks := s.toks
@@ -472,6 +567,8 @@ func (d *docState) disclaimers(s *sentence) {
 			lo = k - 1
 		case f == "involved" && negators[toks[k-1].fold] && k > 1 && beForms[toks[k-2].fold]:
 			lo = k - 2
+		case f == "nothing" && doForms[toks[k-1].fold] && k+1 < len(toks) && toks[k+1].fold == "wrong":
+			lo = k - 1 // "insists it has done nothing wrong"
 		}
 		if lo < 0 || conditionalBefore(s, lo) || d.modalAt(s, lo) {
 			continue

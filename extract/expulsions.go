@@ -300,9 +300,11 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 	toks := s.toks
 	people = -1
 	sawPeople := false
+	stop := -1 // where the clause of the passive begins
 	for j := tr.lo - 1; j >= 0 && j >= tr.lo-12; j-- {
 		f := toks[j].fold
 		if boundaries[f] || toks[j].text == ";" || toks[j].text == "," && !d.inMention(s, j) && j < tr.lo-3 {
+			stop = j
 			break
 		}
 		if i := d.mentionIndexAt(s, j); i >= 0 {
@@ -347,13 +349,43 @@ func (d *docState) announcedBy(s *sentence, tr trigger) (host, people int) {
 		if v >= len(toks) || v >= s.mentions[i].hi+4 || !strings.HasPrefix(toks[v].tag, "VB") {
 			continue
 		}
-		e := d.entities[s.mentions[i].id]
-		if e.Kind != graph.Government && e.Kind != graph.Agency || s.mentions[i].id == s.mentions[people].id {
+		if !d.reportsForeignLoss(s, i, people) {
 			return -1, -1
 		}
 		return i, people
 	}
+	// the speech tag before: "Chile said (on Monday) (that) two Peruvian attachés had been expelled"
+	if i := d.sayerBefore(s, stop); i >= 0 && d.reportsForeignLoss(s, i, people) {
+		return i, people
+	}
 	return -1, -1
+}
+
+// reportsForeignLoss reports a sayer, mention i, that is a state or an organ of one other
+// than the state of the expelled people: the Peruvian embassy reporting Peruvians expelled
+// reports its own state's loss.
+func (d *docState) reportsForeignLoss(s *sentence, i, people int) bool {
+	id, theirs := s.mentions[i].id, s.mentions[people].id
+	e := d.entities[id]
+	return (e.Kind == graph.Government || e.Kind == graph.Agency) && id != theirs && d.stateOf(id) != theirs
+}
+
+// sayerBefore finds the subject of an asserted saying verb at j, or before a "that" and a
+// short time phrase at j: "Lima said on Monday that". It returns a mention index or -1.
+func (d *docState) sayerBefore(s *sentence, j int) int {
+	toks := s.toks
+	if j >= 0 && toks[j].fold == "that" {
+		for j--; j >= 0 && (timeWords[toks[j].fold] || dateWords[toks[j].fold] || toks[j].tag == "CD"); j-- {
+		}
+	}
+	if j < 0 || !sayVerbs[toks[j].lemma] || !strings.HasPrefix(toks[j].tag, "VB") || d.negatedAt(s, j) || d.modalAt(s, j) {
+		return -1
+	}
+	i := d.subjectOf(s, j)
+	if i < 0 || s.mentions[i].pronoun {
+		return -1
+	}
+	return i
 }
 
 // gerundDone are the verbs whose gerund object is an act done: "began expelling".

@@ -16,8 +16,8 @@ import (
 var ruleLemmas = []string{
 	"accept", "ask", "avoid", "brand", "call", "choose", "consider", "decline", "declare", "deem",
 	"describe", "direct", "dispute", "express", "fail", "flag", "give", "grant", "heed", "hesitate",
-	"instruct", "label", "opt", "order", "oust", "prefer", "raise", "refrain", "refuse", "remove", "send", "tell",
-	"term", "threaten", "voice",
+	"instruct", "label", "opt", "order", "oust", "prefer", "raise", "refrain", "refuse", "remove", "ridicule", "rubbish",
+	"send", "sound", "tell", "term", "threaten", "voice",
 }
 
 // irregularForms are the inflections no suffix rule makes.

@@ -66,13 +66,14 @@ type docState struct {
 	foreseen                    map[string]string // folded surname → full name of the one person the article gives it
 	claims                      []claim           // who claimed what of whom, for the author of denied allegations
 	titleHolder                 map[string]string // folded office ("prime minister") → the one person the article named with it; "" when several
+	officialOf                  map[string]string // person id → the state named before their title ("Norway's Prime Minister Ana Lund")
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 	return &docState{
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
-		twins: map[string]graph.Entity{}, firstNamed: map[string]int{}, titleHolder: map[string]string{},
+		twins: map[string]graph.Entity{}, firstNamed: map[string]int{}, titleHolder: map[string]string{}, officialOf: map[string]string{},
 	}
 }
 
@@ -196,10 +197,15 @@ var (
 		"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "then", "former", "chancellor",
 		"prosecutor", "judge", "mayor", "sgt", "maj", "capt", "of", "state", "interior", "security",
 		"national", "attorney", "assistant", "undersecretary", "envoy", "officer", "agent", "senior",
-		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker")
+		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker",
+		"defence", "finance", "justice", "trade", "health", "environment", "energy", "economy", "agriculture",
+		"education", "transport", "culture", "labour", "labor", "industry", "commerce", "treasury", "home")
 	// titleModifiers only qualify a title: "State Duma" has none, so it names no person.
 	titleModifiers = set("vice", "deputy", "foreign", "defense", "prime", "then", "former", "of", "state",
-		"interior", "security", "national", "assistant", "senior", "chief")
+		"interior", "security", "national", "assistant", "senior", "chief",
+		// the portfolios of "Defence Minister Ana Lund", "Home Secretary ..."
+		"defence", "finance", "justice", "trade", "health", "environment", "energy", "economy", "agriculture",
+		"education", "transport", "culture", "labour", "labor", "industry", "commerce", "treasury", "home")
 	// orgWords make a capitalised name an agency (or a group, for parties).
 	orgWords = set("ministry", "agency", "committee", "council", "embassy", "department", "command",
 		"bureau", "office", "commission", "service", "services", "directorate", "secretariat", "senate",
@@ -268,7 +274,10 @@ const maxWindow = 8
 // findMentions fills s.mentions, left to right, without overlaps.
 func (d *docState) findMentions(s *sentence) {
 	toks := s.toks
-	defer func() { d.prevActors = d.actorsIn(s.mentions) }()
+	defer func() {
+		d.prevActors = d.actorsIn(s.mentions)
+		d.noteApposedOfficials(s)
+	}()
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
 			s.mentions = append(s.mentions, mention{id: d.lastPerson, lo: i, hi: i + 1, pronoun: true})
@@ -345,6 +354,96 @@ func (d *docState) noteTitle(title []token, id string) {
 		return
 	}
 	d.titleHolder[key] = id
+}
+
+// noteOfficial records the state of the person just named at s.mentions[person] with a
+// title at token i, when a state or one of its organs is named right before the title
+// ("Norwegian Prime Minister Ana Lund", "Norway's Foreign Minister Ana Lund", "the
+// Norwegian foreign ministry's spokeswoman"): the charges against that state are against
+// its official too.
+func (d *docState) noteOfficial(s *sentence, i, person int) {
+	if i > 0 && (person == 0 || s.mentions[person-1].hi < i) {
+		if state := d.stateNamedBy(s.toks[i-1].fold); state != "" {
+			d.officialOf[s.mentions[person].id] = state // "Norwegian Prime Minister Ana Lund"
+			return
+		}
+	}
+	if person == 0 {
+		return
+	}
+	prev := s.mentions[person-1]
+	if prev.pronoun || !(prev.hi == i || prev.hi == i-1 && s.toks[i-1].tag == "POS") {
+		return
+	}
+	state := prev.id
+	if e := d.entities[state]; e == nil || e.Kind != graph.Government {
+		state = d.stateOf(state)
+	}
+	if state != "" {
+		d.officialOf[s.mentions[person].id] = state
+	}
+}
+
+// pressWords are titles that name no office of state: a reporter for a state's broadcaster
+// speaks for no state.
+var pressWords = set("correspondent", "reporter", "journalist")
+
+// noteApposedOfficials records the state of a person whose post follows their name:
+// "Ana Lund, Norway's foreign minister", "Ana Lund, a spokeswoman for the Norwegian
+// government". A former holder, or the press, speaks for no state.
+func (d *docState) noteApposedOfficials(s *sentence) {
+	toks := s.toks
+	for pi, m := range s.mentions {
+		if e := d.entities[m.id]; m.pronoun || e == nil || e.Kind != graph.Person || m.hi+2 >= len(toks) || toks[m.hi].text != "," {
+			continue
+		}
+		j := m.hi + 1
+		if toks[j].tag == "DT" {
+			j++
+		}
+		state := ""
+		if pi+1 < len(s.mentions) && s.mentions[pi+1].lo == j {
+			// "Ana Lund, Norway's foreign minister"
+			g := s.mentions[pi+1]
+			if g.hi < len(toks) && toks[g.hi].tag == "POS" && g.hi+1 < len(toks) && d.postWordsAt(toks, g.hi+1) > 0 {
+				state = g.id
+			}
+		} else if n := d.postWordsAt(toks, j); n > 0 && j+n+1 < len(toks) && (toks[j+n].fold == "for" || toks[j+n].fold == "of") {
+			// "Ana Lund, a spokeswoman for the Norwegian government"
+			k := j + n + 1
+			if toks[k].fold == "the" {
+				k++
+			}
+			if gi := d.mentionIndexAt(s, k); gi >= 0 && s.mentions[gi].lo == k && (s.mentions[gi].hi >= len(toks) || toks[s.mentions[gi].hi].tag != "POS") {
+				state = s.mentions[gi].id
+			}
+		}
+		if state == "" {
+			continue
+		}
+		if e := d.entities[state]; e == nil || e.Kind != graph.Government {
+			state = d.stateOf(state)
+		}
+		if state != "" {
+			d.officialOf[m.id] = state
+		}
+	}
+}
+
+// postWordsAt counts the words of an office of state from j: "foreign minister",
+// "senior spokesman". It is 0 for a former holder, the press, or no title.
+func (d *docState) postWordsAt(toks []token, j int) int {
+	n := 0
+	for j+n < len(toks) && n < 4 && (titles[toks[j+n].fold] || spokesNouns[toks[j+n].fold]) && toks[j+n].fold != "of" {
+		if f := toks[j+n].fold; f == "former" || f == "then" || pressWords[f] {
+			return 0
+		}
+		n++
+	}
+	if n > 0 && titleModifiers[toks[j+n-1].fold] {
+		return 0 // "foreign" alone is no office
+	}
+	return n
 }
 
 // officeHolderAt reads "the Prime Minister" at token i as the one person the article has
@@ -587,6 +686,7 @@ func (d *docState) mentionAt(s *sentence, i int) int {
 			n := d.personAt(s, j, i+run, true)
 			if len(s.mentions) > before {
 				d.noteTitle(toks[i:j], s.mentions[len(s.mentions)-1].id)
+				d.noteOfficial(s, i, before)
 			}
 			return (j - i) + n
 		}

@@ -176,9 +176,25 @@ func (d *docState) findClaims(s *sentence) {
 }
 
 // denialOfClause reports a denial verb whose object is a that-clause ("denies that it plans
-// a strike"): it refutes a statement, which need not name who made it.
+// a strike", or without "that": "denied it had any role"): it refutes a statement, which
+// need not name who made it.
 func denialOfClause(toks []token, hi int) bool {
-	return hi+1 < len(toks) && toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
+	if hi+1 >= len(toks) {
+		return false
+	}
+	return pronounClauseAt(toks, hi) || toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
+}
+
+// pronounClauseAt reports a clause without its "that" opening at j with a pronoun subject
+// and its verb: "denied it had any role", "warned they would respond".
+func pronounClauseAt(toks []token, j int) bool {
+	if j+1 >= len(toks) {
+		return false
+	}
+	if f := toks[j].fold; !nominative(f) && f != "it" && f != "we" {
+		return false
+	}
+	return auxiliaries[toks[j+1].fold] || modals[toks[j+1].fold] || toks[j+1].tag == "VBD" || toks[j+1].tag == "VBZ"
 }
 
 // triggerAt recognises a trigger starting at token k.
@@ -193,6 +209,13 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	}
 	lemma := t.lemma
 	isVerb := len(t.tag) > 0 && t.tag[0] == 'V'
+	if t.fold == "warning" && k > 0 {
+		// "a travel warning for Latvia", "its stern warning": the tagger's VBG is the noun
+		switch toks[k-1].tag {
+		case "DT", "JJ", "NN", "NNS", "PRP$", "POS":
+			isVerb = false
+		}
+	}
 	next := func(n int) string {
 		if k+n < len(toks) {
 			return toks[k+n].fold
@@ -212,14 +235,18 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 	case (t.fold == "request" || t.fold == "requests" || t.fold == "demands") && !isVerb &&
 		(next(1) == "from" || next(1) == "by" || isPossessive(toks, k) || d.mentionEndsAt(s, k)):
 		return trigger{typ: graph.Requested, lo: k, hi: k + 1, nominal: true}, true
-	case lemma == "raise" || lemma == "voice" || lemma == "express" || lemma == "flag":
+	case lemma == "raise" || lemma == "voice" || lemma == "express" || lemma == "flag" || lemma == "sound" && isVerb:
+		// "sounded the alarm over" as "raised concerns over"
 		for j := k + 1; j < len(toks) && j <= k+4; j++ {
 			if concernNouns[toks[j].fold] {
 				return trigger{typ: graph.Warned, lo: k, hi: j + 1, withTo: true}, true
 			}
-			if toks[j].fold == "" {
-				break
+			if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) {
+				break // a quote may open the concern: voiced "deep concern"
 			}
+		}
+		if lemma == "sound" {
+			return trigger{}, false // one sounds an alarm, never a topic
 		}
 		// "raised Russian disinformation with the foreign ministry": raising a topic with someone
 		for j := k + 1; j+1 < len(toks) && j <= k+7; j++ {
@@ -263,10 +290,11 @@ func (d *docState) triggerAt(s *sentence, k int) (trigger, bool) {
 				break
 			}
 		}
-	case lemma == "dispute" && isVerb:
+	case (lemma == "dispute" || lemma == "rubbish" || lemma == "ridicule") && isVerb:
+		// "disputed the claims", "rubbished the reports"; one may ridicule a person too
 		for j := k + 1; j < len(toks) && j <= k+5; j++ {
 			if claimNouns[toks[j].fold] {
-				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true // "disputed the claims"
+				return trigger{typ: graph.Denied, lo: k, hi: k + 1}, true
 			}
 		}
 		return trigger{}, false
@@ -376,7 +404,7 @@ func (d *docState) toLeave(s *sentence, k int) bool {
 		case f == "to" && j+1 < len(toks) && (departures[toks[j+1].lemma] || toks[j+1].lemma == "get" && j+2 < len(toks) && toks[j+2].fold == "out"):
 			return person && d.leavesCountry(s, j+2) // "to leave", "to get out"
 		case f == "out" && toks[k].lemma == "order":
-			return person
+			return person || j == k+1 && d.sentAwayAfter(s, j+1) // "ordered out four attachés"
 		case f == "" && toks[j].text != "'s" && toks[j].text != "’s", boundaries[f]:
 			return false
 		}
@@ -393,7 +421,9 @@ func (d *docState) sentAway(s *sentence, k int) bool {
 	for j := k + 1; j < len(toks) && j <= k+8; j++ {
 		f := toks[j].fold
 		if i := d.mentionIndexAt(s, j); i >= 0 {
-			if sentAwayNouns[toks[s.mentions[i].hi-1].fold] {
+			// "sent four Chilean agents home": envoys or spies of a state, never its nationals,
+			// whom a state also flies home itself
+			if last := toks[s.mentions[i].hi-1].fold; sentAwayNouns[last] || peopleNouns[last] == "intelligence officers" {
 				person = true
 			}
 			continue
@@ -443,8 +473,8 @@ func (d *docState) sentAwayAfter(s *sentence, j int) bool {
 // topicFollows reports a warning whose words go on to its content, not to an addressee:
 // "warned that", "raised concerns about".
 func topicFollows(toks []token, j int) bool {
-	for j < len(toks) && toks[j].tag == "RB" {
-		j++
+	for j < len(toks) && (toks[j].tag == "RB" || toks[j].fold == "" && possessiveOrQuote(toks[j].text)) {
+		j++ // and the quote that closes voiced "deep concern"
 	}
 	// "warned on its website that", "warned in a statement of": where it was said
 	if j+2 < len(toks) && (toks[j].fold == "in" || toks[j].fold == "on") {
@@ -462,12 +492,32 @@ func topicFollows(toks []token, j int) bool {
 	case "that", "of", "about", "over", "at", "against":
 		return true
 	}
+	if pronounClauseAt(toks, j) {
+		return true // "warned it would retaliate"
+	}
 	// "warned a blockade of the port had caused famine": a that-clause without its "that"
 	p := j
 	for p < len(toks) && p < j+8 && (toks[p].tag == "DT" || toks[p].tag == "JJ" || toks[p].tag == "CD" || toks[p].tag == "PRP$" || strings.HasPrefix(toks[p].tag, "NN") || p > j && toks[p].fold == "of") && toks[p].fold != "" {
 		p++
 	}
 	return p > j && p < len(toks) && (toks[p].tag == "VBD" || toks[p].tag == "VBZ" || toks[p].tag == "VBP" || toks[p].tag == "MD")
+}
+
+// quoteTagVerb reports a verb that tags the quote opening the sentence and ends it:
+// `"Any attack will be met with force," the ministry warned.` The quote is what was said.
+func quoteTagVerb(toks []token, tr trigger) bool {
+	if len(toks) == 0 || toks[0].fold != "" || !possessiveOrQuote(toks[0].text) {
+		return false
+	}
+	if e := pastTimePhrase(toks, tr.hi); e < len(toks) && (e+1 < len(toks) || toks[e].text != ".") {
+		return false // the verb ends the sentence, but for when: "..., the ministry warned on Monday."
+	}
+	for j := tr.lo - 1; j > 0; j-- {
+		if toks[j].fold == "" && possessiveOrQuote(toks[j].text) && toks[j-1].text == "," {
+			return true // the closing quote after its comma
+		}
+	}
+	return false
 }
 
 // deniesClaim reports whether the denial verb at k has a claim or a request for its object,
@@ -590,6 +640,8 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 			return true, true, true
 		case d.orderedToExpel(s, tr):
 			return false, true, false // "ordered its foreign minister to expel"
+		case tr.typ == graph.Expelled && g == k-2 && (toks[g].fold == "is" || toks[g].fold == "are") && g > 0 && d.mentionEndsAt(s, g):
+			return false, true, false // "Oslo is to expel three attachés": the act announced, as a headline's "Oslo to expel"
 		}
 		return false, false, false
 	}
@@ -913,10 +965,20 @@ func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 		if !ok {
 			return out
 		}
+		if !comma || !d.apposedEnvoy(s, a, b) {
+			out = append(out, j) // an envoy's post after their name is no second actor
+		}
 		inList = comma
-		out = append(out, j)
 		i = j
 	}
+}
+
+// apposedEnvoy reports a person and, after a comma, the post that names them ("Ana Ruiz,
+// the Peruvian ambassador"), or the other way round: one actor named twice, not a list.
+func (d *docState) apposedEnvoy(s *sentence, a, b mention) bool {
+	envoy := func(m mention) bool { return sentAwayNouns[s.toks[m.hi-1].fold] }
+	person := func(m mention) bool { e := d.entities[m.id]; return e != nil && e.Kind == graph.Person }
+	return person(a) && envoy(b) || envoy(a) && person(b)
 }
 
 func joinedByAnd(between []token, inList bool) (ok, comma bool) {
@@ -992,6 +1054,8 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 			}
 		case tr.typ == graph.Expelled && len(to) == 0 && d.pressOf(s, tr.hi, m):
 			to = append(to, i) // "expelled a reporter working for the Tribune": the paper's
+		case (prep == "against" || prep == "on") && tr.typ == graph.Warned && toks[tr.lo].lemma == "threaten" && m.lo-1 > tr.hi && len(to) == 0:
+			to = append(to, d.coordinated(s, i, false)...) // "threatened sanctions against Vilnius": whom they would hit
 		case topicPreps[prep]:
 			about = append(about, m.id)
 		case locationPreps[prep]:
@@ -1122,7 +1186,7 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		}
 	}
 	if len(toIDs) == 0 {
-		if tr.typ == graph.Warned && (topicFollows(toks, tr.hi) || tr.threat) || tr.typ == graph.Denied && denialOfClause(toks, tr.hi) {
+		if tr.typ == graph.Warned && (topicFollows(toks, tr.hi) || tr.threat || quoteTagVerb(toks, tr)) || tr.typ == graph.Denied && denialOfClause(toks, tr.hi) {
 			conf -= 0.1 // "warned that", "voiced concern over", "denied that it armed": no one was addressed, none missed
 		} else {
 			conf -= 0.2
@@ -1153,6 +1217,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			d.emit(s, tr.typ, from, "", about, negated, quantity, c)
 		}
 		for _, to := range toIDs {
+			if tr.typ == graph.Expelled && d.entities[to] != nil && d.entities[to].Kind == graph.Group && d.namedState(to) == from {
+				continue // "Peru sent four Peruvian agents home": its own people, recalled, not expelled
+			}
 			d.emit(s, tr.typ, from, to, about, negated, quantity, c)
 		}
 	}
@@ -1245,11 +1312,13 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 	toks := s.toks
 	claim := false
 	for j := tr.hi; j < len(toks) && j < tr.hi+5; j++ {
-		if claimNouns[toks[j].fold] {
+		// "denied the claims", "dismissed as 'absurd' claims that", and "denied any
+		// involvement", which answers the charge of it as a claim would
+		if claimNouns[toks[j].fold] || involvementNouns[toks[j].fold] || j == tr.hi && claimPronounAt(toks, j) {
 			claim = true
 			break
 		}
-		if toks[j].fold == "" || strings.HasPrefix(toks[j].tag, "VB") {
+		if toks[j].fold == "" && !possessiveOrQuote(toks[j].text) || strings.HasPrefix(toks[j].tag, "VB") {
 			break
 		}
 	}
@@ -1286,6 +1355,24 @@ func (d *docState) accuser(s *sentence, tr trigger, denier string) (string, bool
 		}
 	}
 	return d.priorAccuser(denier)
+}
+
+// claimPronounAt reports "it" or "this" at j standing alone for what was said, as in "Oslo
+// denied it.", "Oslo denied this on Monday", "dismissed it as nonsense", not the subject of a
+// clause ("denied it had") or one refused a thing ("denied it access").
+func claimPronounAt(toks []token, j int) bool {
+	if f := toks[j].fold; f != "it" && f != "this" {
+		return false
+	}
+	if j+1 == len(toks) {
+		return true
+	}
+	switch next := toks[j+1]; next.fold {
+	case "", "on", "in", "and", "as", "outright":
+		return true
+	default:
+		return next.tag == "RB"
+	}
 }
 
 // gerundActor finds the actor of a gerund after a preposition, which is not the clause's
@@ -1534,11 +1621,16 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 			}
 		}
 	}
+	conveyed := false // "Oslo issued a stern warning": an act its subject did, not a mention of one
 	if from < 0 {
 		// "Washington sent repeated warnings": the sender of the warning is the verb's subject
 		for j := tr.lo - 1; j >= 0 && j >= tr.lo-3; j-- {
 			if conveyVerbs[toks[j].lemma] && strings.HasPrefix(toks[j].tag, "VB") {
+				if d.modalAt(s, j) || d.negatedAt(s, j) || isQuestion(s) {
+					return // "may issue a warning", "did not send one": none was given
+				}
 				from = d.subjectOf(s, j)
+				conveyed = !strings.HasPrefix(toks[tr.lo-1].tag, "NN")
 				break
 			}
 		}
@@ -1549,8 +1641,13 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	to := ""
 	for j := tr.hi; j < len(toks) && j < tr.hi+6; j++ {
 		if toks[j].fold == "to" || toks[j].fold == "for" {
+			if toks[j].fold == "for" && tr.lo > 0 && strings.HasPrefix(toks[tr.lo-1].tag, "NN") {
+				break // "a travel warning for Latvia" is about the place
+			}
 			if i := d.mentionIndexAt(s, j+1); i >= 0 {
 				to = s.mentions[i].id
+				// "a warning to Riga" names who was warned; "a warning for Riga" may be about it
+				conveyed = conveyed && toks[j].fold == "to"
 			}
 			break
 		}
@@ -1584,6 +1681,9 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 		return // a warning with nobody warned, named by a noun, is too often a mere mention
 	}
 	conf := 0.6
+	if conveyed && tr.typ == graph.Warned {
+		conf = 0.7
+	}
 	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
 }
 

@@ -62,6 +62,8 @@ func TestWarningConstructions(t *testing.T) {
 		{"statement of concern", "The recall came after Norway's statement of concern about the jailing of two activists.", []string{"norway WARNED -"}},
 		{"concern as a mere mention", "The talks went on amid concerns about the dam.", nil},
 		{"repeated its warning that", "Argentina repeated its warning that the drought would cut grain exports.", []string{"argentina WARNED -"}},
+		{"quoted concern", "Uruguay voiced \"grave concern\" to Brazil over the dam.", []string{"uruguay WARNED brazil"}},
+		{"quoted concern, modal", "Uruguay said it would voice \"grave concern\" over the dam.", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -98,4 +100,47 @@ func splitForTest(t *testing.T, d *docState, text string) []sentence {
 		t.Fatal(err)
 	}
 	return d.split(pd, cuts)
+}
+
+// TestConveyedWarningIsWritten checks that a warning its subject issued to someone is
+// written at the default threshold, while one merely named ("Oslo's warning to Riga came
+// later") or about a place ("a travel warning for") stays below it or is not read.
+func TestConveyedWarningIsWritten(t *testing.T) {
+	x := newTestExtractor(t)
+	for text, want := range map[string]bool{
+		"Chile issued a stern warning to Bolivia over the dam.":  true,
+		"Chile delivered a warning to Bolivia on Monday.":        true,
+		"Chile's warning to Bolivia came a day after the flood.": false,
+		"Chile issued a travel warning for Bolivia.":             false,
+		"Chile may issue a warning to Bolivia.":                  false,
+	} {
+		res := extractText(t, x, text, "2026-11-20")
+		res.HoldBelow(0.65)
+		written := slices.ContainsFunc(res.Relationships, func(r Relation) bool {
+			return r.Type == graph.Warned && r.To != nil && *r.To == "bolivia"
+		})
+		if written != want {
+			t.Errorf("%q: warning to Bolivia written = %v, want %v", text, written, want)
+		}
+	}
+}
+
+// TestUnaddressedWarningIsWritten checks that a warning whose content is given, in a
+// clause without "that" or in the quote the verb tags, is written though it names no
+// addressee; a bare "warned" with nothing said stays below the threshold.
+func TestUnaddressedWarningIsWritten(t *testing.T) {
+	x := newTestExtractor(t)
+	for text, want := range map[string]bool{
+		"Chile warned it would close the pass.":                             true,
+		"\"The pass will close,\" the Chilean government warned on Monday.": true,
+		"\"The pass will close,\" the Chilean government warned Bolivia.":   false, // addressed: not this test's case
+		"Chile warned on Monday.":                                           false,
+	} {
+		res := extractText(t, x, text, "2026-11-20")
+		res.HoldBelow(0.65)
+		written := slices.ContainsFunc(res.Relationships, func(r Relation) bool { return r.Type == graph.Warned && r.To == nil })
+		if written != want {
+			t.Errorf("%q: unaddressed warning written = %v, want %v", text, written, want)
+		}
+	}
 }
