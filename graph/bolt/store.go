@@ -103,6 +103,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
+	if err := releaseMapped(db); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	return &Store{db: db, st: st, path: path, lastChange: last}, nil
 }
 
