@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/btree"
 
@@ -192,70 +193,117 @@ func mustArticle(v string) graph.Article {
 
 func (s *state) addRelationships(rels []*graph.Relationship) {
 	s.allRels = rels
-	s.dated = buildDated(rels)
-	// Touch lists are gathered by entity number, each cut to its length from one array, and
-	// put in the map once each: map operations and growing lists are most of what building
-	// the indexes costs. A first pass counts each entity's relationships.
-	type ends struct {
-		from, to int32 // numbers; to is noEnd without a To or for a loop
-		dangling bool  // an end names no entity, which no consistent store has
-	}
-	numbers := make([]ends, len(rels))
-	degree := make([]int, len(s.names))
-	total := 0
-	for i, r := range rels {
+	// The indexes are independent of each other: built at once, open waits for the
+	// longest, not for their sum.
+	var wg sync.WaitGroup
+	wg.Go(func() { s.dated = buildDated(rels) })
+	wg.Go(func() { s.addTouch(rels) })
+	for _, r := range rels {
 		s.count(r, +1)
-		from, ok := s.number[r.From]
-		e := ends{from: from, to: noEnd, dangling: !ok}
+	}
+	s.addAbout(rels)
+	s.addCiting(rels)
+	wg.Wait()
+}
+
+// keyed is an item of an index list, with the number of the list it goes to.
+type keyed[T any] struct {
+	key  int32
+	item T
+}
+
+// cutLists returns n lists holding the items by key, in the order given, each cut to its
+// length from one array: map operations and growing lists are most of what building the
+// indexes costs, and the garbage of grown lists would stay between the lists kept. Each
+// list is full, so that an append by apply copies it.
+func cutLists[T any](n int, items []keyed[T]) [][]T {
+	count := make([]int, n)
+	for _, it := range items {
+		count[it.key]++
+	}
+	backing := make([]T, len(items))
+	lists := make([][]T, n)
+	for k, c := range count {
+		lists[k], backing = backing[:0:c], backing[c:]
+	}
+	for _, it := range items {
+		lists[it.key] = append(lists[it.key], it.item)
+	}
+	return lists
+}
+
+// addTouch fills the touch lists, gathered by entity number.
+func (s *state) addTouch(rels []*graph.Relationship) {
+	items := make([]keyed[edge], 0, 2*len(rels))
+	for _, r := range rels {
+		from, okFrom := s.number[r.From]
+		to, okTo := int32(noEnd), true
 		if r.To != "" && r.To != r.From {
-			to, ok := s.number[r.To]
-			e.to, e.dangling = to, e.dangling || !ok
+			to, okTo = s.number[r.To]
 		}
-		if numbers[i] = e; !e.dangling {
-			degree[e.from]++
-			total++
-			if e.to != noEnd {
-				degree[e.to]++
-				total++
-			}
-		}
-		for _, e := range r.About {
-			s.about[e] = append(s.about[e], r.ID)
-		}
-		for _, ev := range r.Evidence {
-			s.citing[ev.Article] = append(s.citing[ev.Article], r.ID)
-		}
-	}
-	backing := make([]edge, total)
-	touch := make([][]edge, len(s.names))
-	for n, d := range degree {
-		touch[n], backing = backing[:0:d], backing[d:] // full: an append by apply copies
-	}
-	for i, r := range rels {
-		e := numbers[i]
-		if e.dangling { // kept as apply would keep it
+		if !okFrom || !okTo { // an end names no entity, which no consistent store has: kept as apply would keep it
 			for _, k := range touchKeys(r) {
 				if n, ok := s.number[k]; ok {
-					touch[n] = append(touch[n], s.edgeFrom(k, r))
+					items = append(items, keyed[edge]{n, s.edgeFrom(k, r)})
 				} else {
 					s.touch[k] = append(s.touch[k], s.edgeFrom(k, r))
 				}
 			}
 			continue
 		}
-		other := e.to
+		other := to
 		switch {
-		case e.to != noEnd:
-			touch[e.to] = append(touch[e.to], newEdge(r, e.from))
+		case to != noEnd:
+			items = append(items, keyed[edge]{to, newEdge(r, from)})
 		case r.To != "": // a loop: its other end is itself
-			other = e.from
+			other = from
 		}
-		touch[e.from] = append(touch[e.from], newEdge(r, other))
+		items = append(items, keyed[edge]{from, newEdge(r, other)})
 	}
-	for n, edges := range touch {
+	for n, edges := range cutLists(len(s.names), items) {
 		if len(edges) > 0 {
 			s.touch[s.names[n]] = edges
 		}
+	}
+}
+
+// addAbout fills the about lists, gathered by entity number.
+func (s *state) addAbout(rels []*graph.Relationship) {
+	var items []keyed[string]
+	for _, r := range rels {
+		for _, e := range r.About {
+			if n, ok := s.number[e]; ok {
+				items = append(items, keyed[string]{n, r.ID})
+			} else { // as for touch lists
+				s.about[e] = append(s.about[e], r.ID)
+			}
+		}
+	}
+	for n, ids := range cutLists(len(s.names), items) {
+		if len(ids) > 0 {
+			s.about[s.names[n]] = ids
+		}
+	}
+}
+
+// addCiting fills the citing lists, gathered by the order in which articles are first cited.
+func (s *state) addCiting(rels []*graph.Relationship) {
+	slots := make(map[string]int32, len(s.articles))
+	var cited []string // slot → article id
+	items := make([]keyed[string], 0, len(rels))
+	for _, r := range rels {
+		for _, ev := range r.Evidence {
+			slot, ok := slots[ev.Article]
+			if !ok {
+				slot = int32(len(cited))
+				slots[ev.Article] = slot
+				cited = append(cited, ev.Article)
+			}
+			items = append(items, keyed[string]{slot, r.ID})
+		}
+	}
+	for slot, ids := range cutLists(len(cited), items) {
+		s.citing[cited[slot]] = ids
 	}
 }
 
