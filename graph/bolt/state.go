@@ -153,14 +153,25 @@ func (s *state) addEntities(entities []graph.Entity) {
 	s.wordList = slices.Sorted(maps.Keys(s.words))
 }
 
+// addArticles reads only the id and outlet of each article, which decoding the whole of it
+// would leave as garbage between the lists kept.
 func (s *state) addArticles(encoded []string) {
 	s.articleIDs = make([]string, len(encoded))
+	items := make([]keyed[string], 0, len(encoded))
 	for i, v := range encoded {
-		a := mustArticle(v)
-		s.articleIDs[i] = a.ID
-		s.articles[a.ID] = v
-		outlet, _ := s.entityString(a.Outlet)
-		s.byOutlet[outlet] = append(s.byOutlet[outlet], a.ID)
+		id, outlet := articleID(v), articleOutlet(v)
+		s.articleIDs[i] = id
+		s.articles[id] = v
+		if n, ok := s.number[outlet]; ok {
+			items = append(items, keyed[string]{n, id})
+		} else { // as for touch lists
+			s.byOutlet[outlet] = append(s.byOutlet[outlet], id)
+		}
+	}
+	for n, ids := range cutLists(len(s.names), items) {
+		if len(ids) > 0 {
+			s.byOutlet[s.names[n]] = ids
+		}
 	}
 }
 
