@@ -17,7 +17,6 @@ import (
 // new value, so lists may point at them. Nothing in state is handed to callers uncopied.
 type state struct {
 	entities map[string]graph.Entity
-	keys     map[string]*searchEntry // entity id → what search reads
 	// articles holds each article encoded (codec.go): decoding one is cheap, and its strings
 	// are cut out of the value, so it costs less memory than the struct and its strings.
 	articles map[string]string
@@ -53,7 +52,6 @@ type state struct {
 func newState(entities, articles int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
-		keys:          make(map[string]*searchEntry, entities),
 		articles:      make(map[string]string, articles),
 		dated:         btree.NewG(datedDegree, datedLess),
 		byKind:        sortedIndex[string]{},
@@ -144,7 +142,6 @@ func (s *state) addEntities(entities []graph.Entity) {
 		s.entities[e.ID] = e
 		s.addNumber(e.ID)
 		entry := newSearchEntry(e)
-		s.keys[e.ID] = entry
 		s.byKind[string(e.Kind)] = append(s.byKind[string(e.Kind)], e.ID)
 		for _, w := range entry.key.Words() {
 			s.words[w] = append(s.words[w], entry)
@@ -400,15 +397,16 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 		var oldKind, newKind, oldWords, newWords []string
 		var entry *searchEntry
 		if had {
-			oldKind, oldWords = []string{string(old.Kind)}, s.keys[id].key.Words()
+			// Folded again rather than kept per entity: a map of 100k entries costs more
+			// than the writes that replace an entity fold.
+			oldKind, oldWords = []string{string(old.Kind)}, graph.NewSearchKey(old).Words()
 		}
 		if e != nil {
 			entry = newSearchEntry(*e)
 			newKind, newWords = []string{string(e.Kind)}, entry.key.Words()
-			s.entities[id], s.keys[id] = *e, entry
+			s.entities[id] = *e
 		} else {
 			delete(s.entities, id)
-			delete(s.keys, id)
 		}
 		switch {
 		case !had && e != nil:

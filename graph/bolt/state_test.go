@@ -66,7 +66,7 @@ func TestBuildStateMatchesApply(t *testing.T) {
 		"entities": len(built.entities), "entityIDs": len(built.entityIDs), "byKind": len(built.byKind), "words": len(built.words),
 		"wordList": len(built.wordList), "articles": len(built.articles), "byOutlet": len(built.byOutlet), "dated": built.dated.Len(),
 		"allRels": len(built.allRels), "touch": len(built.touch), "about": len(built.about), "citing": len(built.citing),
-		"negatedTouch": len(built.negatedTouch), "keys": len(built.keys), "number": len(built.number), "loops": len(built.loops),
+		"negatedTouch": len(built.negatedTouch), "number": len(built.number), "loops": len(built.loops),
 	} {
 		if n != 0 {
 			t.Errorf("%s holds %d items after deleting everything", name, n)
@@ -78,7 +78,6 @@ func TestBuildStateMatchesApply(t *testing.T) {
 // their entities in different orders share.
 type stateView struct {
 	Entities      map[string]graph.Entity
-	Keys          map[string]*searchEntry
 	Articles      map[string]string
 	EntityIDs     []string
 	ArticleIDs    []string
@@ -100,7 +99,7 @@ type stateView struct {
 
 func viewOf(s *state) stateView {
 	v := stateView{
-		Entities: s.entities, Keys: s.keys, Articles: s.articles,
+		Entities: s.entities, Articles: s.articles,
 		EntityIDs: s.entityIDs, ArticleIDs: s.articleIDs, AllRels: s.allRels,
 		ByKind: s.byKind, ByOutlet: s.byOutlet, About: s.about, Citing: s.citing, Words: s.words, WordList: s.wordList,
 		RelsByType: nonZero(s.relsByType), NegatedByType: nonZero(s.negatedByType), NegatedTouch: s.negatedTouch, Loops: s.loops,
