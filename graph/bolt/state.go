@@ -17,9 +17,11 @@ import (
 // new value, so lists may point at them. Nothing in state is handed to callers uncopied.
 type state struct {
 	entities map[string]graph.Entity
-	// articles holds each article encoded (codec.go): decoding one is cheap, and its strings
-	// are cut out of the value, so it costs less memory than the struct and its strings.
-	articles map[string]string
+	// articles numbers every article that exists or that evidence cites, and its slot holds
+	// the article and the relationships citing it: one map keyed by article id, not two,
+	// which at 250k articles cost 20 MB each.
+	articles map[string]int32
+	slots    []articleSlot
 
 	entityIDs, articleIDs []string // sorted
 	// allRels holds every relationship, sorted by id: a binary search finds one as fast as
@@ -37,7 +39,6 @@ type state struct {
 	// and entity pages read them without a lookup.
 	touch    sortedIndex[edge]
 	about    sortedIndex[string]       // entity id → ids of relationships it is About
-	citing   sortedIndex[string]       // article id → ids of relationships citing it
 	words    sortedIndex[*searchEntry] // folded word of a name or alias → entities
 	wordList []string                  // the keys of words, sorted, for prefix search
 
@@ -52,7 +53,8 @@ type state struct {
 func newState(entities, articles int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
-		articles:      make(map[string]string, articles),
+		articles:      make(map[string]int32, articles),
+		slots:         make([]articleSlot, 0, articles),
 		dated:         btree.NewG(datedDegree, datedLess),
 		byKind:        sortedIndex[string]{},
 		byOutlet:      sortedIndex[string]{},
@@ -60,7 +62,6 @@ func newState(entities, articles int) *state {
 		names:         make([]string, 0, entities),
 		touch:         make(sortedIndex[edge], entities),
 		about:         sortedIndex[string]{},
-		citing:        make(sortedIndex[string], articles),
 		words:         sortedIndex[*searchEntry]{},
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
@@ -82,6 +83,15 @@ func newSearchEntry(e graph.Entity) *searchEntry {
 }
 
 func entryID(e *searchEntry) string { return e.id }
+
+// articleSlot is an article's place in the state.
+type articleSlot struct {
+	// v is the article encoded (codec.go), "" while it does not exist: decoding one is
+	// cheap, and its strings are cut out of the value, so it costs less memory than the
+	// struct and its strings.
+	v      string
+	citing []string // ids of the relationships citing it, sorted
+}
 
 // edge is a relationship in the touch list of one of its ends.
 type edge struct {
@@ -158,7 +168,8 @@ func (s *state) addArticles(encoded []string) {
 	for i, v := range encoded {
 		id, outlet := articleID(v), articleOutlet(v)
 		s.articleIDs[i] = id
-		s.articles[id] = v
+		s.articles[id] = int32(len(s.slots))
+		s.slots = append(s.slots, articleSlot{v: v})
 		if n, ok := s.number[outlet]; ok {
 			items = append(items, keyed[string]{n, id})
 		} else { // as for touch lists
@@ -172,9 +183,18 @@ func (s *state) addArticles(encoded []string) {
 	}
 }
 
+// articleValue returns the article with the id, encoded.
+func (s *state) articleValue(id string) (string, bool) {
+	n, ok := s.articles[id]
+	if !ok || s.slots[n].v == "" {
+		return "", false
+	}
+	return s.slots[n].v, true
+}
+
 // article returns the article with the id, decoded.
 func (s *state) article(id string) (graph.Article, bool) {
-	v, ok := s.articles[id]
+	v, ok := s.articleValue(id)
 	if !ok {
 		return graph.Article{}, false
 	}
@@ -183,11 +203,40 @@ func (s *state) article(id string) (graph.Article, bool) {
 
 // outlet returns the outlet of the article with the id.
 func (s *state) outlet(id string) (string, bool) {
-	v, ok := s.articles[id]
+	v, ok := s.articleValue(id)
 	if !ok {
 		return "", false
 	}
 	return articleOutlet(v), true
+}
+
+// citedBy returns the ids of the relationships citing the article, sorted. The list is
+// the state's: read it under the read lock only.
+func (s *state) citedBy(article string) []string {
+	if n, ok := s.articles[article]; ok {
+		return s.slots[n].citing
+	}
+	return nil
+}
+
+// slotOf returns the number of the article's slot, giving it one if it has none.
+func (s *state) slotOf(id string) int32 {
+	n, ok := s.articles[id]
+	if !ok {
+		n = int32(len(s.slots))
+		s.articles[id] = n
+		s.slots = append(s.slots, articleSlot{})
+	}
+	return n
+}
+
+// dropUnused forgets the article's slot once it neither exists nor is cited. Its number
+// stays unused, as a deleted entity's does.
+func (s *state) dropUnused(id string) {
+	if n, ok := s.articles[id]; ok && s.slots[n].v == "" && len(s.slots[n].citing) == 0 {
+		delete(s.articles, id)
+		s.slots[n] = articleSlot{}
+	}
 }
 
 // mustArticle decodes an article of state.articles, all checked when they got there.
@@ -294,24 +343,18 @@ func (s *state) addAbout(rels []*graph.Relationship) {
 	}
 }
 
-// addCiting fills the citing lists, gathered by the order in which articles are first cited.
+// addCiting fills the citing lists, gathered by article number.
 func (s *state) addCiting(rels []*graph.Relationship) {
-	slots := make(map[string]int32, len(s.articles))
-	var cited []string // slot → article id
 	items := make([]keyed[string], 0, len(rels))
 	for _, r := range rels {
 		for _, ev := range r.Evidence {
-			slot, ok := slots[ev.Article]
-			if !ok {
-				slot = int32(len(cited))
-				slots[ev.Article] = slot
-				cited = append(cited, ev.Article)
-			}
-			items = append(items, keyed[string]{slot, r.ID})
+			items = append(items, keyed[string]{s.slotOf(ev.Article), r.ID})
 		}
 	}
-	for slot, ids := range cutLists(len(cited), items) {
-		s.citing[cited[slot]] = ids
+	for n, ids := range cutLists(len(s.slots), items) {
+		if len(ids) > 0 {
+			s.slots[n].citing = ids
+		}
 	}
 }
 
@@ -335,7 +378,7 @@ func (s *state) entityString(v string) (string, bool) {
 
 // articleString returns the state's copy of the article id v, if there is one.
 func (s *state) articleString(v string) (string, bool) {
-	if a, ok := s.articles[v]; ok {
+	if a, ok := s.articleValue(v); ok {
 		return articleID(a), true
 	}
 	return v, false
@@ -445,9 +488,10 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 		if a != nil {
 			outlet, _ := s.entityString(a.Outlet)
 			newOutlet = []string{outlet}
-			s.articles[id] = string(encodeArticle(a))
-		} else {
-			delete(s.articles, id)
+			s.slots[s.slotOf(id)].v = string(encodeArticle(a))
+		} else if had {
+			s.slots[s.articles[id]].v = ""
+			s.dropUnused(id)
 		}
 		switch {
 		case !had && a != nil:
@@ -497,7 +541,14 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	s.allRels = applySorted(s.allRels, all, relID)
 	touch.applyTo(s.touch)
 	about.applyTo(s.about)
-	citing.applyTo(s.citing)
+	citing.applyWith(s.citedBy, func(article string, ids []string) {
+		if len(ids) > 0 {
+			s.slots[s.slotOf(article)].citing = ids
+		} else if n, ok := s.articles[article]; ok {
+			s.slots[n].citing = nil
+			s.dropUnused(article)
+		}
+	})
 }
 
 // touchKeys returns the entities whose touch list holds r: its From and To, once each.
