@@ -5,6 +5,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestPartialDateInterval(t *testing.T) {
@@ -56,6 +61,25 @@ func TestSlugAndFold(t *testing.T) {
 	}
 	if got := Fold("  Sherwood-Randall, Liz "); got != "sherwood randall liz" {
 		t.Errorf("Fold = %q", got)
+	}
+}
+
+// TestFoldStripsAsTheChainDid checks Fold's normalisation against the transform.Chain it
+// replaced, on names whose marks are stripped, kept (spacing ones) or recomposed: folding
+// the chain's output, which has no marks left to strip, must give what folding the name does.
+func TestFoldStripsAsTheChainDid(t *testing.T) {
+	chain := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	for _, s := range []string{
+		"Andrés López", "ÅNGSTRÖM Ærø", "Nguyễn Thị Ánh", "Đặng Ngọc", "Zoë Brontë-Ça",
+		"한국 사람", "\u1100\u1161\u11a8", "हिन्दी नाम", "e\u0301\u0327x", "Ōsaka–Kōbe", "ﬁnance ①",
+	} {
+		want, _, err := transform.String(chain, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Fold(s); got != Fold(want) || got == "" {
+			t.Errorf("Fold(%q) = %q, the chain folds it to %q", s, got, Fold(want))
+		}
 	}
 }
 

@@ -8,8 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -18,11 +16,9 @@ import (
 func Fold(s string) string {
 	out := s
 	if !isASCII(s) { // ASCII has no accents to strip: skip the costly normalisation
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		var err error
-		if out, _, err = transform.String(t, s); err != nil {
-			out = s
-		}
+		// Each step allocates its result only, where a transform.Chain allocates buffers of
+		// kilobytes per call: opening a store folds every entity's names.
+		out = norm.NFC.String(strings.Map(dropMark, norm.NFD.String(s)))
 	}
 	var b strings.Builder
 	space := false
@@ -38,6 +34,14 @@ func Fold(s string) string {
 		space = true
 	}
 	return b.String()
+}
+
+// dropMark drops nonspacing marks (the accents NFD splits off) from a strings.Map.
+func dropMark(r rune) rune {
+	if unicode.Is(unicode.Mn, r) {
+		return -1
+	}
+	return r
 }
 
 func isASCII(s string) bool {

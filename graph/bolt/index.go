@@ -91,6 +91,14 @@ func (d *indexDelta[T]) applyTo(idx sortedIndex[T]) (created, dropped []string) 
 	return created, dropped
 }
 
+// applyWith changes an index kept elsewhere than in a sortedIndex: get returns a key's
+// list, set stores its new one (empty: the key has none left).
+func (d *indexDelta[T]) applyWith(get func(key string) []T, set func(key string, list []T)) {
+	for key, c := range d.changes {
+		set(key, applySorted(get(key), c, d.id))
+	}
+}
+
 // applySorted returns list without c's removals and with its additions, an added item
 // replacing the one with the same id; it may reuse list.
 func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {

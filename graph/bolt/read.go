@@ -418,7 +418,7 @@ func (st *state) relCandidates(q graph.RelationshipQuery) relList {
 		}
 	}
 	if q.Article != "" {
-		if cited := st.citing[q.Article]; len(lists) == 0 || len(cited) < len(slices.MinFunc(lists, byLen)) {
+		if cited := st.citedBy(q.Article); len(lists) == 0 || len(cited) < len(slices.MinFunc(lists, byLen)) {
 			return relList{all: st.citedList(cited)}
 		}
 	}
@@ -495,7 +495,7 @@ func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery
 func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	st := graph.Stats{EntitiesByKind: map[graph.Kind]int{}, RelationshipsByType: map[graph.RelationType]int{}}
 	err := s.read(ctx, func(m *state) error {
-		st.Entities, st.Articles, st.Relationships = len(m.entities), len(m.articles), len(m.allRels)
+		st.Entities, st.Articles, st.Relationships = len(m.entities), len(m.articleIDs), len(m.allRels)
 		for k, ids := range m.byKind {
 			st.EntitiesByKind[graph.Kind(k)] = len(ids)
 		}

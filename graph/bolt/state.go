@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/btree"
 
@@ -16,10 +17,11 @@ import (
 // new value, so lists may point at them. Nothing in state is handed to callers uncopied.
 type state struct {
 	entities map[string]graph.Entity
-	keys     map[string]*searchEntry // entity id → what search reads
-	// articles holds each article encoded (codec.go): decoding one is cheap, and its strings
-	// are cut out of the value, so it costs less memory than the struct and its strings.
-	articles map[string]string
+	// articles numbers every article that exists or that evidence cites, and its slot holds
+	// the article and the relationships citing it: one map keyed by article id, not two,
+	// which at 250k articles cost 20 MB each.
+	articles map[string]int32
+	slots    []articleSlot
 
 	entityIDs, articleIDs []string // sorted
 	// allRels holds every relationship, sorted by id: a binary search finds one as fast as
@@ -37,7 +39,6 @@ type state struct {
 	// and entity pages read them without a lookup.
 	touch    sortedIndex[edge]
 	about    sortedIndex[string]       // entity id → ids of relationships it is About
-	citing   sortedIndex[string]       // article id → ids of relationships citing it
 	words    sortedIndex[*searchEntry] // folded word of a name or alias → entities
 	wordList []string                  // the keys of words, sorted, for prefix search
 
@@ -52,8 +53,8 @@ type state struct {
 func newState(entities, articles int) *state {
 	return &state{
 		entities:      make(map[string]graph.Entity, entities),
-		keys:          make(map[string]*searchEntry, entities),
-		articles:      make(map[string]string, articles),
+		articles:      make(map[string]int32, articles),
+		slots:         make([]articleSlot, 0, articles),
 		dated:         btree.NewG(datedDegree, datedLess),
 		byKind:        sortedIndex[string]{},
 		byOutlet:      sortedIndex[string]{},
@@ -61,7 +62,6 @@ func newState(entities, articles int) *state {
 		names:         make([]string, 0, entities),
 		touch:         make(sortedIndex[edge], entities),
 		about:         sortedIndex[string]{},
-		citing:        make(sortedIndex[string], articles),
 		words:         sortedIndex[*searchEntry]{},
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
@@ -83,6 +83,15 @@ func newSearchEntry(e graph.Entity) *searchEntry {
 }
 
 func entryID(e *searchEntry) string { return e.id }
+
+// articleSlot is an article's place in the state.
+type articleSlot struct {
+	// v is the article encoded (codec.go), "" while it does not exist: decoding one is
+	// cheap, and its strings are cut out of the value, so it costs less memory than the
+	// struct and its strings.
+	v      string
+	citing []string // ids of the relationships citing it, sorted
+}
 
 // edge is a relationship in the touch list of one of its ends.
 type edge struct {
@@ -143,7 +152,6 @@ func (s *state) addEntities(entities []graph.Entity) {
 		s.entities[e.ID] = e
 		s.addNumber(e.ID)
 		entry := newSearchEntry(e)
-		s.keys[e.ID] = entry
 		s.byKind[string(e.Kind)] = append(s.byKind[string(e.Kind)], e.ID)
 		for _, w := range entry.key.Words() {
 			s.words[w] = append(s.words[w], entry)
@@ -152,20 +160,41 @@ func (s *state) addEntities(entities []graph.Entity) {
 	s.wordList = slices.Sorted(maps.Keys(s.words))
 }
 
+// addArticles reads only the id and outlet of each article, which decoding the whole of it
+// would leave as garbage between the lists kept.
 func (s *state) addArticles(encoded []string) {
 	s.articleIDs = make([]string, len(encoded))
+	items := make([]keyed[string], 0, len(encoded))
 	for i, v := range encoded {
-		a := mustArticle(v)
-		s.articleIDs[i] = a.ID
-		s.articles[a.ID] = v
-		outlet, _ := s.entityString(a.Outlet)
-		s.byOutlet[outlet] = append(s.byOutlet[outlet], a.ID)
+		id, outlet := articleID(v), articleOutlet(v)
+		s.articleIDs[i] = id
+		s.articles[id] = int32(len(s.slots))
+		s.slots = append(s.slots, articleSlot{v: v})
+		if n, ok := s.number[outlet]; ok {
+			items = append(items, keyed[string]{n, id})
+		} else { // as for touch lists
+			s.byOutlet[outlet] = append(s.byOutlet[outlet], id)
+		}
 	}
+	for n, ids := range cutLists(len(s.names), items) {
+		if len(ids) > 0 {
+			s.byOutlet[s.names[n]] = ids
+		}
+	}
+}
+
+// articleValue returns the article with the id, encoded.
+func (s *state) articleValue(id string) (string, bool) {
+	n, ok := s.articles[id]
+	if !ok || s.slots[n].v == "" {
+		return "", false
+	}
+	return s.slots[n].v, true
 }
 
 // article returns the article with the id, decoded.
 func (s *state) article(id string) (graph.Article, bool) {
-	v, ok := s.articles[id]
+	v, ok := s.articleValue(id)
 	if !ok {
 		return graph.Article{}, false
 	}
@@ -174,11 +203,40 @@ func (s *state) article(id string) (graph.Article, bool) {
 
 // outlet returns the outlet of the article with the id.
 func (s *state) outlet(id string) (string, bool) {
-	v, ok := s.articles[id]
+	v, ok := s.articleValue(id)
 	if !ok {
 		return "", false
 	}
 	return articleOutlet(v), true
+}
+
+// citedBy returns the ids of the relationships citing the article, sorted. The list is
+// the state's: read it under the read lock only.
+func (s *state) citedBy(article string) []string {
+	if n, ok := s.articles[article]; ok {
+		return s.slots[n].citing
+	}
+	return nil
+}
+
+// slotOf returns the number of the article's slot, giving it one if it has none.
+func (s *state) slotOf(id string) int32 {
+	n, ok := s.articles[id]
+	if !ok {
+		n = int32(len(s.slots))
+		s.articles[id] = n
+		s.slots = append(s.slots, articleSlot{})
+	}
+	return n
+}
+
+// dropUnused forgets the article's slot once it neither exists nor is cited. Its number
+// stays unused, as a deleted entity's does.
+func (s *state) dropUnused(id string) {
+	if n, ok := s.articles[id]; ok && s.slots[n].v == "" && len(s.slots[n].citing) == 0 {
+		delete(s.articles, id)
+		s.slots[n] = articleSlot{}
+	}
 }
 
 // mustArticle decodes an article of state.articles, all checked when they got there.
@@ -192,69 +250,110 @@ func mustArticle(v string) graph.Article {
 
 func (s *state) addRelationships(rels []*graph.Relationship) {
 	s.allRels = rels
-	s.dated = buildDated(rels)
-	// Touch lists are gathered by entity number, each cut to its length from one array, and
-	// put in the map once each: map operations and growing lists are most of what building
-	// the indexes costs. A first pass counts each entity's relationships.
-	type ends struct {
-		from, to int32 // numbers; to is noEnd without a To or for a loop
-		dangling bool  // an end names no entity, which no consistent store has
-	}
-	numbers := make([]ends, len(rels))
-	degree := make([]int, len(s.names))
-	total := 0
-	for i, r := range rels {
+	// The indexes are independent of each other: built at once, open waits for the
+	// longest, not for their sum.
+	var wg sync.WaitGroup
+	wg.Go(func() { s.dated = buildDated(rels) })
+	wg.Go(func() { s.addTouch(rels) })
+	for _, r := range rels {
 		s.count(r, +1)
-		from, ok := s.number[r.From]
-		e := ends{from: from, to: noEnd, dangling: !ok}
+	}
+	s.addAbout(rels)
+	s.addCiting(rels)
+	wg.Wait()
+}
+
+// keyed is an item of an index list, with the number of the list it goes to.
+type keyed[T any] struct {
+	key  int32
+	item T
+}
+
+// cutLists returns n lists holding the items by key, in the order given, each cut to its
+// length from one array: map operations and growing lists are most of what building the
+// indexes costs, and the garbage of grown lists would stay between the lists kept. Each
+// list is full, so that an append by apply copies it.
+func cutLists[T any](n int, items []keyed[T]) [][]T {
+	count := make([]int, n)
+	for _, it := range items {
+		count[it.key]++
+	}
+	backing := make([]T, len(items))
+	lists := make([][]T, n)
+	for k, c := range count {
+		lists[k], backing = backing[:0:c], backing[c:]
+	}
+	for _, it := range items {
+		lists[it.key] = append(lists[it.key], it.item)
+	}
+	return lists
+}
+
+// addTouch fills the touch lists, gathered by entity number.
+func (s *state) addTouch(rels []*graph.Relationship) {
+	items := make([]keyed[edge], 0, 2*len(rels))
+	for _, r := range rels {
+		from, okFrom := s.number[r.From]
+		to, okTo := int32(noEnd), true
 		if r.To != "" && r.To != r.From {
-			to, ok := s.number[r.To]
-			e.to, e.dangling = to, e.dangling || !ok
+			to, okTo = s.number[r.To]
 		}
-		if numbers[i] = e; !e.dangling {
-			degree[e.from]++
-			total++
-			if e.to != noEnd {
-				degree[e.to]++
-				total++
-			}
-		}
-		for _, e := range r.About {
-			s.about[e] = append(s.about[e], r.ID)
-		}
-		for _, ev := range r.Evidence {
-			s.citing[ev.Article] = append(s.citing[ev.Article], r.ID)
-		}
-	}
-	backing := make([]edge, total)
-	touch := make([][]edge, len(s.names))
-	for n, d := range degree {
-		touch[n], backing = backing[:0:d], backing[d:] // full: an append by apply copies
-	}
-	for i, r := range rels {
-		e := numbers[i]
-		if e.dangling { // kept as apply would keep it
+		if !okFrom || !okTo { // an end names no entity, which no consistent store has: kept as apply would keep it
 			for _, k := range touchKeys(r) {
 				if n, ok := s.number[k]; ok {
-					touch[n] = append(touch[n], s.edgeFrom(k, r))
+					items = append(items, keyed[edge]{n, s.edgeFrom(k, r)})
 				} else {
 					s.touch[k] = append(s.touch[k], s.edgeFrom(k, r))
 				}
 			}
 			continue
 		}
-		other := e.to
+		other := to
 		switch {
-		case e.to != noEnd:
-			touch[e.to] = append(touch[e.to], newEdge(r, e.from))
+		case to != noEnd:
+			items = append(items, keyed[edge]{to, newEdge(r, from)})
 		case r.To != "": // a loop: its other end is itself
-			other = e.from
+			other = from
 		}
-		touch[e.from] = append(touch[e.from], newEdge(r, other))
+		items = append(items, keyed[edge]{from, newEdge(r, other)})
 	}
-	for n, edges := range touch {
+	for n, edges := range cutLists(len(s.names), items) {
 		if len(edges) > 0 {
 			s.touch[s.names[n]] = edges
+		}
+	}
+}
+
+// addAbout fills the about lists, gathered by entity number.
+func (s *state) addAbout(rels []*graph.Relationship) {
+	var items []keyed[string]
+	for _, r := range rels {
+		for _, e := range r.About {
+			if n, ok := s.number[e]; ok {
+				items = append(items, keyed[string]{n, r.ID})
+			} else { // as for touch lists
+				s.about[e] = append(s.about[e], r.ID)
+			}
+		}
+	}
+	for n, ids := range cutLists(len(s.names), items) {
+		if len(ids) > 0 {
+			s.about[s.names[n]] = ids
+		}
+	}
+}
+
+// addCiting fills the citing lists, gathered by article number.
+func (s *state) addCiting(rels []*graph.Relationship) {
+	items := make([]keyed[string], 0, len(rels))
+	for _, r := range rels {
+		for _, ev := range r.Evidence {
+			items = append(items, keyed[string]{s.slotOf(ev.Article), r.ID})
+		}
+	}
+	for n, ids := range cutLists(len(s.slots), items) {
+		if len(ids) > 0 {
+			s.slots[n].citing = ids
 		}
 	}
 }
@@ -279,7 +378,7 @@ func (s *state) entityString(v string) (string, bool) {
 
 // articleString returns the state's copy of the article id v, if there is one.
 func (s *state) articleString(v string) (string, bool) {
-	if a, ok := s.articles[v]; ok {
+	if a, ok := s.articleValue(v); ok {
 		return articleID(a), true
 	}
 	return v, false
@@ -341,15 +440,16 @@ func (s *state) applyEntities(changes map[string]*graph.Entity) {
 		var oldKind, newKind, oldWords, newWords []string
 		var entry *searchEntry
 		if had {
-			oldKind, oldWords = []string{string(old.Kind)}, s.keys[id].key.Words()
+			// Folded again rather than kept per entity: a map of 100k entries costs more
+			// than the writes that replace an entity fold.
+			oldKind, oldWords = []string{string(old.Kind)}, graph.NewSearchKey(old).Words()
 		}
 		if e != nil {
 			entry = newSearchEntry(*e)
 			newKind, newWords = []string{string(e.Kind)}, entry.key.Words()
-			s.entities[id], s.keys[id] = *e, entry
+			s.entities[id] = *e
 		} else {
 			delete(s.entities, id)
-			delete(s.keys, id)
 		}
 		switch {
 		case !had && e != nil:
@@ -388,9 +488,10 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 		if a != nil {
 			outlet, _ := s.entityString(a.Outlet)
 			newOutlet = []string{outlet}
-			s.articles[id] = string(encodeArticle(a))
-		} else {
-			delete(s.articles, id)
+			s.slots[s.slotOf(id)].v = string(encodeArticle(a))
+		} else if had {
+			s.slots[s.articles[id]].v = ""
+			s.dropUnused(id)
 		}
 		switch {
 		case !had && a != nil:
@@ -440,7 +541,14 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	s.allRels = applySorted(s.allRels, all, relID)
 	touch.applyTo(s.touch)
 	about.applyTo(s.about)
-	citing.applyTo(s.citing)
+	citing.applyWith(s.citedBy, func(article string, ids []string) {
+		if len(ids) > 0 {
+			s.slots[s.slotOf(article)].citing = ids
+		} else if n, ok := s.articles[article]; ok {
+			s.slots[n].citing = nil
+			s.dropUnused(article)
+		}
+	})
 }
 
 // touchKeys returns the entities whose touch list holds r: its From and To, once each.

@@ -65,8 +65,8 @@ func TestBuildStateMatchesApply(t *testing.T) {
 	for name, n := range map[string]int{
 		"entities": len(built.entities), "entityIDs": len(built.entityIDs), "byKind": len(built.byKind), "words": len(built.words),
 		"wordList": len(built.wordList), "articles": len(built.articles), "byOutlet": len(built.byOutlet), "dated": built.dated.Len(),
-		"allRels": len(built.allRels), "touch": len(built.touch), "about": len(built.about), "citing": len(built.citing),
-		"negatedTouch": len(built.negatedTouch), "keys": len(built.keys), "number": len(built.number), "loops": len(built.loops),
+		"allRels": len(built.allRels), "touch": len(built.touch), "about": len(built.about), "articleIDs": len(built.articleIDs),
+		"negatedTouch": len(built.negatedTouch), "number": len(built.number), "loops": len(built.loops),
 	} {
 		if n != 0 {
 			t.Errorf("%s holds %d items after deleting everything", name, n)
@@ -78,7 +78,6 @@ func TestBuildStateMatchesApply(t *testing.T) {
 // their entities in different orders share.
 type stateView struct {
 	Entities      map[string]graph.Entity
-	Keys          map[string]*searchEntry
 	Articles      map[string]string
 	EntityIDs     []string
 	ArticleIDs    []string
@@ -100,9 +99,9 @@ type stateView struct {
 
 func viewOf(s *state) stateView {
 	v := stateView{
-		Entities: s.entities, Keys: s.keys, Articles: s.articles,
+		Entities: s.entities, Articles: map[string]string{}, Citing: sortedIndex[string]{},
 		EntityIDs: s.entityIDs, ArticleIDs: s.articleIDs, AllRels: s.allRels,
-		ByKind: s.byKind, ByOutlet: s.byOutlet, About: s.about, Citing: s.citing, Words: s.words, WordList: s.wordList,
+		ByKind: s.byKind, ByOutlet: s.byOutlet, About: s.about, Words: s.words, WordList: s.wordList,
 		RelsByType: nonZero(s.relsByType), NegatedByType: nonZero(s.negatedByType), NegatedTouch: s.negatedTouch, Loops: s.loops,
 		Touch: map[string][]string{},
 	}
@@ -113,6 +112,18 @@ func viewOf(s *state) stateView {
 		v.Numbers = append(v.Numbers, id)
 	}
 	slices.Sort(v.Numbers)
+	for id, n := range s.articles { // slot numbers depend on the order of writes
+		slot := s.slots[n]
+		if slot.v == "" && len(slot.citing) == 0 {
+			panic("article " + id + " keeps a slot that holds nothing")
+		}
+		if slot.v != "" {
+			v.Articles[id] = slot.v
+		}
+		if len(slot.citing) > 0 {
+			v.Citing[id] = slot.citing
+		}
+	}
 	s.dated.Ascend(func(item datedItem) bool {
 		v.Dated = append(v.Dated, item.r.ID)
 		return true

@@ -103,6 +103,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
+	if err := releaseMapped(db); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	return &Store{db: db, st: st, path: path, lastChange: last}, nil
 }
 
@@ -280,13 +284,17 @@ func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern
 		lo, hi := w*share, min((w+1)*share, len(values))
 		wg.Go(func() {
 			intern := newIntern()
+			// One decoder per worker: decode's argument escapes, so one per value would be
+			// garbage, allocated between the records kept.
+			var d decoder
 			for i := lo; i < hi; i++ {
 				if (i-lo)%4096 == 0 && ctx.Err() != nil {
 					errs[w] = fmt.Errorf("load %s: %w", name, ctx.Err())
 					return
 				}
 				var err error
-				if out[i], err = decode(storedDecoder(values[i], intern)); err != nil {
+				d = *storedDecoder(values[i], intern)
+				if out[i], err = decode(&d); err != nil {
 					errs[w] = fmt.Errorf("decode %s %q: %w", name, keys[i], err)
 					return
 				}

@@ -84,7 +84,7 @@ func (t *tx) aboutOf(entity string) []string {
 
 func (t *tx) citingOf(article string) []string {
 	t.stale = t.stale || len(t.groupChange().rels) > 0
-	return t.st.citing[article]
+	return t.st.citedBy(article)
 }
 
 // reserve makes room in the tx's empty maps for the records a batch writes, so that a big
@@ -185,7 +185,7 @@ func (t *tx) citedArticle(article string) (id, outlet string, ok bool) {
 		}
 		return article, a.Outlet, true
 	}
-	v, ok := t.st.articles[article]
+	v, ok := t.st.articleValue(article)
 	if !ok {
 		return article, "", false
 	}
