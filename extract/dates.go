@@ -33,8 +33,12 @@ const (
 )
 
 var (
-	monthCues    = set("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
-	relativeCues = set("last", "this", "that", "next", "yesterday", "earlier", "on")
+	// monthCues are the words monthNames matches; relativeCues the words one of relativeRe's
+	// matches must hold, not its common first words ("this", "on"), which most sentences have.
+	monthCues = set("jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+		"jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december")
+	relativeCues = set("week", "month", "year", "fall", "autumn", "spring", "summer", "winter", "yesterday",
+		"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 )
 
 var monthNumber = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
@@ -190,7 +194,7 @@ func findQuantity(s *sentence, k int) string {
 			break
 		}
 	}
-	if from >= to {
+	if from >= to || !countAhead(s, k, to) {
 		return ""
 	}
 	for _, loc := range quantityRe.FindAllStringSubmatchIndex(s.text[from:to], -1) {
@@ -202,4 +206,40 @@ func findQuantity(s *sentence, k int) string {
 		return q
 	}
 	return ""
+}
+
+// monthWord returns the word of a folded token that may name a month: "sept." and
+// "mid-march" give "sept" and "march".
+func monthWord(fold string) string {
+	w := strings.TrimSuffix(fold, ".")
+	if i := strings.LastIndexByte(w, '-'); i >= 0 {
+		w = w[i+1:]
+	}
+	return w
+}
+
+// countWords are the words other than numerals that quantityRe counts with.
+var countWords = set("dozen", "dozens", "hundreds", "scores", "two", "three", "four", "five", "six", "seven", "eight",
+	"nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty")
+
+// countAhead reports whether a token from k on, before the offset to in s's text, may be
+// the count quantityRe looks for: most object phrases hold none, and the pattern, case-blind,
+// costs more than looking at the words.
+func countAhead(s *sentence, k, to int) bool {
+	for _, t := range s.toks[k:] {
+		if t.start-s.start >= to {
+			break
+		}
+		w := t.fold
+		if i := strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }); i >= 0 {
+			if i == 0 && w[0] >= '0' && w[0] <= '9' {
+				return true
+			}
+			w = w[:i] // "two-thirds"
+		}
+		if countWords[w] {
+			return true
+		}
+	}
+	return false
 }

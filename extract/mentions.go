@@ -143,7 +143,7 @@ func (d *docState) sentenceOf(toks []prose.Token, ti, lo, hi int, out []sentence
 		switch {
 		case tok.fold != "" && tok.fold[0] >= '0' && tok.fold[0] <= '9':
 			cur.cues |= cueDigit
-		case monthCues[tok.fold] || len(tok.fold) > 3 && monthCues[tok.fold[:3]]:
+		case monthCues[monthWord(tok.fold)]:
 			cur.cues |= cueMonth
 		case relativeCues[tok.fold]:
 			cur.cues |= cueRelative
