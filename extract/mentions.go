@@ -1015,11 +1015,24 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 	for end < len(toks) && end < i+maxWindow && (toks[end].fold != "" || toks[end].text == "'s") {
 		end++
 	}
+	// Every shorter key is a prefix of the longest: join once and cut, rather than build
+	// a string per length, which was a tenth of extraction's time.
+	full := joinFolds(toks[i:end])
+	var cut [maxWindow + 1]int // cut[n]: the length of the key of toks[i:i+n]
+	for k := i; k < end; k++ {
+		cut[k-i+1] = cut[k-i]
+		if f := toks[k].fold; f != "" {
+			if cut[k-i] > 0 {
+				cut[k-i+1]++
+			}
+			cut[k-i+1] += len(f)
+		}
+	}
 	for j := end; j > i; j-- {
 		if toks[j-1].fold == "" {
 			continue
 		}
-		key := joinFolds(toks[i:j])
+		key := full[:cut[j-i]]
 		if toks[i].fold == "the" {
 			key = strings.TrimPrefix(key, "the ")
 		}
