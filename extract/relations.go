@@ -185,6 +185,15 @@ func denialOfClause(toks []token, hi int) bool {
 	return pronounClauseAt(toks, hi) || toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
 }
 
+// deniesDeed reports a denial whose object is a gerund, a deed of the denier's own:
+// "denied having warned", "denied ever expelling".
+func deniesDeed(toks []token, hi int) bool {
+	if hi < len(toks) && toks[hi].fold == "ever" {
+		hi++
+	}
+	return hi < len(toks) && (toks[hi].fold == "having" || toks[hi].tag == "VBG" && verbTriggers[toks[hi].lemma] != "")
+}
+
 // pronounClauseAt reports a clause without its "that" opening at j with a pronoun subject
 // and its verb: "denied it had any role", "warned they would respond".
 func pronounClauseAt(toks []token, j int) bool {
@@ -654,6 +663,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	if d.expulsionUnasserted(s, tr) {
 		return false, false, false // "has not ruled out expelling", "demanded that Lima expel"
 	}
+	if d.deniedContent(s, k) {
+		return false, false, false // "denied that Islamabad had warned Kabul": what is denied is not done
+	}
 	neg := d.negatedAt(s, k) || noObject
 	for j := k - 1; j >= 0 && j >= k-4; j-- {
 		f := toks[j].fold
@@ -668,6 +680,48 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 		}
 	}
 	return neg, true, false
+}
+
+// deniedContent reports an act at k that its sentence denies or calls false: "denied that
+// Islamabad had warned Kabul", "denied it had expelled", "denied having warned Quito",
+// "said it was untrue that Chile had warned". A denial asserts the opposite of its content.
+func (d *docState) deniedContent(s *sentence, k int) bool {
+	toks := s.toks
+	j := k - 1
+	for j >= 0 && (auxiliaries[toks[j].fold] || beForms[toks[j].fold] || toks[j].tag == "RB") && toks[j].fold != "having" {
+		j--
+	}
+	if j >= 0 && toks[j].fold == "having" {
+		j-- // "denied having warned"
+	} else if toks[k].tag != "VBG" || j < 0 || verbTriggers[toks[j].lemma] != graph.Denied {
+		// unless the act is the denial's gerund object ("denied ever warning Quito"), its
+		// own subject opens the denied clause: a name (its article too) or a pronoun
+		if i := d.mentionIndexAt(s, j); i >= 0 && s.mentions[i].hi == j+1 {
+			j = s.mentions[i].lo - 1
+		} else if j < 0 || !nominative(toks[j].fold) && toks[j].fold != "it" && toks[j].fold != "we" {
+			return false
+		} else {
+			j--
+		}
+		if j >= 0 && toks[j].fold == "the" {
+			j--
+		}
+		if j >= 0 && toks[j].fold == "that" {
+			j--
+		}
+	}
+	for j >= 0 && toks[j].tag == "RB" && !negators[toks[j].fold] {
+		j-- // "denied outright that"
+	}
+	if j < 0 {
+		return false
+	}
+	g := toks[j]
+	if typ, ok := verbTriggers[g.lemma]; ok && typ == graph.Denied && strings.HasPrefix(g.tag, "VB") {
+		return true
+	}
+	// "it was untrue that", "it is not true that", "was false that"
+	return dismissals[g.fold] || truthWords[g.fold] && j > 0 && negators[toks[j-1].fold]
 }
 
 // reportedAt reports a saying verb shortly before the modal at j: "said it would expel".
@@ -1154,6 +1208,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		objs, ab, claimFrom := d.objects(s, tr)
 		about = ab
 		tos = objs
+		if tr.typ == graph.Denied && deniesDeed(toks, tr.hi) {
+			tos = nil // "denied having warned Quito": Quito is the denied act's, not the denial's
+		}
 		if tr.typ == graph.Warned && len(tos) == 0 {
 			tos = d.warningAddressees(s, tr)
 		}

@@ -1,0 +1,36 @@
+package extract
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestWrongEdgeNearMisses holds the constructions that once put words in someone's mouth on
+// invented news: each must come out with exactly these acts, held ones included.
+func TestWrongEdgeNearMisses(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"denied clause's act is not done", "Slovenia denied that Ljubljana had warned Zagreb about the weir.",
+			[]string{"slovenia DENIED -"}},
+		{"denied clause without that", "Slovenia denied it had expelled two Croatian diplomats.",
+			[]string{"slovenia DENIED -"}},
+		{"denied gerund: neither done nor the denial's counterpart", "Ljubljana denied having warned Zagreb.",
+			[]string{"slovenia DENIED -"}},
+		{"denied gerund with ever", "Ljubljana denied ever warning Zagreb about the weir.",
+			[]string{"slovenia DENIED -"}},
+		{"called untrue", "Slovenia said it was untrue that Ljubljana had warned Zagreb.",
+			[]string{"slovenia DENIED -"}},
+		{"a denial then an act of its own stays", "Slovenia rejected the claims and warned Croatia against repeating them.",
+			[]string{"slovenia DENIED -", "slovenia WARNED croatia"}},
+		{"an insisted clause is still reported", "Croatia insisted that Slovenia had warned Hungary.",
+			[]string{"slovenia WARNED hungary"}},
+	}
+	for _, c := range cases {
+		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q\n got %q\nwant %q", c.name, c.text, got, c.want)
+		}
+	}
+}
