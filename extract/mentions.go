@@ -631,11 +631,36 @@ func (d *docState) epithetAt(s *sentence, i int) int {
 	return head + 1 - i
 }
 
+// leadFunctionWords are capitalised only by their place (a sentence's start, a title-case
+// headline): "Did Peru expel", "Should Germany warn" name Peru and Germany, not "Did Peru".
+var leadFunctionWords = set("did", "does", "had", "has", "have", "is", "are", "was", "were", "should", "could",
+	"would", "can", "must", "might", "shall", "why", "how", "when", "where", "what", "whether", "if", "and",
+	"but", "or", "so", "yet", "still", "then", "now", "as", "after", "before", "while", "since", "because",
+	"although", "though", "unless", "until", "once", "also", "even", "only", "meanwhile", "however", "instead",
+	"yesterday", "today")
+
+// nameLikeFunctionWords are also first names ("Will Hutton", "Do Kwon"), so they are
+// function words only before a name the gazetteers know: "Will Chile warn".
+var nameLikeFunctionWords = set("will", "may", "do")
+
+// leadingFunctionWord reports a capitalised function word at i that opens no name.
+func (d *docState) leadingFunctionWord(toks []token, i int) bool {
+	f := toks[i].fold
+	if leadFunctionWords[f] {
+		return true
+	}
+	if !nameLikeFunctionWords[f] || i+1 >= len(toks) {
+		return false
+	}
+	n, _, _ := d.lookupLongest(toks, i+1)
+	return n > 0
+}
+
 // mentionAt tries to read a mention starting at token i; it returns the tokens consumed.
 func (d *docState) mentionAt(s *sentence, i int) int {
 	toks := s.toks
 	t := toks[i]
-	if !t.capital {
+	if !t.capital || d.leadingFunctionWord(toks, i) {
 		return 0
 	}
 	run := capitalRun(toks, i)

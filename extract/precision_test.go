@@ -27,6 +27,13 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 			[]string{"slovenia DENIED -", "slovenia WARNED croatia"}},
 		{"an insisted clause is still reported", "Croatia insisted that Slovenia had warned Hungary.",
 			[]string{"slovenia WARNED hungary"}},
+		{"sentence-initial auxiliary is no part of a name, and a supposition asserts nothing",
+			"Should Austria warn Slovenia about the weir, talks would stall.", nil},
+		{"inverted past supposition", "Had Croatia expelled the two Slovenian consuls, Ljubljana would have answered in kind.", nil},
+		{"title-case headline question without its mark", "Did Croatia Expel Slovenian Envoys", nil},
+		{"a wh-question takes its act as given", "Why did Croatia warn Slovenia?", []string{"croatia WARNED slovenia"}},
+		{"a clause opener before the name", "Still Croatia rejected the claims.", []string{"croatia DENIED -"}},
+		{"a first name that is also a modal", "May Lindqvist warned Slovenia about the weir.", []string{"may-lindqvist WARNED slovenia"}},
 	}
 	for _, c := range cases {
 		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {

@@ -663,6 +663,9 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	if d.expulsionUnasserted(s, tr) {
 		return false, false, false // "has not ruled out expelling", "demanded that Lima expel"
 	}
+	if d.invertedAt(s, k) {
+		return false, false, false // "Should Germany warn Poland, ...", "Had Chile expelled them, ..."
+	}
 	if d.deniedContent(s, k) {
 		return false, false, false // "denied that Islamabad had warned Kabul": what is denied is not done
 	}
@@ -680,6 +683,29 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 		}
 	}
 	return neg, true, false
+}
+
+// inverters open a clause before its subject to ask or suppose: "Should Germany warn".
+var inverters = set("should", "had", "were", "did", "does", "do", "would", "could", "will", "can", "might", "may", "must", "has", "have", "is", "are", "was")
+
+// invertedAt reports an act at k whose subject follows the auxiliary that opens its clause:
+// a supposition ("Had Chile expelled the envoys, Bolivia would have protested") or a
+// question without its mark, as title-case headlines ask. Neither asserts the act.
+func (d *docState) invertedAt(s *sentence, k int) bool {
+	toks := s.toks
+	j := k - 1
+	for j >= 0 && toks[j].tag == "RB" && !negators[toks[j].fold] {
+		j--
+	}
+	i := d.mentionIndexAt(s, j)
+	if i < 0 || s.mentions[i].hi != j+1 {
+		return false
+	}
+	p := s.mentions[i].lo - 1
+	if p >= 0 && toks[p].fold == "the" {
+		p--
+	}
+	return p >= 0 && inverters[toks[p].fold] && (p == 0 || toks[p-1].fold == "" || toks[p-1].fold == "and" || toks[p-1].fold == "or")
 }
 
 // deniedContent reports an act at k that its sentence denies or calls false: "denied that
