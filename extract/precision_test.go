@@ -34,6 +34,14 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 		{"a wh-question takes its act as given", "Why did Croatia warn Slovenia?", []string{"croatia WARNED slovenia"}},
 		{"a clause opener before the name", "Still Croatia rejected the claims.", []string{"croatia DENIED -"}},
 		{"a first name that is also a modal", "May Lindqvist warned Slovenia about the weir.", []string{"may-lindqvist WARNED slovenia"}},
+		{"a weekday after a connector is no part of the name", "The European Commission on Wednesday warned Slovenia about the weir.",
+			[]string{"european-commission WARNED slovenia"}},
+		{"Brussels with the EU named is the EU", "Brussels warned Zagreb over the weir. The European Commission wants the river left open.",
+			[]string{"european-union WARNED croatia"}},
+		{"Brussels with NATO named is NATO", "Brussels warned Moscow against more drills, NATO officials said.",
+			[]string{"nato WARNED russia"}},
+		{"Brussels with neither named is nobody, not Belgium", "Brussels expelled two Slovenian diplomats on Friday.", nil},
+		{"Brussels with both named is nobody", "Brussels warned Moscow. NATO and EU envoys met on Friday.", nil},
 	}
 	for _, c := range cases {
 		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {
