@@ -279,6 +279,7 @@ func (d *docState) findMentions(s *sentence) {
 	defer func() {
 		d.prevActors = d.actorsIn(s.mentions)
 		d.noteApposedOfficials(s)
+		d.notePreposedOfficials(s)
 	}()
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
@@ -425,6 +426,42 @@ func (d *docState) noteApposedOfficials(s *sentence) {
 		}
 		if e := d.entities[state]; e == nil || e.Kind != graph.Government {
 			state = d.stateOf(state)
+		}
+		if state != "" {
+			d.officialOf[m.id] = state
+		}
+	}
+}
+
+// notePreposedOfficials records the state of a person whose post, in lower case, comes
+// between the state and the name: "Kremlin spokesman Ivan Petrenko", "Russia's foreign
+// ministry spokeswoman Olga Petrova". (A capitalised title is read with the name.)
+func (d *docState) notePreposedOfficials(s *sentence) {
+	toks := s.toks
+	for _, m := range s.mentions {
+		if e := d.entities[m.id]; m.pronoun || e == nil || e.Kind != graph.Person || d.officialOf[m.id] != "" {
+			continue
+		}
+		j, office := m.lo-1, false
+		for j >= 0 && j >= m.lo-5 && !toks[j].capital && (titles[toks[j].fold] || spokesNouns[toks[j].fold] || orgWords[toks[j].fold] || govNouns[toks[j].fold]) {
+			if f := toks[j].fold; f == "former" || f == "then" || pressWords[f] {
+				office = false
+				break
+			}
+			office = office || spokesNouns[toks[j].fold] || titles[toks[j].fold] && !titleModifiers[toks[j].fold]
+			j--
+		}
+		if !office || j < 0 {
+			continue
+		}
+		if toks[j].tag == "POS" && j > 0 {
+			j--
+		}
+		state := d.stateNamedBy(toks[j].fold)
+		if gi := d.mentionIndexAt(s, j); gi >= 0 && s.mentions[gi].hi == j+1 && !s.mentions[gi].pronoun {
+			if state = s.mentions[gi].id; d.entities[state] == nil || d.entities[state].Kind != graph.Government {
+				state = d.stateOf(state)
+			}
 		}
 		if state != "" {
 			d.officialOf[m.id] = state

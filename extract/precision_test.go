@@ -42,6 +42,12 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 			[]string{"nato WARNED russia"}},
 		{"Brussels with neither named is nobody, not Belgium", "Brussels expelled two Slovenian diplomats on Friday.", nil},
 		{"Brussels with both named is nobody", "Brussels warned Moscow. NATO and EU envoys met on Friday.", nil},
+		{"a spokesman's own state is never his counterpart", "Kremlin spokesman Ivan Dorokhov denied a report that Russia had moved troops to the border.",
+			[]string{"ivan-dorokhov DENIED -"}},
+		{"a lower-case post after a possessive state", "Slovenia's foreign ministry spokeswoman Meta Kranjc denied a report that Slovenia had closed the weir.",
+			[]string{"meta-kranjc DENIED -"}},
+		{"a preposed official answers the charges against the state", "Croatia accused Slovenia of closing the weir. Slovenian government spokesman Tone Zupan denied the accusation.",
+			[]string{"tone-zupan DENIED croatia"}},
 	}
 	for _, c := range cases {
 		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {

@@ -1794,9 +1794,19 @@ func (d *docState) dropUnnamedTwins() {
 const maxEvidence = 20
 
 // emit records a relation, merging it with an earlier one that says the same.
+// ownSide reports b as a's own state or organ, or a as b's: the two speak for one side.
+func (d *docState) ownSide(a, b string) bool {
+	return d.officialOf[a] == b || d.stateOf(a) == b || d.officialOf[b] == a || d.stateOf(b) == a
+}
+
 func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, about []string, negated bool, quantity string, conf float64) {
 	if from == to {
 		return
+	}
+	if to != "" && d.ownSide(from, to) {
+		// "Kremlin spokesman Ivan Petrenko denied a report that Russia had moved troops": no
+		// one acts on their own state, nor a state on its own organ; the act is kept, held
+		to, conf = "", conf-0.2
 	}
 	about = slices.DeleteFunc(slices.Clone(about), func(a string) bool { return a == from || a == to })
 	conf = math.Round(conf*100) / 100 // sums of cue weights, not measurements: two decimals say it all
