@@ -48,6 +48,11 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 			[]string{"meta-kranjc DENIED -"}},
 		{"a preposed official answers the charges against the state", "Croatia accused Slovenia of closing the weir. Slovenian government spokesman Tone Zupan denied the accusation.",
 			[]string{"tone-zupan DENIED croatia"}},
+		{"a bare past after a reported progressive joins the saying verb",
+			"Croatian spokesman Ivo Bakic said Slovenia was stalling on the weir and denied that Zagreb had sent police.",
+			[]string{"ivo-bakic DENIED -"}},
+		{"a bare past after a reported bare past stays in the report", "Croatia said Slovenia rejected the offer and warned Hungary.",
+			[]string{"slovenia DENIED -", "slovenia WARNED hungary"}},
 	}
 	for _, c := range cases {
 		if got := actsOf(t, x, c.text); !slices.Equal(got, c.want) {

@@ -145,8 +145,11 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	}
 	// the first finite verb of the clause: a noun the tagger took for a verb ("the Omani
 	// claims") sits after it
-	first := -1
+	first, say := -1, -1
 	for v := j - 1; v >= 0 && v >= j-20; v-- {
+		if sayVerbs[toks[v].lemma] && strings.HasPrefix(toks[v].tag, "VB") {
+			say = v // "said", a boundary too
+		}
 		if toks[v].text == ";" || boundaries[toks[v].fold] || clauseOpeners[toks[v].fold] {
 			if relativeWords[toks[v].fold] && tr.typ != graph.Warned {
 				// "accused Rasool, who hates Trump, and expelled him": the "and" may join
@@ -156,11 +159,17 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 			break
 		}
 		if (sayVerbs[toks[v].lemma] || claimVerbs[toks[v].lemma]) && !accusesOf(toks, v, j) {
+			say = v
 			break // "Peru said Chile rejected the offer and warned": the saying is not shared
 		}
 		if tg := toks[v].tag; (tg == "VBD" || tg == "VBZ" || tg == "VBP") && !d.inMention(s, v) {
 			first = v
 		}
+	}
+	if say >= 0 && first > say && j == tr.lo-1 && beForms[toks[first].fold] && first+1 < j && toks[first+1].tag == "VBG" && toks[tr.lo].tag != "VBG" {
+		// "Li said the US was interfering and denied that ...": a bare past cannot continue
+		// the reported progressive, so it joins the saying verb and shares its subject
+		return d.subjectOf(s, say)
 	}
 	if first < 0 || subj >= 0 && s.mentions[subj].lo < first {
 		return subj // the nearest name comes before the first verb: it is the subject
