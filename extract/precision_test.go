@@ -60,3 +60,19 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 		}
 	}
 }
+
+// TestUnnamedReportedSubjectIsNotTheSpeaker checks that a warning or an expulsion whose
+// reported subject is a common noun ("Kos said the police warned Croatia") is not given to
+// the speaker, while a passive the speaker reports stays the speaker's to credit.
+func TestUnnamedReportedSubjectIsNotTheSpeaker(t *testing.T) {
+	x := newTestExtractor(t)
+	for text, want := range map[string][]string{
+		"Reporter Vesna Kos said the police warned Croatia about the protest.": nil,
+		"Slovenia said border guards expelled two Croatian diplomats.":         nil,
+		"Slovenia said officials had warned Croatia about the weir.":           {"slovenia WARNED croatia"},
+	} {
+		if got := actsOf(t, x, text); !slices.Equal(got, want) {
+			t.Errorf("%q: got %q, want %q", text, got, want)
+		}
+	}
+}

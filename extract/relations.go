@@ -1226,6 +1226,8 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			if d.unnamedSubject(s, tr) {
 				conf -= 0.3 // "Lima said the rebels denied it": a guess, held for a reader
 			}
+		} else if !isPassive(toks, tr.lo) && d.unnamedSubject(s, tr) {
+			return // "Demir said police warned her": the police's act, never the speaker's
 		}
 		if subj < 0 {
 			return
