@@ -51,6 +51,8 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 		{"a bare past after a reported progressive joins the saying verb",
 			"Croatian spokesman Ivo Bakic said Slovenia was stalling on the weir and denied that Zagreb had sent police.",
 			[]string{"ivo-bakic DENIED -"}},
+		{"a bare past after a reported copula joins the saying verb", "Marko Novak said Zagreb was misinformed and warned against spreading rumours.",
+			[]string{"marko-novak WARNED -"}},
 		{"a bare past after a reported bare past stays in the report", "Croatia said Slovenia rejected the offer and warned Hungary.",
 			[]string{"slovenia DENIED -", "slovenia WARNED hungary"}},
 	}

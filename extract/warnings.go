@@ -166,9 +166,9 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 			first = v
 		}
 	}
-	if say >= 0 && first > say && j == tr.lo-1 && beForms[toks[first].fold] && first+1 < j && toks[first+1].tag == "VBG" && toks[tr.lo].tag != "VBG" {
-		// "Li said the US was interfering and denied that ...": a bare past cannot continue
-		// the reported progressive, so it joins the saying verb and shares its subject
+	if say >= 0 && first > say && j == tr.lo-1 && d.reportedState(s, tr, first, j) {
+		// "Li said the US was interfering and denied that ...", "Mwangi said Mogadishu was
+		// misinformed and warned": the report describes; the act after "and" is the speaker's
 		return d.subjectOf(s, say)
 	}
 	if first < 0 || subj >= 0 && s.mentions[subj].lo < first {
@@ -178,6 +178,28 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 		return subj // "were accused of spying and expelled": a passive shares no actor
 	}
 	return d.subjectOf(s, first)
+}
+
+// reportedState reports a reported clause at verb first, before the "and" at j, that
+// describes its subject rather than tells an act: a progressive or a copula with its
+// complement ("was interfering", "was misinformed", "was wrong"). A bare past act after the
+// "and" does not continue it. A passive expulsion may ("were accused and expelled").
+func (d *docState) reportedState(s *sentence, tr trigger, first, j int) bool {
+	toks := s.toks
+	c := first + 1
+	for c < j && toks[c].tag == "RB" && !negators[toks[c].fold] {
+		c++ // "was badly misinformed"
+	}
+	if !beForms[toks[first].fold] || c >= j || toks[tr.lo].tag == "VBG" {
+		return false
+	}
+	switch toks[c].tag {
+	case "VBG", "JJ":
+		return true
+	case "VBN":
+		return tr.typ != graph.Expelled
+	}
+	return false
 }
 
 var relativeWords = set("who", "which", "whom", "whose")
