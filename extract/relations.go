@@ -884,15 +884,16 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		}
 		// A possessor stands for its noun phrase: "the CIA's station chief briefed" → CIA.
 		// A nominative pronoun is never a preposition's object: "as he rejected" opens a clause.
-		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that" && !nominative(s.toks[m.lo].fold) &&
-			!(subordinators[s.toks[m.lo-1].fold] && d.finiteVerbAfter(s, m, k))
+		p := prepBefore(s.toks, m)
+		prep := p >= 0 && s.toks[p].fold != "that" && !nominative(s.toks[m.lo].fold) &&
+			!(subordinators[s.toks[p].fold] && d.finiteVerbAfter(s, m, k))
 		if !prep {
 			best = i
 			break
 		}
 		// "the ministry of Peru denied" is Peru's, but "the court in Lima", "the embassy in
 		// Warsaw" are not Lima's or Warsaw's: only "of" makes the owner stand for the subject
-		if fallback < 0 && s.toks[m.lo-1].fold == "of" {
+		if fallback < 0 && s.toks[p].fold == "of" {
 			fallback = i
 		}
 	}
@@ -900,6 +901,19 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		return fallback
 	}
 	return best
+}
+
+// prepBefore is the index of the preposition whose object mention m is, past its article
+// ("to the Holy See", "in Lima"), or -1 when none comes right before it.
+func prepBefore(toks []token, m mention) int {
+	p := m.lo - 1
+	if p >= 0 && toks[p].fold == "the" {
+		p--
+	}
+	if p >= 0 && (toks[p].tag == "IN" || toks[p].tag == "TO") {
+		return p
+	}
+	return -1
 }
 
 // subordinators open a clause, as prepositions they also are: "after Lima warned".
@@ -1042,8 +1056,8 @@ func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 		}
 		a, b := s.mentions[min(i, j)], s.mentions[max(i, j)]
 		ok, comma := joinedByAnd(s.toks[a.hi:b.lo], inList)
-		if !ok {
-			return out
+		if !ok || leftward && comma && !inList && s.toks[b.lo-1].text == "," && prepBefore(s.toks, a) >= 0 {
+			return out // "According to Reuters, Chile rejected": the source is no second actor
 		}
 		if !comma || !d.apposedEnvoy(s, a, b) {
 			out = append(out, j) // an envoy's post after their name is no second actor
