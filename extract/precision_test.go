@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"context"
 	"slices"
 	"testing"
 )
@@ -48,15 +49,10 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 			[]string{"meta-kranjc DENIED -"}},
 		{"a preposed official answers the charges against the state", "Croatia accused Slovenia of closing the weir. Slovenian government spokesman Tone Zupan denied the accusation.",
 			[]string{"tone-zupan DENIED croatia"}},
-		{"a bare past after a reported progressive joins the saying verb",
-			"Croatian spokesman Ivo Bakic said Slovenia was stalling on the weir and denied that Zagreb had sent police.",
-			[]string{"ivo-bakic DENIED -"}},
 		{"a preposition's object past its article is no subject", "Croatia's embassy to the Holy See warned against false hopes.",
 			[]string{"croatia WARNED -"}},
 		{"an attributed source is no second actor", "According to Reuters, Slovenia rejected the accusation.",
 			[]string{"slovenia DENIED -"}},
-		{"a bare past after a reported copula joins the saying verb", "Marko Novak said Zagreb was misinformed and warned against spreading rumours.",
-			[]string{"marko-novak WARNED -"}},
 		{"a bare past after a reported bare past stays in the report", "Croatia said Slovenia rejected the offer and warned Hungary.",
 			[]string{"slovenia DENIED -", "slovenia WARNED hungary"}},
 	}
@@ -79,6 +75,30 @@ func TestUnnamedReportedSubjectIsNotTheSpeaker(t *testing.T) {
 	} {
 		if got := actsOf(t, x, text); !slices.Equal(got, want) {
 			t.Errorf("%q: got %q, want %q", text, got, want)
+		}
+	}
+}
+
+// TestAfterReportedDescriptionIsHeld checks that the act after "and" that ends a reported
+// description ("Li said the US was interfering and denied") is held, whoever it is given
+// to: the speaker and the described are equally likely.
+func TestAfterReportedDescriptionIsHeld(t *testing.T) {
+	x := newTestExtractor(t)
+	for _, text := range []string{
+		"Croatian spokesman Ivo Bakic said Slovenia was stalling on the weir and denied that Zagreb had sent police.",
+		"Marko Novak said Slovenia was badly misinformed and warned against spreading rumours.",
+	} {
+		res, err := x.Extract(context.Background(), Document{Text: text, Published: "2026-03-02"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Relationships) == 0 {
+			t.Errorf("%q: no act at all, want one held", text)
+		}
+		for _, r := range res.Relationships {
+			if r.Confidence >= 0.65 {
+				t.Errorf("%q: %s written at %.2f, want it held below 0.65", text, tuple(r), r.Confidence)
+			}
 		}
 	}
 }

@@ -1231,6 +1231,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 				return
 			}
 			subj = d.conjoinedSubject(s, tr, subj)
+			if d.afterReportedState(s, tr) {
+				conf -= 0.2 // held for a reader: the speaker's act or the described one's
+			}
 		}
 		if subj < 0 && d.disavowedIntent(s, tr.lo) {
 			subj = d.quoteSpeakerMention(s, tr.hi) // `"It is not our intention to expel him," the minister said`

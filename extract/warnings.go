@@ -145,11 +145,8 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	}
 	// the first finite verb of the clause: a noun the tagger took for a verb ("the Omani
 	// claims") sits after it
-	first, say := -1, -1
+	first := -1
 	for v := j - 1; v >= 0 && v >= j-20; v-- {
-		if sayVerbs[toks[v].lemma] && strings.HasPrefix(toks[v].tag, "VB") {
-			say = v // "said", a boundary too
-		}
 		if toks[v].text == ";" || boundaries[toks[v].fold] || clauseOpeners[toks[v].fold] {
 			if relativeWords[toks[v].fold] && tr.typ != graph.Warned {
 				// "accused Rasool, who hates Trump, and expelled him": the "and" may join
@@ -159,17 +156,11 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 			break
 		}
 		if (sayVerbs[toks[v].lemma] || claimVerbs[toks[v].lemma]) && !accusesOf(toks, v, j) {
-			say = v
 			break // "Peru said Chile rejected the offer and warned": the saying is not shared
 		}
 		if tg := toks[v].tag; (tg == "VBD" || tg == "VBZ" || tg == "VBP") && !d.inMention(s, v) {
 			first = v
 		}
-	}
-	if say >= 0 && first > say && j == tr.lo-1 && d.reportedState(s, tr, first, j) {
-		// "Li said the US was interfering and denied that ...", "Mwangi said Mogadishu was
-		// misinformed and warned": the report describes; the act after "and" is the speaker's
-		return d.subjectOf(s, say)
 	}
 	if first < 0 || subj >= 0 && s.mentions[subj].lo < first {
 		return subj // the nearest name comes before the first verb: it is the subject
@@ -180,10 +171,43 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	return d.subjectOf(s, first)
 }
 
+// afterReportedState reports an act right after the "and" that ends a reported description:
+// "Li said the US was interfering and denied that ...", "Mwangi said Mogadishu was
+// misinformed and warned". Whether the speaker or the described acted is not said: the US
+// may have been interfering and denying, or Li may have denied; either reading is a guess.
+func (d *docState) afterReportedState(s *sentence, tr trigger) bool {
+	toks := s.toks
+	j := tr.lo - 1
+	if j < 1 || toks[j].fold != "and" {
+		return false
+	}
+	for v := j - 1; v >= 0 && v >= j-20; v-- {
+		if toks[v].text == ";" || clauseOpeners[toks[v].fold] {
+			return false
+		}
+		if !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
+			continue
+		}
+		for f := v + 1; f < j; f++ { // the reported clause's verb, past its subject
+			if d.inMention(s, f) {
+				continue
+			}
+			if beForms[toks[f].fold] {
+				return d.reportedState(s, tr, f, j)
+			}
+			if tg := toks[f].tag; tg == "VBD" || tg == "VBZ" || tg == "VBP" {
+				return false
+			}
+		}
+		return false
+	}
+	return false
+}
+
 // reportedState reports a reported clause at verb first, before the "and" at j, that
 // describes its subject rather than tells an act: a progressive or a copula with its
-// complement ("was interfering", "was misinformed", "was wrong"). A bare past act after the
-// "and" does not continue it. A passive expulsion may ("were accused and expelled").
+// complement ("was interfering", "was misinformed", "was wrong"). A passive expulsion
+// continues it ("were accused and expelled").
 func (d *docState) reportedState(s *sentence, tr trigger, first, j int) bool {
 	toks := s.toks
 	c := first + 1
