@@ -53,6 +53,10 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 			[]string{"croatia WARNED -"}},
 		{"an attributed source is no second actor", "According to Reuters, Slovenia rejected the accusation.",
 			[]string{"slovenia DENIED -"}},
+		{"a gerund's object after a warning's preposition is its topic", "Croatia warned foreign airlines against listing Slovenia as a partner.",
+			[]string{"croatia WARNED -"}},
+		{"a named addressee before the gerund stays", "Croatia warned Hungary against arming Slovenia.",
+			[]string{"croatia WARNED hungary"}},
 		{"a bare past after a reported bare past stays in the report", "Croatia said Slovenia rejected the offer and warned Hungary.",
 			[]string{"slovenia DENIED -", "slovenia WARNED hungary"}},
 	}

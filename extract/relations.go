@@ -1105,8 +1105,12 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 	claimFrom = -1
 	toks := s.toks
 	end := min(len(toks), tr.hi+18)
+	topicFrom := end // "warned airlines against listing Taiwan": the gerund's objects are the topic
 	for j := tr.hi; j < end; j++ {
 		t := toks[j]
+		if topicFrom == end && topicPreps[t.fold] && j+1 < len(toks) && toks[j+1].tag == "VBG" {
+			topicFrom = j
+		}
 		if boundaries[t.fold] && !(t.fold == "that" && t.tag != "IN") || t.text == ";" || t.text == "(" {
 			end = j
 			break
@@ -1126,6 +1130,10 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 	}
 	for i, m := range s.mentions {
 		if m.lo < tr.hi || m.lo >= end {
+			continue
+		}
+		if m.lo > topicFrom {
+			about = append(about, m.id)
 			continue
 		}
 		prep := ""
