@@ -57,6 +57,8 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 			[]string{"croatia WARNED -"}},
 		{"a named addressee before the gerund stays", "Croatia warned Hungary against arming Slovenia.",
 			[]string{"croatia WARNED hungary"}},
+		{"the name apposed to a post for a place acts, not the place", "The UN special envoy for Slovenia, Ines Berg, denied accusations of bias.",
+			[]string{"ines-berg DENIED -"}},
 		{"a bare past after a reported bare past stays in the report", "Croatia said Slovenia rejected the offer and warned Hungary.",
 			[]string{"slovenia DENIED -", "slovenia WARNED hungary"}},
 	}

@@ -978,6 +978,13 @@ func (d *docState) appositiveHead(s *sentence, k int) int {
 			continue
 		}
 		if i := d.mentionIndexAt(s, c-1); i >= 0 && s.mentions[i].hi == c {
+			if prepBefore(toks, s.mentions[i]) >= 0 {
+				// "The UN envoy for Yemen, Marta Lindqvist, denied": the name apposed to the
+				// description acts, not the place its post is for
+				if n := d.mentionIndexAt(s, c+1); n >= 0 && s.mentions[n].lo == c+1 && s.mentions[n].hi == k-1 && d.entities[s.mentions[n].id] != nil && d.entities[s.mentions[n].id].Kind == graph.Person {
+					return n
+				}
+			}
 			return i
 		}
 		return -1
