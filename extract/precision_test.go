@@ -59,6 +59,8 @@ func TestWrongEdgeNearMisses(t *testing.T) {
 			[]string{"croatia WARNED hungary"}},
 		{"the name apposed to a post for a place acts, not the place", "The UN special envoy for Slovenia, Ines Berg, denied accusations of bias.",
 			[]string{"ines-berg DENIED -"}},
+		{"the name before a relative aside acts, not the aside's subject", "Ambassador Ines Berg, whom Croatia expelled last year, rejected the claims.",
+			[]string{"ines-berg DENIED -"}},
 		{"a bare past after a reported bare past stays in the report", "Croatia said Slovenia rejected the offer and warned Hungary.",
 			[]string{"slovenia DENIED -", "slovenia WARNED hungary"}},
 	}

@@ -971,7 +971,7 @@ func (d *docState) appositiveHead(s *sentence, k int) int {
 		return -1
 	}
 	for c := k - 2; c > 0 && c >= k-15; c-- {
-		if toks[c].text == ";" || boundaries[toks[c].fold] && toks[c].fold != "who" {
+		if toks[c].text == ";" || boundaries[toks[c].fold] && !relativeWords[toks[c].fold] {
 			return -1
 		}
 		if toks[c].text != "," {
