@@ -831,7 +831,7 @@ func (d *docState) rebuttals(s *sentence) {
 	}
 }
 
-// unnamedSubject reports a denial verb whose own subject is a common noun phrase that names
+// unnamedSubject reports an act verb whose own subject is a common noun phrase that names
 // no actor ("Lima said the rebels denied the claims"): the nearest actor to its left is then
 // only a guess. A possessor ("Lima's envoy denied") or a spokesperson for someone names one.
 func (d *docState) unnamedSubject(s *sentence, tr trigger) bool {

@@ -62,11 +62,12 @@ type docState struct {
 	folded                      map[string]string       // graph.Fold memo: names recur throughout an article
 	twins                       map[string]graph.Entity // world id → the caller's entity for it; zero if none
 	relations                   []Relation
-	firstNamed                  map[string]int    // person id → byte offset of its first mention
-	foreseen                    map[string]string // folded surname → full name of the one person the article gives it
-	claims                      []claim           // who claimed what of whom, for the author of denied allegations
-	titleHolder                 map[string]string // folded office ("prime minister") → the one person the article named with it; "" when several
-	officialOf                  map[string]string // person id → the state named before their title ("Norway's Prime Minister Ana Lund")
+	firstNamed                  map[string]int          // person id → byte offset of its first mention
+	foreseen                    map[string]string       // folded surname → full name of the one person the article gives it
+	claims                      []claim                 // who claimed what of whom, for the author of denied allegations
+	titleHolder                 map[string]string       // folded office ("prime minister") → the one person the article named with it; "" when several
+	officialOf                  map[string]string       // person id → the state named before their title ("Norway's Prime Minister Ana Lund")
+	seatFor                     map[string]graph.Entity // seat city key → the body it stands for in this article; zero if none
 }
 
 func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
@@ -74,6 +75,7 @@ func newDocState(x *Extractor, gaz Gazetteer, doc Document) *docState {
 		x: x, gaz: gaz, text: doc.Text, published: doc.Published, lemmas: x.lemmas,
 		entities: map[string]*Entity{}, shortName: map[string]string{}, folded: map[string]string{},
 		twins: map[string]graph.Entity{}, firstNamed: map[string]int{}, titleHolder: map[string]string{}, officialOf: map[string]string{},
+		seatFor: map[string]graph.Entity{},
 	}
 }
 
@@ -277,6 +279,7 @@ func (d *docState) findMentions(s *sentence) {
 	defer func() {
 		d.prevActors = d.actorsIn(s.mentions)
 		d.noteApposedOfficials(s)
+		d.notePreposedOfficials(s)
 	}()
 	for i := 0; i < len(toks); {
 		if f := toks[i].fold; (f == "he" || f == "she") && d.pronounPerson() != "" {
@@ -423,6 +426,42 @@ func (d *docState) noteApposedOfficials(s *sentence) {
 		}
 		if e := d.entities[state]; e == nil || e.Kind != graph.Government {
 			state = d.stateOf(state)
+		}
+		if state != "" {
+			d.officialOf[m.id] = state
+		}
+	}
+}
+
+// notePreposedOfficials records the state of a person whose post, in lower case, comes
+// between the state and the name: "Kremlin spokesman Ivan Petrenko", "Russia's foreign
+// ministry spokeswoman Olga Petrova". (A capitalised title is read with the name.)
+func (d *docState) notePreposedOfficials(s *sentence) {
+	toks := s.toks
+	for _, m := range s.mentions {
+		if e := d.entities[m.id]; m.pronoun || e == nil || e.Kind != graph.Person || d.officialOf[m.id] != "" {
+			continue
+		}
+		j, office := m.lo-1, false
+		for j >= 0 && j >= m.lo-5 && !toks[j].capital && (titles[toks[j].fold] || spokesNouns[toks[j].fold] || orgWords[toks[j].fold] || govNouns[toks[j].fold]) {
+			if f := toks[j].fold; f == "former" || f == "then" || pressWords[f] {
+				office = false
+				break
+			}
+			office = office || spokesNouns[toks[j].fold] || titles[toks[j].fold] && !titleModifiers[toks[j].fold]
+			j--
+		}
+		if !office || j < 0 {
+			continue
+		}
+		if toks[j].tag == "POS" && j > 0 {
+			j--
+		}
+		state := d.stateNamedBy(toks[j].fold)
+		if gi := d.mentionIndexAt(s, j); gi >= 0 && s.mentions[gi].hi == j+1 && !s.mentions[gi].pronoun {
+			if state = s.mentions[gi].id; d.entities[state] == nil || d.entities[state].Kind != graph.Government {
+				state = d.stateOf(state)
+			}
 		}
 		if state != "" {
 			d.officialOf[m.id] = state
@@ -631,11 +670,36 @@ func (d *docState) epithetAt(s *sentence, i int) int {
 	return head + 1 - i
 }
 
+// leadFunctionWords are capitalised only by their place (a sentence's start, a title-case
+// headline): "Did Peru expel", "Should Germany warn" name Peru and Germany, not "Did Peru".
+var leadFunctionWords = set("did", "does", "had", "has", "have", "is", "are", "was", "were", "should", "could",
+	"would", "can", "must", "might", "shall", "why", "how", "when", "where", "what", "whether", "if", "and",
+	"but", "or", "so", "yet", "still", "then", "now", "as", "after", "before", "while", "since", "because",
+	"although", "though", "unless", "until", "once", "also", "even", "only", "meanwhile", "however", "instead",
+	"yesterday", "today")
+
+// nameLikeFunctionWords are also first names ("Will Hutton", "Do Kwon"), so they are
+// function words only before a name the gazetteers know: "Will Chile warn".
+var nameLikeFunctionWords = set("will", "may", "do")
+
+// leadingFunctionWord reports a capitalised function word at i that opens no name.
+func (d *docState) leadingFunctionWord(toks []token, i int) bool {
+	f := toks[i].fold
+	if leadFunctionWords[f] {
+		return true
+	}
+	if !nameLikeFunctionWords[f] || i+1 >= len(toks) {
+		return false
+	}
+	n, _, _ := d.lookupLongest(toks, i+1)
+	return n > 0
+}
+
 // mentionAt tries to read a mention starting at token i; it returns the tokens consumed.
 func (d *docState) mentionAt(s *sentence, i int) int {
 	toks := s.toks
 	t := toks[i]
-	if !t.capital {
+	if !t.capital || d.leadingFunctionWord(toks, i) {
 		return 0
 	}
 	run := capitalRun(toks, i)
@@ -976,7 +1040,8 @@ func capitalRun(toks []token, i int) int {
 			return j - i // "Israel Katz Wednesday": the day is no part of the name
 		case t.capital && t.fold != "":
 			j++
-		case j > i && connectors[t.fold] && j+1 < len(toks) && toks[j+1].capital && toks[j+1].fold != "":
+		case j > i && connectors[t.fold] && j+1 < len(toks) && toks[j+1].capital && toks[j+1].fold != "" && !dateWords[toks[j+1].fold]:
+			// "the Commission on Human Rights", but not "the Commission on Wednesday"
 			j++
 		default:
 			return j - i
@@ -1053,6 +1118,12 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 				continue
 			}
 		}
+		if bodies, ok := seats[key]; ok {
+			if e, ok := d.seatBody(key, bodies); ok {
+				return j - i, e, d.inStore(e)
+			}
+			continue
+		}
 		if e, ok := d.x.world.Lookup(key); ok {
 			if se, ok := d.storeTwin(e); ok {
 				return j - i, se, true
@@ -1062,6 +1133,62 @@ func (d *docState) lookupLongest(toks []token, i int) (int, graph.Entity, bool) 
 	}
 	return 0, graph.Entity{}, false
 }
+
+// seatedBody is one of the bodies a seat city stands for, with the names by which an
+// article shows it is writing about that body.
+type seatedBody struct {
+	name string   // its world name
+	cues []string // names of it or its organs, matched as whole words, case kept
+}
+
+// seats are cities whose name news uses for a body seated there rather than for the host
+// state: "Brussels" is the EU in diplomatic news, or NATO, seldom Belgium's government.
+var seats = map[string][]seatedBody{
+	"brussels": {
+		{name: "European Union", cues: []string{"European Union", "EU", "E.U.", "European Commission", "European Council", "European Parliament"}},
+		{name: "NATO", cues: []string{"NATO", "North Atlantic"}},
+	},
+}
+
+// seatBody reads a seat city as the one of its bodies the article names; with none or
+// several named it is nobody's, for a guess would put words in someone's mouth.
+func (d *docState) seatBody(key string, bodies []seatedBody) (graph.Entity, bool) {
+	if e, ok := d.seatFor[key]; ok {
+		return e, e.ID != ""
+	}
+	var found graph.Entity
+	n := 0
+	for _, b := range bodies {
+		if slices.ContainsFunc(b.cues, func(c string) bool { return containsWord(d.text, c) }) {
+			found, _ = d.lookup(nameKey(b.name))
+			n++
+		}
+	}
+	if n != 1 {
+		found = graph.Entity{}
+	}
+	d.seatFor[key] = found
+	return found, found.ID != ""
+}
+
+// containsWord reports w in text with no letter or digit either side.
+func containsWord(text, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(text[off:], w)
+		if i < 0 {
+			return false
+		}
+		lo, hi := off+i, off+i+len(w)
+		before, _ := utf8.DecodeLastRuneInString(text[:lo])
+		after, _ := utf8.DecodeRuneInString(text[hi:])
+		if !wordRune(before) && !wordRune(after) {
+			return true
+		}
+		off = lo + 1
+	}
+}
+
+func wordRune(r rune) bool { return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
 // ambiguous reports a key the caller's gazetteer knows several entities by.
 func (d *docState) ambiguous(key string) bool {

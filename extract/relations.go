@@ -185,6 +185,15 @@ func denialOfClause(toks []token, hi int) bool {
 	return pronounClauseAt(toks, hi) || toks[hi].fold == "that" && toks[hi+1].tag != "NN" && toks[hi+1].tag != "NNS"
 }
 
+// deniesDeed reports a denial whose object is a gerund, a deed of the denier's own:
+// "denied having warned", "denied ever expelling".
+func deniesDeed(toks []token, hi int) bool {
+	if hi < len(toks) && toks[hi].fold == "ever" {
+		hi++
+	}
+	return hi < len(toks) && (toks[hi].fold == "having" || toks[hi].tag == "VBG" && verbTriggers[toks[hi].lemma] != "")
+}
+
 // pronounClauseAt reports a clause without its "that" opening at j with a pronoun subject
 // and its verb: "denied it had any role", "warned they would respond".
 func pronounClauseAt(toks []token, j int) bool {
@@ -654,6 +663,12 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 	if d.expulsionUnasserted(s, tr) {
 		return false, false, false // "has not ruled out expelling", "demanded that Lima expel"
 	}
+	if d.invertedAt(s, k) {
+		return false, false, false // "Should Germany warn Poland, ...", "Had Chile expelled them, ..."
+	}
+	if d.deniedContent(s, k) {
+		return false, false, false // "denied that Islamabad had warned Kabul": what is denied is not done
+	}
 	neg := d.negatedAt(s, k) || noObject
 	for j := k - 1; j >= 0 && j >= k-4; j-- {
 		f := toks[j].fold
@@ -668,6 +683,71 @@ func (d *docState) modality(s *sentence, tr trigger, refusal *trigger) (negated,
 		}
 	}
 	return neg, true, false
+}
+
+// inverters open a clause before its subject to ask or suppose: "Should Germany warn".
+var inverters = set("should", "had", "were", "did", "does", "do", "would", "could", "will", "can", "might", "may", "must", "has", "have", "is", "are", "was")
+
+// invertedAt reports an act at k whose subject follows the auxiliary that opens its clause:
+// a supposition ("Had Chile expelled the envoys, Bolivia would have protested") or a
+// question without its mark, as title-case headlines ask. Neither asserts the act.
+func (d *docState) invertedAt(s *sentence, k int) bool {
+	toks := s.toks
+	j := k - 1
+	for j >= 0 && toks[j].tag == "RB" && !negators[toks[j].fold] {
+		j--
+	}
+	i := d.mentionIndexAt(s, j)
+	if i < 0 || s.mentions[i].hi != j+1 {
+		return false
+	}
+	p := s.mentions[i].lo - 1
+	if p >= 0 && toks[p].fold == "the" {
+		p--
+	}
+	return p >= 0 && inverters[toks[p].fold] && (p == 0 || toks[p-1].fold == "" || toks[p-1].fold == "and" || toks[p-1].fold == "or")
+}
+
+// deniedContent reports an act at k that its sentence denies or calls false: "denied that
+// Islamabad had warned Kabul", "denied it had expelled", "denied having warned Quito",
+// "said it was untrue that Chile had warned". A denial asserts the opposite of its content.
+func (d *docState) deniedContent(s *sentence, k int) bool {
+	toks := s.toks
+	j := k - 1
+	for j >= 0 && (auxiliaries[toks[j].fold] || beForms[toks[j].fold] || toks[j].tag == "RB") && toks[j].fold != "having" {
+		j--
+	}
+	if j >= 0 && toks[j].fold == "having" {
+		j-- // "denied having warned"
+	} else if toks[k].tag != "VBG" || j < 0 || verbTriggers[toks[j].lemma] != graph.Denied {
+		// unless the act is the denial's gerund object ("denied ever warning Quito"), its
+		// own subject opens the denied clause: a name (its article too) or a pronoun
+		if i := d.mentionIndexAt(s, j); i >= 0 && s.mentions[i].hi == j+1 {
+			j = s.mentions[i].lo - 1
+		} else if j < 0 || !nominative(toks[j].fold) && toks[j].fold != "it" && toks[j].fold != "we" {
+			return false
+		} else {
+			j--
+		}
+		if j >= 0 && toks[j].fold == "the" {
+			j--
+		}
+		if j >= 0 && toks[j].fold == "that" {
+			j--
+		}
+	}
+	for j >= 0 && toks[j].tag == "RB" && !negators[toks[j].fold] {
+		j-- // "denied outright that"
+	}
+	if j < 0 {
+		return false
+	}
+	g := toks[j]
+	if typ, ok := verbTriggers[g.lemma]; ok && typ == graph.Denied && strings.HasPrefix(g.tag, "VB") {
+		return true
+	}
+	// "it was untrue that", "it is not true that", "was false that"
+	return dismissals[g.fold] || truthWords[g.fold] && j > 0 && negators[toks[j-1].fold]
 }
 
 // reportedAt reports a saying verb shortly before the modal at j: "said it would expel".
@@ -804,15 +884,16 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		}
 		// A possessor stands for its noun phrase: "the CIA's station chief briefed" → CIA.
 		// A nominative pronoun is never a preposition's object: "as he rejected" opens a clause.
-		prep := m.lo > 0 && (s.toks[m.lo-1].tag == "IN" || s.toks[m.lo-1].tag == "TO") && s.toks[m.lo-1].fold != "that" && !nominative(s.toks[m.lo].fold) &&
-			!(subordinators[s.toks[m.lo-1].fold] && d.finiteVerbAfter(s, m, k))
+		p := prepBefore(s.toks, m)
+		prep := p >= 0 && s.toks[p].fold != "that" && !nominative(s.toks[m.lo].fold) &&
+			!(subordinators[s.toks[p].fold] && d.finiteVerbAfter(s, m, k))
 		if !prep {
 			best = i
 			break
 		}
 		// "the ministry of Peru denied" is Peru's, but "the court in Lima", "the embassy in
 		// Warsaw" are not Lima's or Warsaw's: only "of" makes the owner stand for the subject
-		if fallback < 0 && s.toks[m.lo-1].fold == "of" {
+		if fallback < 0 && s.toks[p].fold == "of" {
 			fallback = i
 		}
 	}
@@ -820,6 +901,19 @@ func (d *docState) subjectOf(s *sentence, k int) int {
 		return fallback
 	}
 	return best
+}
+
+// prepBefore is the index of the preposition whose object mention m is, past its article
+// ("to the Holy See", "in Lima"), or -1 when none comes right before it.
+func prepBefore(toks []token, m mention) int {
+	p := m.lo - 1
+	if p >= 0 && toks[p].fold == "the" {
+		p--
+	}
+	if p >= 0 && (toks[p].tag == "IN" || toks[p].tag == "TO") {
+		return p
+	}
+	return -1
 }
 
 // subordinators open a clause, as prepositions they also are: "after Lima warned".
@@ -877,13 +971,20 @@ func (d *docState) appositiveHead(s *sentence, k int) int {
 		return -1
 	}
 	for c := k - 2; c > 0 && c >= k-15; c-- {
-		if toks[c].text == ";" || boundaries[toks[c].fold] && toks[c].fold != "who" {
+		if toks[c].text == ";" || boundaries[toks[c].fold] && !relativeWords[toks[c].fold] {
 			return -1
 		}
 		if toks[c].text != "," {
 			continue
 		}
 		if i := d.mentionIndexAt(s, c-1); i >= 0 && s.mentions[i].hi == c {
+			if prepBefore(toks, s.mentions[i]) >= 0 {
+				// "The UN envoy for Yemen, Marta Lindqvist, denied": the name apposed to the
+				// description acts, not the place its post is for
+				if n := d.mentionIndexAt(s, c+1); n >= 0 && s.mentions[n].lo == c+1 && s.mentions[n].hi == k-1 && d.entities[s.mentions[n].id] != nil && d.entities[s.mentions[n].id].Kind == graph.Person {
+					return n
+				}
+			}
 			return i
 		}
 		return -1
@@ -962,8 +1063,8 @@ func (d *docState) coordinated(s *sentence, i int, leftward bool) []int {
 		}
 		a, b := s.mentions[min(i, j)], s.mentions[max(i, j)]
 		ok, comma := joinedByAnd(s.toks[a.hi:b.lo], inList)
-		if !ok {
-			return out
+		if !ok || leftward && comma && !inList && s.toks[b.lo-1].text == "," && prepBefore(s.toks, a) >= 0 {
+			return out // "According to Reuters, Chile rejected": the source is no second actor
 		}
 		if !comma || !d.apposedEnvoy(s, a, b) {
 			out = append(out, j) // an envoy's post after their name is no second actor
@@ -1011,8 +1112,12 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 	claimFrom = -1
 	toks := s.toks
 	end := min(len(toks), tr.hi+18)
+	topicFrom := end // "warned airlines against listing Taiwan": the gerund's objects are the topic
 	for j := tr.hi; j < end; j++ {
 		t := toks[j]
+		if topicFrom == end && topicPreps[t.fold] && j+1 < len(toks) && toks[j+1].tag == "VBG" {
+			topicFrom = j
+		}
 		if boundaries[t.fold] && !(t.fold == "that" && t.tag != "IN") || t.text == ";" || t.text == "(" {
 			end = j
 			break
@@ -1032,6 +1137,10 @@ func (d *docState) objects(s *sentence, tr trigger) (to []int, about []string, c
 	}
 	for i, m := range s.mentions {
 		if m.lo < tr.hi || m.lo >= end {
+			continue
+		}
+		if m.lo > topicFrom {
+			about = append(about, m.id)
 			continue
 		}
 		prep := ""
@@ -1137,6 +1246,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 				return
 			}
 			subj = d.conjoinedSubject(s, tr, subj)
+			if d.afterReportedState(s, tr) {
+				conf -= 0.2 // held for a reader: the speaker's act or the described one's
+			}
 		}
 		if subj < 0 && d.disavowedIntent(s, tr.lo) {
 			subj = d.quoteSpeakerMention(s, tr.hi) // `"It is not our intention to expel him," the minister said`
@@ -1146,6 +1258,8 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			if d.unnamedSubject(s, tr) {
 				conf -= 0.3 // "Lima said the rebels denied it": a guess, held for a reader
 			}
+		} else if !isPassive(toks, tr.lo) && d.unnamedSubject(s, tr) {
+			return // "Demir said police warned her": the police's act, never the speaker's
 		}
 		if subj < 0 {
 			return
@@ -1154,6 +1268,9 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 		objs, ab, claimFrom := d.objects(s, tr)
 		about = ab
 		tos = objs
+		if tr.typ == graph.Denied && deniesDeed(toks, tr.hi) {
+			tos = nil // "denied having warned Quito": Quito is the denied act's, not the denial's
+		}
 		if tr.typ == graph.Warned && len(tos) == 0 {
 			tos = d.warningAddressees(s, tr)
 		}
@@ -1711,9 +1828,19 @@ func (d *docState) dropUnnamedTwins() {
 const maxEvidence = 20
 
 // emit records a relation, merging it with an earlier one that says the same.
+// ownSide reports b as a's own state or organ, or a as b's: the two speak for one side.
+func (d *docState) ownSide(a, b string) bool {
+	return d.officialOf[a] == b || d.stateOf(a) == b || d.officialOf[b] == a || d.stateOf(b) == a
+}
+
 func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, about []string, negated bool, quantity string, conf float64) {
 	if from == to {
 		return
+	}
+	if to != "" && d.ownSide(from, to) {
+		// "Kremlin spokesman Ivan Petrenko denied a report that Russia had moved troops": no
+		// one acts on their own state, nor a state on its own organ; the act is kept, held
+		to, conf = "", conf-0.2
 	}
 	about = slices.DeleteFunc(slices.Clone(about), func(a string) bool { return a == from || a == to })
 	conf = math.Round(conf*100) / 100 // sums of cue weights, not measurements: two decimals say it all

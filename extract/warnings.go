@@ -171,6 +171,61 @@ func (d *docState) conjoinedSubject(s *sentence, tr trigger, subj int) int {
 	return d.subjectOf(s, first)
 }
 
+// afterReportedState reports an act right after the "and" that ends a reported description:
+// "Li said the US was interfering and denied that ...", "Mwangi said Mogadishu was
+// misinformed and warned". Whether the speaker or the described acted is not said: the US
+// may have been interfering and denying, or Li may have denied; either reading is a guess.
+func (d *docState) afterReportedState(s *sentence, tr trigger) bool {
+	toks := s.toks
+	j := tr.lo - 1
+	if j < 1 || toks[j].fold != "and" {
+		return false
+	}
+	for v := j - 1; v >= 0 && v >= j-20; v-- {
+		if toks[v].text == ";" || clauseOpeners[toks[v].fold] {
+			return false
+		}
+		if !sayVerbs[toks[v].lemma] || !strings.HasPrefix(toks[v].tag, "VB") {
+			continue
+		}
+		for f := v + 1; f < j; f++ { // the reported clause's verb, past its subject
+			if d.inMention(s, f) {
+				continue
+			}
+			if beForms[toks[f].fold] {
+				return d.reportedState(s, tr, f, j)
+			}
+			if tg := toks[f].tag; tg == "VBD" || tg == "VBZ" || tg == "VBP" {
+				return false
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// reportedState reports a reported clause at verb first, before the "and" at j, that
+// describes its subject rather than tells an act: a progressive or a copula with its
+// complement ("was interfering", "was misinformed", "was wrong"). A passive expulsion
+// continues it ("were accused and expelled").
+func (d *docState) reportedState(s *sentence, tr trigger, first, j int) bool {
+	toks := s.toks
+	c := first + 1
+	for c < j && toks[c].tag == "RB" && !negators[toks[c].fold] {
+		c++ // "was badly misinformed"
+	}
+	if !beForms[toks[first].fold] || c >= j || toks[tr.lo].tag == "VBG" {
+		return false
+	}
+	switch toks[c].tag {
+	case "VBG", "JJ":
+		return true
+	case "VBN":
+		return tr.typ != graph.Expelled
+	}
+	return false
+}
+
 var relativeWords = set("who", "which", "whom", "whose")
 
 // accusesOf reports "accused Chile of spying" at verb v, before the "and" at j: an
