@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,49 +46,70 @@ var monthNumber = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 
 
 func month(name string) int { return monthNumber[strings.ToLower(name)[:3]] }
 
-// sentenceDate dates the sentence from the first date expression in it, explicit or
-// relative to the article's date, and remembers the year for "that year".
+// datedSpan is one date expression of a sentence, at byte offsets [start, end) of its text.
+type datedSpan struct {
+	date       graph.PartialDate
+	text       string
+	start, end int
+}
+
+// sentenceDate finds every date expression in the sentence, explicit or relative to the
+// article's date; the sentence's date is the first the patterns find, by their order of
+// precedence, and gives the year for "that year".
 func (d *docState) sentenceDate(s *sentence) {
 	text := s.text
-	set := func(date graph.PartialDate, wording string) {
-		if s.date == "" && date.Valid() && date != "" {
-			s.date, s.dateText = date, wording
+	add := func(date graph.PartialDate, loc []int) {
+		if date == "" || !date.Valid() {
+			return
 		}
+		for _, o := range s.dates {
+			if loc[0] < o.end && o.start < loc[1] {
+				return // part of an expression already read: "in March" of "in March 2024"
+			}
+		}
+		s.dates = append(s.dates, datedSpan{date: date, text: text[loc[0]:loc[1]], start: loc[0], end: loc[1]})
 	}
+	sub := func(m []int, i int) string { return text[m[2*i]:m[2*i+1]] }
 	if s.cues&cueDigit != 0 {
 		if s.cues&cueMonth != 0 {
-			if m := dayDateRe.FindStringSubmatch(text); m != nil {
-				day, _ := strconv.Atoi(m[2])
-				set(graph.PartialDate(fmt.Sprintf("%s-%02d-%02d", m[3], month(m[1]), day)), m[0])
+			for _, m := range dayDateRe.FindAllStringSubmatchIndex(text, -1) {
+				day, _ := strconv.Atoi(sub(m, 2))
+				add(graph.PartialDate(fmt.Sprintf("%s-%02d-%02d", sub(m, 3), month(sub(m, 1)), day)), m)
 			}
-			if m := monthYearRe.FindStringSubmatch(text); s.date == "" && m != nil {
-				set(graph.PartialDate(fmt.Sprintf("%s-%02d", m[3], month(m[2]))), m[0])
+			for _, m := range monthYearRe.FindAllStringSubmatchIndex(text, -1) {
+				add(graph.PartialDate(fmt.Sprintf("%s-%02d", sub(m, 3), month(sub(m, 2)))), m)
 			}
 		}
-		if m := partYearRe.FindStringSubmatch(text); s.date == "" && m != nil {
-			set(graph.PartialDate(m[2]), m[0])
+		for _, m := range partYearRe.FindAllStringSubmatchIndex(text, -1) {
+			add(graph.PartialDate(sub(m, 2)), m)
 		}
-		if m := yearRe.FindStringSubmatch(text); s.date == "" && m != nil {
-			set(graph.PartialDate(m[2]), m[0])
+		for _, m := range yearRe.FindAllStringSubmatchIndex(text, -1) {
+			add(graph.PartialDate(sub(m, 2)), m)
 		}
 	}
-	if s.date == "" && s.cues&(cueMonth|cueRelative) != 0 {
-		d.relativeDate(s)
+	if s.cues&(cueMonth|cueRelative) != 0 {
+		d.relativeDates(s, add)
+	}
+	if len(s.dates) > 0 {
+		s.date, s.dateText = s.dates[0].date, s.dates[0].text
 	}
 	if len(s.date) >= 4 {
 		d.lastYear = string(s.date[:4])
 	}
 }
 
-// relativeDate resolves wording relative to the article's date.
-func (d *docState) relativeDate(s *sentence) {
+// relativeDates resolves wording relative to the article's date.
+func (d *docState) relativeDates(s *sentence, add func(graph.PartialDate, []int)) {
 	text := s.text
 	if s.cues&cueRelative != 0 {
-		if m := relativeRe.FindStringSubmatch(text); m != nil {
-			if date := d.resolveRelative(strings.ToLower(m[0]), strings.ToLower(m[1]), strings.ToLower(m[2])); date != "" {
-				s.date, s.dateText = date, m[0]
-				return
+		for _, m := range relativeRe.FindAllStringSubmatchIndex(text, -1) {
+			low := func(i int) string {
+				if m[2*i] < 0 {
+					return ""
+				}
+				return strings.ToLower(text[m[2*i]:m[2*i+1]])
 			}
+			add(d.resolveRelative(low(0), low(1), low(2)), m)
 		}
 	}
 	pubYear := 0
@@ -97,17 +119,71 @@ func (d *docState) relativeDate(s *sentence) {
 	if pubYear == 0 {
 		return
 	}
-	if m := dayNoYearRe.FindStringSubmatch(text); m != nil {
-		day, _ := strconv.Atoi(m[2])
-		date := graph.PartialDate(fmt.Sprintf("%04d-%02d-%02d", d.yearFor(month(m[1]), pubYear), month(m[1]), day))
-		if date.Valid() {
-			s.date, s.dateText = date, m[0]
-			return
+	for _, m := range dayNoYearRe.FindAllStringSubmatchIndex(text, -1) {
+		mon := month(text[m[2]:m[3]])
+		day, _ := strconv.Atoi(text[m[4]:m[5]])
+		add(graph.PartialDate(fmt.Sprintf("%04d-%02d-%02d", d.yearFor(mon, pubYear), mon, day)), m)
+	}
+	for _, m := range inMonthRe.FindAllStringSubmatchIndex(text, -1) {
+		if name := text[m[2]:m[3]]; !strings.EqualFold(name, "may") {
+			add(graph.PartialDate(fmt.Sprintf("%04d-%02d", d.yearFor(month(name), pubYear), month(name))), m)
 		}
 	}
-	if m := inMonthRe.FindStringSubmatch(text); m != nil && !strings.EqualFold(m[1], "may") {
-		s.date, s.dateText = graph.PartialDate(fmt.Sprintf("%04d-%02d", d.yearFor(month(m[1]), pubYear), month(m[1]))), m[0]
+}
+
+// asideOpeners open a clause, after a comma, whose dates are its own: "Orlov, whom Latvia
+// expelled in 2023, denied it on Monday".
+var asideOpeners = set("whom", "which", "who", "after", "before", "when", "since")
+
+// dateFor dates the act whose trigger is token at: by the date expression nearest to it in
+// its own clause, or by the sentence's date when its clause has none. A subordinate clause
+// runs from its comma to the next; the main clause is the rest up to a semicolon.
+func (s *sentence) dateFor(at int) (graph.PartialDate, string) {
+	if at < 0 || at >= len(s.toks) || len(s.dates) < 2 {
+		return s.date, s.dateText
 	}
+	// seg numbers the comma-bounded stretches, part the semicolon-bounded ones
+	seg, part := make([]int, len(s.toks)), make([]int, len(s.toks))
+	var sub []bool
+	n, p, open := 0, 0, true
+	for i, t := range s.toks {
+		if t.fold == "" && (t.text == "," || t.text == ";") {
+			n++
+			if t.text == ";" {
+				p++
+			}
+			open = true
+		}
+		if len(sub) <= n {
+			sub = append(sub, false)
+		}
+		if open && t.fold != "" {
+			sub[n], open = asideOpeners[t.fold], false
+		}
+		seg[i], part[i] = n, p
+	}
+	own := func(i int) bool {
+		if sub[seg[at]] {
+			return seg[i] == seg[at]
+		}
+		return part[i] == part[at] && !sub[seg[i]]
+	}
+	pos := s.toks[at].start - s.start
+	best, bestDist := -1, 0
+	for j, ds := range s.dates {
+		i := slices.IndexFunc(s.toks, func(t token) bool { return t.end-s.start > ds.start })
+		if i < 0 || !own(i) {
+			continue
+		}
+		dist := max(ds.start-pos, pos-ds.end, 0)
+		if best < 0 || dist < bestDist {
+			best, bestDist = j, dist
+		}
+	}
+	if best < 0 {
+		return s.date, s.dateText
+	}
+	return s.dates[best].date, s.dates[best].text
 }
 
 // yearFor places a month without a year: in the article's year unless that puts it after

@@ -111,7 +111,7 @@ func (d *docState) condemnedClaims(s *sentence) {
 		if subj < 0 {
 			continue
 		}
-		d.emitDenial(s, subj, d.claimOwner(s, k, s.mentions[subj].id))
+		d.emitDenial(s, j, subj, d.claimOwner(s, k, s.mentions[subj].id))
 	}
 }
 
@@ -148,7 +148,7 @@ func (d *docState) counterAccusations(s *sentence) {
 		}
 		for _, a := range d.relations[:n] {
 			if a.Type == graph.Accused && a.From == r.From && a.To != nil && !a.Negated && slices.Contains(a.Evidence, span) {
-				d.emit(s, graph.Denied, r.From, *a.To, nil, false, "", r.Confidence+0.1)
+				d.emit(s, -1, graph.Denied, r.From, *a.To, nil, false, "", r.Confidence+0.1)
 				break
 			}
 		}
@@ -193,7 +193,7 @@ func (d *docState) copularDismissals(s *sentence) {
 		if speaker < 0 || wireOutlets[s.mentions[speaker].id] {
 			continue // a news agency that calls a claim false reports, it denies nothing
 		}
-		d.emitDenial(s, speaker, d.claimOwner(s, k, s.mentions[speaker].id))
+		d.emitDenial(s, k, speaker, d.claimOwner(s, k, s.mentions[speaker].id))
 		k = end
 	}
 }
@@ -234,7 +234,7 @@ func (d *docState) extraposedFalse(s *sentence) {
 			continue
 		}
 		if speaker := d.speakerOf(s, k, end); speaker >= 0 && !wireOutlets[s.mentions[speaker].id] {
-			d.emitDenial(s, speaker, "")
+			d.emitDenial(s, k, speaker, "")
 		}
 		k = end
 	}
@@ -577,7 +577,7 @@ func (d *docState) disclaimers(s *sentence) {
 		if !ok {
 			continue
 		}
-		d.emitDenial(s, sp, "")
+		d.emitDenial(s, lo, sp, "")
 	}
 }
 
@@ -644,7 +644,7 @@ func (d *docState) nominalDenials(s *sentence) {
 				break
 			}
 		}
-		d.emitDenial(s, from, to)
+		d.emitDenial(s, k, from, to)
 	}
 }
 
@@ -826,7 +826,7 @@ func (d *docState) rebuttals(s *sentence) {
 		if subj < 0 {
 			continue
 		}
-		d.emitDenial(s, subj, d.claimOwner(s, claimAt, s.mentions[subj].id))
+		d.emitDenial(s, lo, subj, d.claimOwner(s, claimAt, s.mentions[subj].id))
 		k = claimAt
 	}
 }
@@ -891,13 +891,13 @@ func (d *docState) openingParticiple(s *sentence) {
 			to = d.claimOwner(s, i, denier)
 		}
 	}
-	d.emitDenial(s, subj, to)
+	d.emitDenial(s, k, subj, to)
 }
 
 // emitDenial writes the denial by mention subj of the claims of to or, when the sentence
 // names no owner of the claims, of the article's prior accuser. A pronoun for the denier
 // and a denial that answers nobody are less certain.
-func (d *docState) emitDenial(s *sentence, subj int, to string) {
+func (d *docState) emitDenial(s *sentence, at, subj int, to string) {
 	denier := s.mentions[subj].id
 	conf := 0.7
 	if s.mentions[subj].pronoun {
@@ -909,5 +909,5 @@ func (d *docState) emitDenial(s *sentence, subj int, to string) {
 	if to == "" {
 		conf -= 0.1
 	}
-	d.emit(s, graph.Denied, denier, to, nil, false, "", conf)
+	d.emit(s, at, graph.Denied, denier, to, nil, false, "", conf)
 }

@@ -173,7 +173,7 @@ func (d *docState) expulsionBy(s *sentence, tr trigger) {
 	}
 	quantity := findQuantity(s, of)
 	for _, id := range to {
-		d.emit(s, tr.typ, s.mentions[from].id, id, nil, false, quantity, 0.7)
+		d.emit(s, tr.lo, tr.typ, s.mentions[from].id, id, nil, false, quantity, 0.7)
 	}
 }
 

@@ -400,3 +400,33 @@ func TestCountryNameAsFirstName(t *testing.T) {
 		t.Errorf("a first name was taken for a state: %v", ids)
 	}
 }
+
+// TestClauseDates checks that an act takes the date of its own clause, not the first date
+// of its sentence; 2026-03-06 is a Friday.
+func TestClauseDates(t *testing.T) {
+	x := newTestExtractor(t)
+	cases := []struct {
+		sentence string
+		want     map[graph.RelationType]graph.PartialDate
+	}{
+		{"Ambassador Ines Berg, whom Croatia expelled in 2023, rejected the claims on Monday.",
+			map[graph.RelationType]graph.PartialDate{graph.Denied: "2026-03-02"}},
+		{"After Slovenia expelled two Croatian attachés in March 2024, Croatia warned Slovenia on Friday.",
+			map[graph.RelationType]graph.PartialDate{graph.Expelled: "2024-03", graph.Warned: "2026-03-06"}},
+		// the warning's clause names no date: the sentence's date, as before
+		{"In May 2025, Croatia warned Slovenia, which had expelled an attaché last year.",
+			map[graph.RelationType]graph.PartialDate{graph.Warned: "2025-05", graph.Expelled: "2025"}},
+	}
+	for _, c := range cases {
+		res := extractText(t, x, c.sentence, "2026-03-06")
+		got := map[graph.RelationType]graph.PartialDate{}
+		for _, r := range res.Relationships {
+			got[r.Type] = r.Date
+		}
+		for typ, want := range c.want {
+			if d, ok := got[typ]; !ok || d != want {
+				t.Errorf("%q: want %s dated %q, got %+v", c.sentence, typ, want, res.Relationships)
+			}
+		}
+	}
+}

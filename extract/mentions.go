@@ -36,7 +36,8 @@ type sentence struct {
 	mentions   []mention
 	date       graph.PartialDate
 	dateText   string
-	cues       dateCue // which date patterns are worth trying
+	dates      []datedSpan // every date expression, so that each act is dated from its own clause
+	cues       dateCue     // which date patterns are worth trying
 }
 
 // docState is the working state of one Extract call.

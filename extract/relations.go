@@ -1331,13 +1331,13 @@ func (d *docState) clause(s *sentence, tr trigger, negated, viaRefusal bool, ref
 			c -= 0.15
 		}
 		if len(toIDs) == 0 {
-			d.emit(s, tr.typ, from, "", about, negated, quantity, c)
+			d.emit(s, tr.lo, tr.typ, from, "", about, negated, quantity, c)
 		}
 		for _, to := range toIDs {
 			if tr.typ == graph.Expelled && d.entities[to] != nil && d.entities[to].Kind == graph.Group && d.namedState(to) == from {
 				continue // "Peru sent four Peruvian agents home": its own people, recalled, not expelled
 			}
-			d.emit(s, tr.typ, from, to, about, negated, quantity, c)
+			d.emit(s, tr.lo, tr.typ, from, to, about, negated, quantity, c)
 		}
 	}
 }
@@ -1695,10 +1695,10 @@ func (d *docState) nominalExpulsion(s *sentence, tr trigger) {
 		conf -= 0.15
 	}
 	if len(to) == 0 {
-		d.emit(s, tr.typ, fromID, "", nil, negated, quantity, conf)
+		d.emit(s, tr.lo, tr.typ, fromID, "", nil, negated, quantity, conf)
 	}
 	for _, id := range to {
-		d.emit(s, tr.typ, fromID, id, nil, negated, quantity, conf)
+		d.emit(s, tr.lo, tr.typ, fromID, id, nil, negated, quantity, conf)
 	}
 }
 
@@ -1793,7 +1793,7 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	}
 	if to == "" {
 		if tr.typ == graph.Warned && unaddressedNominal(toks, tr) {
-			d.emit(s, tr.typ, s.mentions[from].id, "", nil, false, "", 0.65) // "its warning that"
+			d.emit(s, tr.lo, tr.typ, s.mentions[from].id, "", nil, false, "", 0.65) // "its warning that"
 		}
 		return // a warning with nobody warned, named by a noun, is too often a mere mention
 	}
@@ -1801,7 +1801,7 @@ func (d *docState) nominal(s *sentence, tr trigger, refusal *trigger, refusalSub
 	if conveyed && tr.typ == graph.Warned {
 		conf = 0.7
 	}
-	d.emit(s, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
+	d.emit(s, tr.lo, tr.typ, s.mentions[from].id, to, nil, false, "", conf)
 }
 
 // dropUnnamedTwins removes an expulsion reported without counterpart when the article also
@@ -1833,7 +1833,7 @@ func (d *docState) ownSide(a, b string) bool {
 	return d.officialOf[a] == b || d.stateOf(a) == b || d.officialOf[b] == a || d.stateOf(b) == a
 }
 
-func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, about []string, negated bool, quantity string, conf float64) {
+func (d *docState) emit(s *sentence, at int, typ graph.RelationType, from, to string, about []string, negated bool, quantity string, conf float64) {
 	if from == to {
 		return
 	}
@@ -1845,6 +1845,7 @@ func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, ab
 	about = slices.DeleteFunc(slices.Clone(about), func(a string) bool { return a == from || a == to })
 	conf = math.Round(conf*100) / 100 // sums of cue weights, not measurements: two decimals say it all
 	span := Span{Start: s.start, End: s.end, Text: s.text}
+	date, dateText := s.dateFor(at)
 	for i := range d.relations {
 		r := &d.relations[i]
 		if r.Type == typ && r.From == from && ptrString(r.To) == to && r.Negated == negated {
@@ -1857,7 +1858,7 @@ func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, ab
 				}
 			}
 			if r.Date == "" {
-				r.Date, r.DateText = s.date, s.dateText
+				r.Date, r.DateText = date, dateText
 			}
 			if r.Quantity == "" {
 				r.Quantity = quantity
@@ -1866,7 +1867,7 @@ func (d *docState) emit(s *sentence, typ graph.RelationType, from, to string, ab
 			return
 		}
 	}
-	r := Relation{Type: typ, From: from, About: about, Negated: negated, Date: s.date, DateText: s.dateText,
+	r := Relation{Type: typ, From: from, About: about, Negated: negated, Date: date, DateText: dateText,
 		Quantity: quantity, Confidence: conf, Evidence: []Span{span}}
 	if to != "" {
 		r.To = &to

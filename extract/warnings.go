@@ -380,10 +380,10 @@ func (d *docState) pronounWarning(s *sentence, tr trigger, negated bool) bool {
 	}
 	for _, from := range ids {
 		if len(tos) == 0 {
-			d.emit(s, tr.typ, from, "", about, negated, "", conf)
+			d.emit(s, tr.lo, tr.typ, from, "", about, negated, "", conf)
 		}
 		for _, oi := range tos {
-			d.emit(s, tr.typ, from, s.mentions[oi].id, about, negated, "", conf)
+			d.emit(s, tr.lo, tr.typ, from, s.mentions[oi].id, about, negated, "", conf)
 		}
 	}
 	return true
