@@ -193,22 +193,22 @@ func isWordy(s string) bool {
 
 // Words that shape mentions.
 var (
+	// portfolios qualify a minister's or secretary's title: "Defence Minister Ana Lund",
+	// "Home Secretary ...".
+	portfolios = []string{"defence", "finance", "justice", "trade", "health", "environment", "energy", "economy",
+		"agriculture", "education", "transport", "culture", "labour", "labor", "industry", "commerce", "treasury", "home"}
 	// titles are dropped from names and mark the name that follows as a person.
-	titles = set("president", "vice", "gen", "general", "director", "minister", "secretary", "deputy",
+	titles = set(slices.Concat([]string{"president", "vice", "gen", "general", "director", "minister", "secretary", "deputy",
 		"ambassador", "senator", "sen", "rep", "representative", "gov", "governor", "col", "colonel", "lt",
 		"adm", "admiral", "commander", "chief", "mr", "mrs", "ms", "dr", "foreign", "defense", "prime",
 		"spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "then", "former", "chancellor",
 		"prosecutor", "judge", "mayor", "sgt", "maj", "capt", "of", "state", "interior", "security",
 		"national", "attorney", "assistant", "undersecretary", "envoy", "officer", "agent", "senior",
-		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker",
-		"defence", "finance", "justice", "trade", "health", "environment", "energy", "economy", "agriculture",
-		"education", "transport", "culture", "labour", "labor", "industry", "commerce", "treasury", "home")
+		"king", "queen", "pope", "premier", "taoiseach", "correspondent", "reporter", "journalist", "lawmaker"},
+		portfolios)...)
 	// titleModifiers only qualify a title: "State Duma" has none, so it names no person.
-	titleModifiers = set("vice", "deputy", "foreign", "defense", "prime", "then", "former", "of", "state",
-		"interior", "security", "national", "assistant", "senior", "chief",
-		// the portfolios of "Defence Minister Ana Lund", "Home Secretary ..."
-		"defence", "finance", "justice", "trade", "health", "environment", "energy", "economy", "agriculture",
-		"education", "transport", "culture", "labour", "labor", "industry", "commerce", "treasury", "home")
+	titleModifiers = set(slices.Concat([]string{"vice", "deputy", "foreign", "defense", "prime", "then", "former",
+		"of", "state", "interior", "security", "national", "assistant", "senior", "chief"}, portfolios)...)
 	// orgWords make a capitalised name an agency (or a group, for parties).
 	orgWords = set("ministry", "agency", "committee", "council", "embassy", "department", "command",
 		"bureau", "office", "commission", "service", "services", "directorate", "secretariat", "senate",
@@ -379,11 +379,7 @@ func (d *docState) noteOfficial(s *sentence, i, person int) {
 	if prev.pronoun || !(prev.hi == i || prev.hi == i-1 && s.toks[i-1].tag == "POS") {
 		return
 	}
-	state := prev.id
-	if e := d.entities[state]; e == nil || e.Kind != graph.Government {
-		state = d.stateOf(state)
-	}
-	if state != "" {
+	if state := d.governmentOf(prev.id); state != "" {
 		d.officialOf[s.mentions[person].id] = state
 	}
 }
@@ -391,6 +387,18 @@ func (d *docState) noteOfficial(s *sentence, i, person int) {
 // pressWords are titles that name no office of state: a reporter for a state's broadcaster
 // speaks for no state.
 var pressWords = set("correspondent", "reporter", "journalist")
+
+// servesNoState reports a title word of a former holder or of the press.
+func servesNoState(f string) bool { return f == "former" || f == "then" || pressWords[f] }
+
+// governmentOf is the government id stands for: itself, or the state an agency's name
+// names; "" for anything else.
+func (d *docState) governmentOf(id string) string {
+	if e := d.entities[id]; e != nil && e.Kind == graph.Government {
+		return id
+	}
+	return d.stateOf(id)
+}
 
 // noteApposedOfficials records the state of a person whose post follows their name:
 // "Ana Lund, Norway's foreign minister", "Ana Lund, a spokeswoman for the Norwegian
@@ -425,10 +433,7 @@ func (d *docState) noteApposedOfficials(s *sentence) {
 		if state == "" {
 			continue
 		}
-		if e := d.entities[state]; e == nil || e.Kind != graph.Government {
-			state = d.stateOf(state)
-		}
-		if state != "" {
+		if state = d.governmentOf(state); state != "" {
 			d.officialOf[m.id] = state
 		}
 	}
@@ -445,7 +450,7 @@ func (d *docState) notePreposedOfficials(s *sentence) {
 		}
 		j, office := m.lo-1, false
 		for j >= 0 && j >= m.lo-5 && !toks[j].capital && (titles[toks[j].fold] || spokesNouns[toks[j].fold] || orgWords[toks[j].fold] || govNouns[toks[j].fold]) {
-			if f := toks[j].fold; f == "former" || f == "then" || pressWords[f] {
+			if servesNoState(toks[j].fold) {
 				office = false
 				break
 			}
@@ -460,9 +465,7 @@ func (d *docState) notePreposedOfficials(s *sentence) {
 		}
 		state := d.stateNamedBy(toks[j].fold)
 		if gi := d.mentionIndexAt(s, j); gi >= 0 && s.mentions[gi].hi == j+1 && !s.mentions[gi].pronoun {
-			if state = s.mentions[gi].id; d.entities[state] == nil || d.entities[state].Kind != graph.Government {
-				state = d.stateOf(state)
-			}
+			state = d.governmentOf(s.mentions[gi].id)
 		}
 		if state != "" {
 			d.officialOf[m.id] = state
@@ -475,7 +478,7 @@ func (d *docState) notePreposedOfficials(s *sentence) {
 func (d *docState) postWordsAt(toks []token, j int) int {
 	n := 0
 	for j+n < len(toks) && n < 4 && (titles[toks[j+n].fold] || spokesNouns[toks[j+n].fold]) && toks[j+n].fold != "of" {
-		if f := toks[j+n].fold; f == "former" || f == "then" || pressWords[f] {
+		if servesNoState(toks[j+n].fold) {
 			return 0
 		}
 		n++
