@@ -296,8 +296,18 @@ func encodeRelationship(r *graph.Relationship) []byte {
 }
 
 func decodeRelationship(d *decoder) (graph.Relationship, error) {
+	var r graph.Relationship
+	err := decodeRelationshipInto(d, &r)
+	return r, err
+}
+
+// decodeRelationshipInto decodes into *r, which must be the zero value: Open decodes
+// every relationship into its place in one array, where returning the 280-byte struct
+// copied it twice, through the result and into the array.
+func decodeRelationshipInto(d *decoder, r *graph.Relationship) error {
 	d.format(formatRelationship)
-	r := graph.Relationship{ID: d.str(), Type: graph.RelationType(d.shared()), From: d.entityID(), To: d.entityID()}
+	r.ID, r.Type = d.str(), graph.RelationType(d.shared())
+	r.From, r.To = d.entityID(), d.entityID()
 	r.About = d.strs(d.entityID)
 	r.Negated = d.bool()
 	r.Date, r.DateText, r.Summary, r.Quantity = graph.PartialDate(d.shared()), d.str(), d.str(), d.str()
@@ -311,7 +321,7 @@ func decodeRelationship(d *decoder) (graph.Relationship, error) {
 	r.Origin = graph.Origin(d.shared())
 	r.Confidence = d.float()
 	r.Review = graph.Review{State: graph.ReviewState(d.shared()), Reviewer: d.shared(), Time: d.str(), Note: d.str()}
-	return r, d.done()
+	return d.done()
 }
 
 // articleID returns the id of an encoded article, in the value's memory.

@@ -213,20 +213,20 @@ const sequentialFill = 0.95
 func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 	var st *state
 	err := db.View(func(tx *bbolt.Tx) error {
-		entities, err := loadBucket(ctx, tx, bucketEntities, func() interner { return newInterner() }, decodeEntity)
+		entities, err := loadBucket(ctx, tx, bucketEntities, func() interner { return newInterner() }, into(decodeEntity))
 		if err != nil {
 			return err
 		}
 		st = newState(len(entities), tx.Bucket(bucketArticles).Stats().KeyN)
 		st.addEntities(entities)
-		articles, err := loadBucket(ctx, tx, bucketArticles, func() interner { return nil }, keepArticle)
+		articles, err := loadBucket(ctx, tx, bucketArticles, func() interner { return nil }, into(keepArticle))
 		if err != nil {
 			return err
 		}
 		st.addArticles(articles)
-		rels, err := loadBucket(ctx, tx, bucketRelationships, func() interner { return newInterner() }, func(d *decoder) (graph.Relationship, error) {
+		rels, err := loadBucket(ctx, tx, bucketRelationships, func() interner { return newInterner() }, func(d *decoder, r *graph.Relationship) error {
 			d.entityIDs, d.articleIDs = st.entityString, st.articleString
-			return decodeRelationship(d)
+			return decodeRelationshipInto(d, r)
 		})
 		if err != nil {
 			return err
@@ -266,8 +266,18 @@ func newInterner() interner {
 	}
 }
 
-// loadBucket decodes every value of a bucket, in key order, on every CPU.
-func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern func() interner, decode func(*decoder) (T, error)) ([]T, error) {
+// into turns a decoder that returns its record into one that stores it in place.
+func into[T any](decode func(*decoder) (T, error)) func(*decoder, *T) error {
+	return func(d *decoder, rec *T) error {
+		var err error
+		*rec, err = decode(d)
+		return err
+	}
+}
+
+// loadBucket decodes every value of a bucket, in key order, on every CPU, each into its
+// place in the array returned.
+func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern func() interner, decode func(*decoder, *T) error) ([]T, error) {
 	var keys, values [][]byte // valid while tx is open
 	if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 		keys, values = append(keys, k), append(values, v)
@@ -292,9 +302,8 @@ func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern
 					errs[w] = fmt.Errorf("load %s: %w", name, ctx.Err())
 					return
 				}
-				var err error
 				d = *storedDecoder(values[i], intern)
-				if out[i], err = decode(&d); err != nil {
+				if err := decode(&d, &out[i]); err != nil {
 					errs[w] = fmt.Errorf("decode %s %q: %w", name, keys[i], err)
 					return
 				}
