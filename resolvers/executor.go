@@ -195,8 +195,9 @@ func (e *Executor) Execute(ctx context.Context, req Request) *graphql.Result {
 	defer cancelTimeout()
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	ctx = context.WithValue(ctx, budgetKey{}, newBudget(e.opts.MaxResponseBytes, stop))
-	ctx = context.WithValue(ctx, requestKey{}, e.resolver.newRequestState())
+	st := e.resolver.newRequestState()
+	st.budget.reset(e.opts.MaxResponseBytes, stop)
+	ctx = context.WithValue(ctx, requestKey{}, st)
 	res = graphql.Execute(graphql.ExecuteParams{
 		Schema:        e.schema,
 		AST:           doc,

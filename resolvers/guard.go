@@ -14,8 +14,6 @@ var (
 	errResponseTooLarge = errors.New("response too large")
 )
 
-type budgetKey struct{}
-
 // budget is what is left of a request's response-size allowance, as estimated while
 // fields resolve; stop cancels the request once it runs out, so that an answer never grows
 // far past the ceiling in memory before the HTTP layer measures it exactly.
@@ -67,15 +65,16 @@ func guard(fn graphql.FieldResolveFn) graphql.FieldResolveFn {
 			return nil, context.Cause(p.Context)
 		}
 		v, err := fn(p)
-		if b, ok := p.Context.Value(budgetKey{}).(*budget); ok {
-			b.spend(p.Info.FieldName, v)
+		// The budget lives in the request state, so that a field costs one context look-up.
+		if s, ok := p.Context.Value(requestKey{}).(*requestState); ok {
+			s.budget.spend(p.Info.FieldName, v)
 		}
 		return v, err
 	}
 }
 
-func newBudget(limit int, stop context.CancelCauseFunc) *budget {
-	b := &budget{stop: stop}
+// reset gives the budget limit bytes, past which stop ends the request.
+func (b *budget) reset(limit int, stop context.CancelCauseFunc) {
+	b.stop = stop
 	b.left.Store(int64(limit))
-	return b
 }

@@ -27,7 +27,8 @@ type loader[V any] struct {
 }
 
 func newLoader[V any](fetch func(ctx context.Context, keys []string) (map[string]V, error)) *loader[V] {
-	return &loader[V]{fetch: fetch, values: map[string]V{}, fetched: map[string]bool{}, queued: map[string]bool{}}
+	// The maps are made on first write: most requests use one loader of the three, if any.
+	return &loader[V]{fetch: fetch}
 }
 
 // enqueue records keys for the next fetch.
@@ -40,6 +41,9 @@ func (l *loader[V]) enqueue(keys ...string) {
 func (l *loader[V]) enqueueLocked(keys []string) {
 	for _, k := range keys {
 		if !l.fetched[k] && !l.queued[k] {
+			if l.queued == nil {
+				l.queued = make(map[string]bool, len(keys))
+			}
 			l.queued[k] = true
 			l.pending = append(l.pending, k)
 		}
@@ -113,11 +117,12 @@ func (l *loader[V]) prefetch(ctx context.Context, keys []string) {
 // fetchLocked fetches every pending key in one call; l.mu is held.
 func (l *loader[V]) fetchLocked(ctx context.Context) error {
 	batch := slices.DeleteFunc(l.pending, func(k string) bool { return l.fetched[k] }) // primed since enqueued
-	l.pending, l.queued = nil, map[string]bool{}
+	l.pending, l.queued = nil, nil
 	got, err := l.fetch(ctx, batch)
 	if err != nil {
 		return err
 	}
+	l.makeMaps(len(batch))
 	for _, k := range batch {
 		l.fetched[k] = true
 		if v, ok := got[k]; ok {
@@ -141,6 +146,7 @@ func (l *loader[V]) needsFetch(keys []string) bool {
 func (l *loader[V]) prime(values map[string]V) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.makeMaps(len(values))
 	for k, v := range values {
 		l.values[k] = v
 		l.fetched[k] = true
@@ -151,5 +157,12 @@ func (l *loader[V]) prime(values map[string]V) {
 func (l *loader[V]) forget() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.values, l.fetched = map[string]V{}, map[string]bool{}
+	l.values, l.fetched = nil, nil
+}
+
+// makeMaps makes the maps of fetched keys, sized for n, unless they exist.
+func (l *loader[V]) makeMaps(n int) {
+	if l.values == nil {
+		l.values, l.fetched = make(map[string]V, n), make(map[string]bool, n)
+	}
 }

@@ -31,6 +31,8 @@ type requestState struct {
 	outlets *loader[graph.Entity]
 	// pages holds relationship pages read ahead with the entity they belong to (prime.go).
 	pages primedPages
+	// budget is what is left of the answer's size allowance (guard.go).
+	budget budget
 }
 
 type requestKey struct{}

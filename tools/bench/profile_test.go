@@ -66,15 +66,24 @@ func BenchmarkGin(b *testing.B) {
 
 // benchStore opens an embedded store holding scripts/bench's default graph (20k entities,
 // 100k relationships), closed when the benchmark ends.
-func benchStore(b *testing.B) (*bolt.Store, synth.Info) {
-	store, err := bolt.Open(b.Context(), b.TempDir())
+func benchStore(tb testing.TB) (*bolt.Store, synth.Info) {
+	return loadedStore(tb, synth.Config{Seed: 1, Entities: 20_000, Relationships: 100_000})
+}
+
+// smallStore is benchStore's graph shape at a size quick enough for a test.
+func smallStore(tb testing.TB) (*bolt.Store, synth.Info) {
+	return loadedStore(tb, synth.Config{Seed: 1, Entities: 2_000, Relationships: 10_000})
+}
+
+func loadedStore(tb testing.TB, cfg synth.Config) (*bolt.Store, synth.Info) {
+	store, err := bolt.Open(tb.Context(), tb.TempDir())
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { store.Close() })
-	info, err := synth.Load(b.Context(), store, synth.Config{Seed: 1, Entities: 20_000, Relationships: 100_000})
+	tb.Cleanup(func() { store.Close() })
+	info, err := synth.Load(tb.Context(), store, cfg)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return store, info
 }
@@ -86,25 +95,25 @@ func serveLogger() *slog.Logger {
 }
 
 // dossierHandler is Dossier's whole gin handler over store; log may be nil for none.
-func dossierHandler(b *testing.B, store *bolt.Store, log *slog.Logger) http.Handler {
+func dossierHandler(tb testing.TB, store *bolt.Store, log *slog.Logger) http.Handler {
 	exec, err := resolvers.New(store, resolvers.Options{Logger: log})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	srv, err := server.New(store, exec, server.Config{Addr: "127.0.0.1:0", WriteToken: strings.Repeat("t", 32), Logger: log})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return srv.Handler()
 }
 
 // questionBodies returns the request bodies of Q1, one per sampled id, and of Q2, as many
 // pages spread evenly over all entities.
-func questionBodies(b *testing.B, h http.Handler, info synth.Info) (q1, q2 []string) {
+func questionBodies(tb testing.TB, h http.Handler, info synth.Info) (q1, q2 []string) {
 	for _, id := range info.Sample {
 		q1 = append(q1, requestBody(dossierQ1, map[string]any{"id": id}))
 	}
-	for i, c := range walkCursors(b, h) {
+	for i, c := range walkCursors(tb, h) {
 		if i%(info.Entities/len(info.Sample)) == 0 {
 			q2 = append(q2, requestBody(dossierQ2, map[string]any{"after": c}))
 		}
