@@ -6,7 +6,6 @@ require (
 	github.com/aaaton/golem/v4 v4.0.2
 	github.com/aaaton/golem/v4/dicts/en v1.0.1
 	github.com/gin-gonic/gin v1.12.0
-	github.com/google/btree v1.1.3
 	github.com/google/renameio/v2 v2.0.2
 	github.com/graphql-go/graphql v0.8.1
 	github.com/jdkato/prose/v3 v3.2.3
@@ -17,6 +16,7 @@ require (
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.10
+	github.com/tidwall/btree v1.8.2
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/sys v0.48.0
 	golang.org/x/text v0.43.0

@@ -69,6 +69,54 @@ type decoder struct {
 	// they know none): a lookup in one map, where an interner would fill a map of its own.
 	entityIDs, articleIDs func(string) (string, bool)
 	copy                  bool
+	// arena, when set, holds the copies: Open's decoders copy millions of short strings,
+	// and one allocation per string is most of what collecting them costs.
+	arena *arena
+}
+
+// arena hands out copies of strings and small lists cut from large blocks. A block lives
+// as long as any string or list cut from it does, which the records loaded together share.
+type arena struct {
+	bytes    []byte
+	evidence []graph.Evidence
+	strs     []string
+}
+
+// arenaBlock is the size of a block of bytes: large enough that allocating blocks costs
+// little, small enough that a block kept alive by one survivor wastes little.
+const arenaBlock = 64 << 10
+
+func (a *arena) clone(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if len(s) > cap(a.bytes)-len(a.bytes) {
+		a.bytes = make([]byte, 0, max(arenaBlock, len(s)))
+	}
+	start := len(a.bytes)
+	a.bytes = append(a.bytes, s...)
+	return unsafe.String(&a.bytes[start], len(s))
+}
+
+// arenaItems is how many list items a block of evidence or strings holds.
+const arenaItems = 1024
+
+// cut returns a list of n items from *block, full to its capacity so that an append
+// copies it rather than write over its neighbour.
+func cut[T any](block *[]T, n int) []T {
+	if n > cap(*block)-len(*block) {
+		*block = make([]T, 0, max(arenaItems, n))
+	}
+	start := len(*block)
+	*block = (*block)[:start+n]
+	return (*block)[start : start+n : start+n]
+}
+
+func (d *decoder) clone(v string) string {
+	if d.arena != nil {
+		return d.arena.clone(v)
+	}
+	return strings.Clone(v)
 }
 
 // storedDecoder reads a value that bbolt holds, copying what it keeps.
@@ -112,7 +160,7 @@ func (d *decoder) raw() string {
 func (d *decoder) str() string {
 	v := d.raw()
 	if d.copy {
-		return strings.Clone(v)
+		return d.clone(v)
 	}
 	return v
 }
@@ -138,7 +186,7 @@ func (d *decoder) id(known func(string) (string, bool)) string {
 		}
 	}
 	if d.copy {
-		return strings.Clone(v)
+		return d.clone(v)
 	}
 	return v
 }
@@ -161,7 +209,12 @@ func (d *decoder) strs(read func() string) []string {
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	var out []string
+	if d.arena != nil {
+		out = cut(&d.arena.strs, n)
+	} else {
+		out = make([]string, n)
+	}
 	for i := range out {
 		out[i] = read()
 	}
@@ -312,7 +365,11 @@ func decodeRelationshipInto(d *decoder, r *graph.Relationship) error {
 	r.Negated = d.bool()
 	r.Date, r.DateText, r.Summary, r.Quantity = graph.PartialDate(d.shared()), d.str(), d.str(), d.str()
 	if n := d.length(); n > 0 {
-		r.Evidence = make([]graph.Evidence, n)
+		if d.arena != nil {
+			r.Evidence = cut(&d.arena.evidence, n)
+		} else {
+			r.Evidence = make([]graph.Evidence, n)
+		}
 		for i := range r.Evidence {
 			r.Evidence[i] = graph.Evidence{Article: d.articleID(), Excerpt: d.str()}
 		}

@@ -124,7 +124,7 @@ func viewOf(s *state) stateView {
 			v.Citing[id] = slot.citing
 		}
 	}
-	s.dated.Ascend(func(item datedItem) bool {
+	s.dated.Scan(func(item datedItem) bool {
 		v.Dated = append(v.Dated, item.r.ID)
 		return true
 	})

@@ -210,37 +210,58 @@ const sequentialFill = 0.95
 // load reads every record into a new state. bbolt yields keys in byte order, which is Go's
 // string order, so the records come sorted by id. Entities come first, so that the strings
 // articles and relationships repeat (entity and article ids, kinds, dates) are shared.
+//
+// Filling the state with entities runs on one CPU; meanwhile another decodes the articles
+// and reads the relationships' values out of bbolt, which need nothing of the state yet.
 func load(ctx context.Context, db *bbolt.DB) (*state, error) {
-	var st *state
-	err := db.View(func(tx *bbolt.Tx) error {
-		entities, err := loadBucket(ctx, tx, bucketEntities, func() interner { return newInterner() }, into(decodeEntity))
-		if err != nil {
-			return err
+	// bbolt's transactions are not safe to share between goroutines: each reader has its
+	// own. Nothing writes while the store opens, so they read the same data.
+	etx, err := db.Begin(false)
+	if err != nil {
+		return nil, err
+	}
+	defer etx.Rollback() //nolint:errcheck // read-only: nothing to lose
+	atx, err := db.Begin(false)
+	if err != nil {
+		return nil, err
+	}
+	defer atx.Rollback() //nolint:errcheck // read-only
+
+	var (
+		articles      []string
+		relKeys, rels [][]byte // valid while atx is open
+		articleErr    error
+		readArticles  sync.WaitGroup
+	)
+	readArticles.Go(func() {
+		if articles, articleErr = loadBucket(ctx, atx, bucketArticles, func() interner { return nil }, into(keepArticle)); articleErr == nil {
+			relKeys, rels, articleErr = readBucket(atx, bucketRelationships)
 		}
-		st = newState(len(entities), tx.Bucket(bucketArticles).Stats().KeyN)
-		st.addEntities(entities)
-		articles, err := loadBucket(ctx, tx, bucketArticles, func() interner { return nil }, into(keepArticle))
-		if err != nil {
-			return err
-		}
-		st.addArticles(articles)
-		rels, err := loadBucket(ctx, tx, bucketRelationships, func() interner { return newInterner() }, func(d *decoder, r *graph.Relationship) error {
-			d.entityIDs, d.articleIDs = st.entityString, st.articleString
-			return decodeRelationshipInto(d, r)
-		})
-		if err != nil {
-			return err
-		}
-		ptrs := make([]*graph.Relationship, len(rels))
-		for i := range rels {
-			ptrs[i] = &rels[i]
-		}
-		st.addRelationships(ptrs)
-		return nil
+	})
+	entities, err := loadBucket(ctx, etx, bucketEntities, func() interner { return newInterner() }, into(decodeEntity))
+	if err != nil {
+		readArticles.Wait()
+		return nil, err
+	}
+	st := newState(len(entities), etx.Bucket(bucketArticles).Stats().KeyN)
+	st.addEntities(entities)
+	readArticles.Wait()
+	if articleErr != nil {
+		return nil, articleErr
+	}
+	st.addArticles(articles)
+	byID, err := decodeAll(ctx, bucketRelationships, relKeys, rels, func() interner { return newInterner() }, func(d *decoder, r *graph.Relationship) error {
+		d.entityIDs, d.articleIDs = st.entityString, st.loadedArticleString
+		return decodeRelationshipInto(d, r)
 	})
 	if err != nil {
 		return nil, err
 	}
+	ptrs := make([]*graph.Relationship, len(byID))
+	for i := range byID {
+		ptrs[i] = &byID[i]
+	}
+	st.addRelationships(ptrs)
 	return st, nil
 }
 
@@ -278,13 +299,27 @@ func into[T any](decode func(*decoder) (T, error)) func(*decoder, *T) error {
 // loadBucket decodes every value of a bucket, in key order, on every CPU, each into its
 // place in the array returned.
 func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern func() interner, decode func(*decoder, *T) error) ([]T, error) {
-	var keys, values [][]byte // valid while tx is open
+	keys, values, err := readBucket(tx, name)
+	if err != nil {
+		return nil, err
+	}
+	return decodeAll(ctx, name, keys, values, newIntern, decode)
+}
+
+// readBucket returns the keys and values of a bucket, in key order, valid while tx is open.
+func readBucket(tx *bbolt.Tx, name []byte) (keys, values [][]byte, err error) {
 	if err := tx.Bucket(name).ForEach(func(k, v []byte) error {
 		keys, values = append(keys, k), append(values, v)
 		return nil
 	}); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, nil, fmt.Errorf("read %s: %w", name, err)
 	}
+	return keys, values, nil
+}
+
+// decodeAll decodes the values of bucket name on every CPU, each into its place in the
+// array returned.
+func decodeAll[T any](ctx context.Context, name []byte, keys, values [][]byte, newIntern func() interner, decode func(*decoder, *T) error) ([]T, error) {
 	out := make([]T, len(values))
 	workers := min(runtime.GOMAXPROCS(0), 1+len(values)/1024)
 	errs := make([]error, workers)
@@ -297,12 +332,14 @@ func loadBucket[T any](ctx context.Context, tx *bbolt.Tx, name []byte, newIntern
 			// One decoder per worker: decode's argument escapes, so one per value would be
 			// garbage, allocated between the records kept.
 			var d decoder
+			var own arena
 			for i := lo; i < hi; i++ {
 				if (i-lo)%4096 == 0 && ctx.Err() != nil {
 					errs[w] = fmt.Errorf("load %s: %w", name, ctx.Err())
 					return
 				}
 				d = *storedDecoder(values[i], intern)
+				d.arena = &own
 				if err := decode(&d, &out[i]); err != nil {
 					errs[w] = fmt.Errorf("decode %s %q: %w", name, keys[i], err)
 					return

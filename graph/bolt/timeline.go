@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/btree"
+	"github.com/tidwall/btree"
 
 	"github.com/dossiergraph/dossier/graph"
 )
@@ -19,6 +19,12 @@ import (
 // datedDegree is the B-tree's degree: nodes of up to 63 items of 16 bytes, a few cache
 // lines each.
 const datedDegree = 32
+
+// newDated returns an empty timeline index. The state's lock guards it: it needs none of
+// its own.
+func newDated() *btree.BTreeG[datedItem] {
+	return btree.NewBTreeGOptions(datedLess, btree.Options{Degree: datedDegree, NoLocks: true})
+}
 
 // datedItem is a relationship in the timeline index, with its start day read once.
 type datedItem struct {
@@ -61,13 +67,21 @@ func startDay(d graph.PartialDate) int32 {
 	return digits(d[:4])*10000 + month*100 + day
 }
 
-// buildDated returns the timeline index of rels.
+// buildDated returns the timeline index of rels, which must be sorted by id. It loads them
+// in timeline order, which the B-tree appends without a search: inserting them in id order,
+// at random places, cost twice as much. Ordered by start day and then by position in rels,
+// which is id order, the sort compares integers only.
 func buildDated(rels []*graph.Relationship) *btree.BTreeG[datedItem] {
-	t := btree.NewG(datedDegree, datedLess)
-	for _, r := range rels {
+	keys := make([]uint64, 0, len(rels))
+	for i, r := range rels {
 		if r.Date != "" {
-			t.ReplaceOrInsert(newDatedItem(r))
+			keys = append(keys, uint64(startDay(r.Date))<<32|uint64(i))
 		}
+	}
+	slices.Sort(keys)
+	t := newDated()
+	for _, k := range keys {
+		t.Load(datedItem{day: int32(k >> 32), r: rels[uint32(k)]})
 	}
 	return t
 }
@@ -79,7 +93,7 @@ func moveDated(t *btree.BTreeG[datedItem], old, r *graph.Relationship) {
 		t.Delete(newDatedItem(old))
 	}
 	if r != nil && r.Date != "" {
-		t.ReplaceOrInsert(newDatedItem(r))
+		t.Set(newDatedItem(r))
 	}
 }
 
@@ -118,9 +132,9 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 		}
 		if q.Entity == "" {
 			if cursor == nil {
-				st.dated.Ascend(visit)
+				st.dated.Scan(visit)
 			} else {
-				st.dated.AscendGreaterOrEqual(*cursor, visit)
+				st.dated.Ascend(*cursor, visit)
 			}
 			return nil
 		}
