@@ -354,22 +354,24 @@ func decodeRelationship(d *decoder) (graph.Relationship, error) {
 	return r, err
 }
 
-// decodeRelationshipInto decodes into *r, which must be the zero value: Open decodes
-// every relationship into its place in one array, where returning the 280-byte struct
-// copied it twice, through the result and into the array.
+// decodeRelationshipInto decodes into *r, reusing the memory of r.About and r.Evidence when
+// they have room: the state decodes relationships it only looks at into one scratch value.
 func decodeRelationshipInto(d *decoder, r *graph.Relationship) error {
+	about, evidence := r.About, r.Evidence
+	*r = graph.Relationship{}
 	d.format(formatRelationship)
 	r.ID, r.Type = d.str(), graph.RelationType(d.shared())
 	r.From, r.To = d.entityID(), d.entityID()
-	r.About = d.strs(d.entityID)
+	if n := d.length(); n > 0 {
+		r.About = reuse(about, n, d.arena, func(a *arena) *[]string { return &a.strs })
+		for i := range r.About {
+			r.About[i] = d.entityID()
+		}
+	}
 	r.Negated = d.bool()
 	r.Date, r.DateText, r.Summary, r.Quantity = graph.PartialDate(d.shared()), d.str(), d.str(), d.str()
 	if n := d.length(); n > 0 {
-		if d.arena != nil {
-			r.Evidence = cut(&d.arena.evidence, n)
-		} else {
-			r.Evidence = make([]graph.Evidence, n)
-		}
+		r.Evidence = reuse(evidence, n, d.arena, func(a *arena) *[]graph.Evidence { return &a.evidence })
 		for i := range r.Evidence {
 			r.Evidence[i] = graph.Evidence{Article: d.articleID(), Excerpt: d.str()}
 		}
@@ -379,6 +381,25 @@ func decodeRelationshipInto(d *decoder, r *graph.Relationship) error {
 	r.Confidence = d.float()
 	r.Review = graph.Review{State: graph.ReviewState(d.shared()), Reviewer: d.shared(), Time: d.str(), Note: d.str()}
 	return d.done()
+}
+
+// reuse returns a list of n items in list's memory when it has room, else in new memory,
+// cut from the arena's block when there is one.
+func reuse[T any](list []T, n int, a *arena, block func(*arena) *[]T) []T {
+	switch {
+	case cap(list) >= n:
+		return list[:n]
+	case a != nil:
+		return cut(block(a), n)
+	}
+	return make([]T, n)
+}
+
+// relationshipID returns the id of an encoded relationship, in the value's memory.
+func relationshipID(v string) string {
+	d := decoder{s: v}
+	d.format(formatRelationship)
+	return d.raw()
 }
 
 // articleID returns the id of an encoded article, in the value's memory.

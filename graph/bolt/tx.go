@@ -58,11 +58,7 @@ func (t *tx) relationship(id string) (graph.Relationship, bool) {
 		}
 		return *r, true
 	}
-	r, ok := t.st.relationship(id)
-	if !ok {
-		return graph.Relationship{}, false
-	}
-	return *r, true
+	return t.st.relationship(id)
 }
 
 // The committed state's indexes do not see the group's writes: reading one that they
@@ -79,12 +75,12 @@ func (t *tx) touching(entity string) []edge {
 
 func (t *tx) aboutOf(entity string) []string {
 	t.stale = t.stale || len(t.groupChange().rels) > 0
-	return t.st.about[entity]
+	return t.st.refIDs(t.st.about[entity])
 }
 
 func (t *tx) citingOf(article string) []string {
 	t.stale = t.stale || len(t.groupChange().rels) > 0
-	return t.st.citedBy(article)
+	return t.st.refIDs(t.st.citedBy(article))
 }
 
 // reserve makes room in the tx's empty maps for the records a batch writes, so that a big
@@ -146,7 +142,7 @@ func (t *tx) checkOutlet(a graph.Article) error {
 }
 
 // finishRelationship checks r's references and returns it as stored: evidence merged by
-// article, About without repeats, SourceCount computed, ids shared with the state's.
+// article, About without repeats, SourceCount computed.
 func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error) {
 	what := "relationship " + r.ID
 	for _, id := range r.Ends() {
@@ -172,7 +168,6 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 		}
 		return ""
 	})
-	t.st.shareEntities(&r)
 	return r, nil
 }
 
