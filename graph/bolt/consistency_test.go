@@ -163,4 +163,3 @@ func checkAgainstRebuild(t *testing.T, st *state) {
 		}
 	}
 }
-
