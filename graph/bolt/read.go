@@ -360,7 +360,7 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	err := s.read(ctx, func(st *state) error {
 		list := st.relCandidates(q)
 		page.Relationships = make([]graph.Relationship, 0, min(q.Page.First, list.len())) // sized once, as the timeline's
-		var r graph.Relationship // scratch until it joins the page
+		var r graph.Relationship                                                          // scratch until it joins the page
 		i := list.after(st, q.Page.After)
 		for ; i < list.len() && len(page.Relationships) < q.Page.First; i++ {
 			if st.decode(list.at(i), &r); q.Match(r) {

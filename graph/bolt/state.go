@@ -323,24 +323,6 @@ func (s *state) entityString(v string) (string, bool) {
 	return s.names[n], true
 }
 
-// articleString returns the state's copy of the article id v, if there is one.
-func (s *state) articleString(v string) (string, bool) {
-	if a, ok := s.articleValue(v); ok {
-		return articleID(a), true
-	}
-	return v, false
-}
-
-// loadedArticleString is articleString for a state that addArticles just filled, whose
-// slots are in articleIDs' order: reading the id there spares decoding the article's value,
-// one more cache miss for each of the million pieces of evidence Open reads.
-func (s *state) loadedArticleString(v string) (string, bool) {
-	if n, ok := s.articles[v]; ok && int(n) < len(s.articleIDs) {
-		return s.articleIDs[n], true
-	}
-	return v, false
-}
-
 // change is a set of writes: a nil value deletes the id.
 type change struct {
 	entities map[string]*graph.Entity

@@ -151,14 +151,14 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 		}
 	}
 	r = r.Canonical() // r's lists are its own from here
-	// One look-up per cited article finds it, its outlet and the state's copy of its id.
+	// One look-up per cited article finds it and its outlet.
 	outlets := make([]string, len(r.Evidence))
 	for i, ev := range r.Evidence {
-		id, outlet, ok := t.citedArticle(ev.Article)
+		outlet, ok := t.outlet(ev.Article)
 		if !ok {
 			return r, graph.ErrMissing(what, "evidence article", ev.Article)
 		}
-		r.Evidence[i].Article, outlets[i] = id, outlet
+		outlets[i] = outlet
 	}
 	r.SourceCount = graph.CountSources(r.Evidence, func(article string) string {
 		for i, ev := range r.Evidence {
@@ -169,22 +169,6 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 		return ""
 	})
 	return r, nil
-}
-
-// citedArticle returns the article's id (the state's copy when it has one) and outlet, and
-// whether the article exists.
-func (t *tx) citedArticle(article string) (id, outlet string, ok bool) {
-	if a, found := find(article, t.articles, t.groupChange().articles); found {
-		if a == nil {
-			return article, "", false
-		}
-		return article, a.Outlet, true
-	}
-	v, ok := t.st.articleValue(article)
-	if !ok {
-		return article, "", false
-	}
-	return articleID(v), articleOutlet(v), true
 }
 
 // recountSources recomputes the source count of every committed relationship citing one
