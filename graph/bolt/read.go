@@ -359,8 +359,9 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	page := graph.RelationshipPage{Relationships: []graph.Relationship{}}
 	err := s.read(ctx, func(st *state) error {
 		list := st.relCandidates(q)
-		page.Relationships = make([]graph.Relationship, 0, min(q.Page.First, list.len())) // sized once, as the timeline's
-		var r graph.Relationship                                                          // scratch until it joins the page
+		// Sized once, as a timeline page is.
+		page.Relationships = make([]graph.Relationship, 0, min(q.Page.First, list.len()))
+		var r graph.Relationship // scratch until it joins the page
 		i := list.after(st, q.Page.After)
 		for ; i < list.len() && len(page.Relationships) < q.Page.First; i++ {
 			if st.decode(list.at(i), &r); q.Match(r) {

@@ -80,9 +80,10 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	}
 	var out []graph.Relationship
 	err := s.read(ctx, func(st *state) error {
-		// The page is sized once: growing it copies the relationships it holds.
-		out = make([]graph.Relationship, 0, min(q.Page.First, st.dated.Len())) // an empty page is a list, as on Neo4j
-		var cursor *datedItem                                                  // the page starts after it
+		// The page is sized once: growing it copies the relationships it holds. An empty
+		// page is a list, as on Neo4j.
+		out = make([]graph.Relationship, 0, min(q.Page.First, st.dated.Len()))
+		var cursor *datedItem // the page starts after it
 		if q.Page.After != "" {
 			ref, ok := st.find(q.Page.After)
 			var date graph.PartialDate
