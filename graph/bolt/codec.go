@@ -65,10 +65,7 @@ type decoder struct {
 	s      string
 	err    error
 	intern interner // nil: none
-	// entityIDs and articleIDs return the state's copy of an id, when they know it (nil:
-	// they know none): a lookup in one map, where an interner would fill a map of its own.
-	entityIDs, articleIDs func(string) (string, bool)
-	copy                  bool
+	copy   bool
 	// arena, when set, holds the copies: Open's decoders copy millions of short strings,
 	// and one allocation per string is most of what collecting them costs.
 	arena *arena
@@ -77,9 +74,8 @@ type decoder struct {
 // arena hands out copies of strings and small lists cut from large blocks. A block lives
 // as long as any string or list cut from it does, which the records loaded together share.
 type arena struct {
-	bytes    []byte
-	evidence []graph.Evidence
-	strs     []string
+	bytes []byte
+	strs  []string
 }
 
 // arenaBlock is the size of a block of bytes: large enough that allocating blocks costs
@@ -98,7 +94,7 @@ func (a *arena) clone(s string) string {
 	return unsafe.String(&a.bytes[start], len(s))
 }
 
-// arenaItems is how many list items a block of evidence or strings holds.
+// arenaItems is how many strings a block of string lists holds.
 const arenaItems = 1024
 
 // cut returns a list of n items from *block, full to its capacity so that an append
@@ -176,23 +172,6 @@ func (d *decoder) shared() string {
 	}
 	return d.intern(v)
 }
-
-// id reads an entity or article id, the state's copy of it when known finds one.
-func (d *decoder) id(known func(string) (string, bool)) string {
-	v := d.raw()
-	if known != nil {
-		if s, ok := known(v); ok {
-			return s
-		}
-	}
-	if d.copy {
-		return d.clone(v)
-	}
-	return v
-}
-
-func (d *decoder) entityID() string  { return d.id(d.entityIDs) }
-func (d *decoder) articleID() string { return d.id(d.articleIDs) }
 
 // length reads a list's length, bounded by the bytes left (every item takes one at least).
 func (d *decoder) length() int {
@@ -305,7 +284,7 @@ func encodeArticle(a *graph.Article) []byte {
 
 func decodeArticle(d *decoder) (graph.Article, error) {
 	d.format(formatArticle)
-	a := graph.Article{ID: d.str(), Title: d.str(), Outlet: d.entityID(), URL: d.str(), Published: graph.PartialDate(d.shared())}
+	a := graph.Article{ID: d.str(), Title: d.str(), Outlet: d.str(), URL: d.str(), Published: graph.PartialDate(d.shared())}
 	a.Authors = d.strs(d.str)
 	return a, d.done()
 }
@@ -354,24 +333,26 @@ func decodeRelationship(d *decoder) (graph.Relationship, error) {
 	return r, err
 }
 
-// decodeRelationshipInto decodes into *r, which must be the zero value: Open decodes
-// every relationship into its place in one array, where returning the 280-byte struct
-// copied it twice, through the result and into the array.
+// decodeRelationshipInto decodes into *r, reusing the memory of r.About and r.Evidence when
+// they have room: the state decodes relationships it only looks at into one scratch value.
 func decodeRelationshipInto(d *decoder, r *graph.Relationship) error {
+	about, evidence := r.About, r.Evidence
+	*r = graph.Relationship{}
 	d.format(formatRelationship)
 	r.ID, r.Type = d.str(), graph.RelationType(d.shared())
-	r.From, r.To = d.entityID(), d.entityID()
-	r.About = d.strs(d.entityID)
+	r.From, r.To = d.str(), d.str()
+	if n := d.length(); n > 0 {
+		r.About = reuse(about, n)
+		for i := range r.About {
+			r.About[i] = d.str()
+		}
+	}
 	r.Negated = d.bool()
 	r.Date, r.DateText, r.Summary, r.Quantity = graph.PartialDate(d.shared()), d.str(), d.str(), d.str()
 	if n := d.length(); n > 0 {
-		if d.arena != nil {
-			r.Evidence = cut(&d.arena.evidence, n)
-		} else {
-			r.Evidence = make([]graph.Evidence, n)
-		}
+		r.Evidence = reuse(evidence, n)
 		for i := range r.Evidence {
-			r.Evidence[i] = graph.Evidence{Article: d.articleID(), Excerpt: d.str()}
+			r.Evidence[i] = graph.Evidence{Article: d.str(), Excerpt: d.str()}
 		}
 	}
 	r.SourceCount = d.int()
@@ -379,6 +360,21 @@ func decodeRelationshipInto(d *decoder, r *graph.Relationship) error {
 	r.Confidence = d.float()
 	r.Review = graph.Review{State: graph.ReviewState(d.shared()), Reviewer: d.shared(), Time: d.str(), Note: d.str()}
 	return d.done()
+}
+
+// reuse returns a list of n items in list's memory when it has room, else in new memory.
+func reuse[T any](list []T, n int) []T {
+	if cap(list) >= n {
+		return list[:n]
+	}
+	return make([]T, n)
+}
+
+// relationshipID returns the id of an encoded relationship, in the value's memory.
+func relationshipID(v string) string {
+	d := decoder{s: v}
+	d.format(formatRelationship)
+	return d.raw()
 }
 
 // articleID returns the id of an encoded article, in the value's memory.

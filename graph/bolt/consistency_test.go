@@ -36,7 +36,7 @@ func TestIndexesStayConsistent(t *testing.T) {
 	for i := range 600 {
 		entities := ids(s.st.entities)
 		articles := slices.Clone(s.st.articleIDs)
-		rels := relIDs(s.st.allRels)
+		rels := s.st.refIDs(s.st.order)
 		var outlets []string
 		for _, id := range entities {
 			if s.st.entities[id].Kind == graph.Outlet {
@@ -111,7 +111,7 @@ func TestIndexesStayConsistent(t *testing.T) {
 	}
 
 	checkAgainstRebuild(t, s.st)
-	for _, rel := range s.st.allRels {
+	for _, rel := range s.st.allRelationships() {
 		id := rel.ID
 		if n := graph.CountSources(rel.Evidence, func(id string) string { a, _ := s.st.article(id); return a.Outlet }); n != rel.SourceCount {
 			t.Errorf("%s: SourceCount %d, its articles have %d outlets", id, rel.SourceCount, n)
@@ -148,7 +148,10 @@ func checkAgainstRebuild(t *testing.T, st *state) {
 		a, _ := st.article(id)
 		articles = append(articles, a)
 	}
-	rels := slices.Clone(st.allRels)
+	var rels []*graph.Relationship
+	for _, r := range st.allRelationships() {
+		rels = append(rels, &r)
+	}
 	v1, v2 := viewOf(st), viewOf(buildState(entities, articles, rels))
 	if reflect.DeepEqual(v1, v2) {
 		return
@@ -159,12 +162,4 @@ func checkAgainstRebuild(t *testing.T, st *state) {
 			t.Errorf("index %s kept by writes differs from one built afresh", r1.Type().Field(i).Name)
 		}
 	}
-}
-
-func relIDs(rels []*graph.Relationship) []string {
-	ids := make([]string, len(rels))
-	for i, r := range rels {
-		ids[i] = r.ID
-	}
-	return ids
 }

@@ -60,11 +60,11 @@ func TestOpenConvertsSchema1(t *testing.T) {
 	if got, wantArticles := viewOf(s.st).Articles, viewOf(want.st).Articles; len(got) == 0 || !reflect.DeepEqual(got, wantArticles) {
 		t.Errorf("converted articles = %v\nwant %v", got, wantArticles)
 	}
-	if len(s.st.allRels) != len(want.st.allRels) || len(s.st.allRels) == 0 {
-		t.Errorf("converted store holds %d relationships, want %d", len(s.st.allRels), len(want.st.allRels))
+	if len(s.st.order) != len(want.st.order) || len(s.st.order) == 0 {
+		t.Errorf("converted store holds %d relationships, want %d", len(s.st.order), len(want.st.order))
 	}
-	for _, r := range want.st.allRels {
-		if got, ok := s.st.relationship(r.ID); !ok || !reflect.DeepEqual(*got, *r) {
+	for _, r := range want.st.allRelationships() {
+		if got, ok := s.st.relationship(r.ID); !ok || !reflect.DeepEqual(got, r) {
 			t.Errorf("converted relationship %s = %+v, want %+v", r.ID, got, r)
 		}
 	}

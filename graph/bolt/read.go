@@ -288,16 +288,18 @@ func (st *state) articlesOf(entity string) []string {
 	for _, id := range st.byOutlet[entity] {
 		set[id] = true
 	}
-	for _, e := range st.touch[entity] {
-		for _, ev := range e.r.Evidence {
-			set[ev.Article] = true
-		}
-	}
-	for _, rid := range st.about[entity] {
-		r, _ := st.relationship(rid)
+	var r graph.Relationship // scratch
+	cite := func(ref relRef) {
+		st.decode(ref, &r)
 		for _, ev := range r.Evidence {
 			set[ev.Article] = true
 		}
+	}
+	for _, e := range st.touch[entity] {
+		cite(e.rel)
+	}
+	for _, ref := range st.about[entity] {
+		cite(ref)
 	}
 	return slices.Sorted(maps.Keys(set))
 }
@@ -340,11 +342,10 @@ func (s *Store) Relationship(ctx context.Context, id string) (graph.Relationship
 	}
 	var r graph.Relationship
 	err := s.read(ctx, func(st *state) error {
-		stored, ok := st.relationship(id)
-		if !ok {
+		var ok bool
+		if r, ok = st.relationship(id); !ok {
 			return graph.Errorf(graph.ENOTFOUND, "relationship %q does not exist", id)
 		}
-		r = cloneRelationship(stored)
 		return nil
 	})
 	return r, err
@@ -358,14 +359,19 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 	page := graph.RelationshipPage{Relationships: []graph.Relationship{}}
 	err := s.read(ctx, func(st *state) error {
 		list := st.relCandidates(q)
-		i := list.after(q.Page.After)
+		// Sized once, as a timeline page is.
+		page.Relationships = make([]graph.Relationship, 0, min(q.Page.First, list.len()))
+		var r graph.Relationship // scratch until it joins the page
+		i := list.after(st, q.Page.After)
 		for ; i < list.len() && len(page.Relationships) < q.Page.First; i++ {
-			if r := list.at(i); q.Match(*r) {
-				page.Relationships = append(page.Relationships, cloneRelationship(r))
+			if st.decode(list.at(i), &r); q.Match(r) {
+				page.Relationships = append(page.Relationships, r)
+				r = graph.Relationship{}
 			}
 		}
 		for ; i < list.len() && !page.HasNextPage; i++ {
-			page.HasNextPage = q.Match(*list.at(i))
+			st.decode(list.at(i), &r)
+			page.HasNextPage = q.Match(r)
 		}
 		if n := len(page.Relationships); n > 0 {
 			page.EndCursor = page.Relationships[n-1].ID
@@ -379,32 +385,32 @@ func (s *Store) ListRelationships(ctx context.Context, q graph.RelationshipQuery
 }
 
 // relList is a list of relationships in id order: every relationship (global), an
-// article's (see citedList), or an entity's touch list.
+// article's, or an entity's touch list.
 type relList struct {
-	global bool                  // all holds every relationship
-	all    []*graph.Relationship // when global or an article's
-	edges  []edge                // when an entity's; nil (empty) is either
+	global bool     // refs holds every relationship
+	refs   []relRef // when global or an article's
+	edges  []edge   // when an entity's; nil (empty) is either
 }
 
 func (l relList) len() int {
 	if l.edges == nil {
-		return len(l.all)
+		return len(l.refs)
 	}
 	return len(l.edges)
 }
 
-func (l relList) at(i int) *graph.Relationship {
+func (l relList) at(i int) relRef {
 	if l.edges == nil {
-		return l.all[i]
+		return l.refs[i]
 	}
-	return l.edges[i].r
+	return l.edges[i].rel
 }
 
-func (l relList) after(cursor string) int {
+func (l relList) after(st *state, cursor string) int {
 	if l.edges == nil {
-		return after(l.all, cursor, relID)
+		return after(l.refs, cursor, st.refID)
 	}
-	return after(l.edges, cursor, edgeID)
+	return after(l.edges, cursor, st.edgeID)
 }
 
 // relCandidates returns a list that holds every match of q: the shortest of the touch
@@ -419,11 +425,11 @@ func (st *state) relCandidates(q graph.RelationshipQuery) relList {
 	}
 	if q.Article != "" {
 		if cited := st.citedBy(q.Article); len(lists) == 0 || len(cited) < len(slices.MinFunc(lists, byLen)) {
-			return relList{all: st.citedList(cited)}
+			return relList{refs: cited}
 		}
 	}
 	if len(lists) == 0 {
-		return relList{global: true, all: st.allRels}
+		return relList{global: true, refs: st.order}
 	}
 	return relList{edges: slices.MinFunc(lists, byLen)}
 }
@@ -447,8 +453,9 @@ func (st *state) countMatches(q graph.RelationshipQuery, list relList) int {
 		return n
 	}
 	n := 0
+	var r graph.Relationship // scratch
 	for i := range list.len() {
-		if q.Match(*list.at(i)) {
+		if st.decode(list.at(i), &r); q.Match(r) {
 			n++
 		}
 	}
@@ -478,13 +485,15 @@ func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery
 	return scanChunks(ctx, s, func(st *state, cursor string) ([]graph.Relationship, string) {
 		list := st.relCandidates(q)
 		var chunk []graph.Relationship
+		var r graph.Relationship // scratch until it joins the chunk
 		last := cursor
 		// A rare match must not keep the lock for the whole list: examining is bounded too.
-		for i, n := list.after(cursor), 0; i < list.len() && len(chunk) < scanChunk && n < 16*scanChunk; i, n = i+1, n+1 {
-			r := list.at(i)
+		for i, n := list.after(st, cursor), 0; i < list.len() && len(chunk) < scanChunk && n < 16*scanChunk; i, n = i+1, n+1 {
+			st.decode(list.at(i), &r)
 			last = r.ID
-			if q.Match(*r) {
-				chunk = append(chunk, cloneRelationship(r))
+			if q.Match(r) {
+				chunk = append(chunk, r)
+				r = graph.Relationship{}
 			}
 		}
 		return chunk, last
@@ -495,7 +504,7 @@ func (s *Store) ScanRelationships(ctx context.Context, q graph.RelationshipQuery
 func (s *Store) Stats(ctx context.Context) (graph.Stats, error) {
 	st := graph.Stats{EntitiesByKind: map[graph.Kind]int{}, RelationshipsByType: map[graph.RelationType]int{}}
 	err := s.read(ctx, func(m *state) error {
-		st.Entities, st.Articles, st.Relationships = len(m.entities), len(m.articleIDs), len(m.allRels)
+		st.Entities, st.Articles, st.Relationships = len(m.entities), len(m.articleIDs), len(m.order)
 		for k, ids := range m.byKind {
 			st.EntitiesByKind[graph.Kind(k)] = len(ids)
 		}
@@ -523,8 +532,7 @@ func cloneArticle(a graph.Article) graph.Article {
 	return a
 }
 
-func cloneRelationship(stored *graph.Relationship) graph.Relationship {
-	r := *stored
+func cloneRelationship(r graph.Relationship) graph.Relationship {
 	r.About = slices.Clone(r.About)
 	r.Evidence = slices.Clone(r.Evidence)
 	return r

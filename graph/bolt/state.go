@@ -1,10 +1,10 @@
 package bolt
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/tidwall/btree"
 
@@ -13,8 +13,8 @@ import (
 
 // state is the in-memory copy of the graph and its indexes. Readers use it under the store's
 // read lock; it changes only through apply, under the write lock, once the change it applies
-// is committed to bbolt. Stored relationships are never changed in place: a write stores a
-// new value, so lists may point at them. Nothing in state is handed to callers uncopied.
+// is committed to bbolt. Nothing in state is handed to callers uncopied, except strings,
+// which nobody can change.
 type state struct {
 	entities map[string]graph.Entity
 	// articles numbers every article that exists or that evidence cites, and its slot holds
@@ -24,10 +24,11 @@ type state struct {
 	slots    []articleSlot
 
 	entityIDs, articleIDs []string // sorted
-	// allRels holds every relationship, sorted by id: a binary search finds one as fast as
-	// a map would, at a tenth of the memory (see relationship).
-	allRels []*graph.Relationship
-	dated   *btree.BTreeG[datedItem] // the dated ones in timeline order (timeline.go)
+	// rels holds every relationship encoded (codec.go), under a number that edges and
+	// index lists name it by (rels.go); order lists the numbers sorted by id.
+	rels  []string
+	order []relRef
+	dated *btree.BTreeG[datedItem] // the dated ones in timeline order (timeline.go)
 
 	byKind   sortedIndex[string] // kind → entity ids
 	byOutlet sortedIndex[string] // outlet id → article ids
@@ -38,10 +39,14 @@ type state struct {
 	// touch lists, for each entity, the relationships it is From or To of, so that walks
 	// and entity pages read them without a lookup.
 	touch    sortedIndex[edge]
-	about    sortedIndex[string]       // entity id → ids of relationships it is About
+	about    sortedIndex[relRef]       // entity id → relationships it is About
 	words    sortedIndex[*searchEntry] // folded word of a name or alias → entities
 	wordList []string                  // the keys of words, sorted, for prefix search
+	counters
+}
 
+// counters count the relationships that counting queries ask about.
+type counters struct {
 	relsByType    map[graph.RelationType]int
 	negatedByType map[graph.RelationType]int
 	rejected      int            // relationships whose review is REJECTED: counters answer only while none is
@@ -49,25 +54,47 @@ type state struct {
 	loops         map[string]int // entity id → relationships from it to itself
 }
 
-// newState returns an empty state with room for the given numbers of records.
-func newState(entities, articles int) *state {
-	return &state{
-		entities:      make(map[string]graph.Entity, entities),
-		articles:      make(map[string]int32, articles),
-		slots:         make([]articleSlot, 0, articles),
-		dated:         newDated(),
-		byKind:        sortedIndex[string]{},
-		byOutlet:      sortedIndex[string]{},
-		number:        make(map[string]int32, entities),
-		names:         make([]string, 0, entities),
-		touch:         make(sortedIndex[edge], entities),
-		about:         sortedIndex[string]{},
-		words:         sortedIndex[*searchEntry]{},
+func newCounters() counters {
+	return counters{
 		relsByType:    map[graph.RelationType]int{},
 		negatedByType: map[graph.RelationType]int{},
 		negatedTouch:  map[string]int{},
 		loops:         map[string]int{},
 	}
+}
+
+// add adds o's counts to c's.
+func (c *counters) add(o *counters) {
+	for _, pair := range []struct{ to, from map[graph.RelationType]int }{{c.relsByType, o.relsByType}, {c.negatedByType, o.negatedByType}} {
+		for k, n := range pair.from {
+			pair.to[k] += n
+		}
+	}
+	c.rejected += o.rejected
+	for _, pair := range []struct{ to, from map[string]int }{{c.negatedTouch, o.negatedTouch}, {c.loops, o.loops}} {
+		for k, n := range pair.from {
+			pair.to[k] += n
+		}
+	}
+}
+
+// newState returns an empty state with room for the given numbers of records.
+func newState(entities, articles int) *state {
+	s := &state{
+		entities: make(map[string]graph.Entity, entities),
+		articles: make(map[string]int32, articles),
+		slots:    make([]articleSlot, 0, articles),
+		byKind:   sortedIndex[string]{},
+		byOutlet: sortedIndex[string]{},
+		number:   make(map[string]int32, entities),
+		names:    make([]string, 0, entities),
+		touch:    make(sortedIndex[edge], entities),
+		about:    sortedIndex[relRef]{},
+		words:    sortedIndex[*searchEntry]{},
+		counters: newCounters(),
+	}
+	s.dated = s.newDated()
+	return s
 }
 
 // searchEntry is what search needs of an entity, in one place: its folded names to score
@@ -90,37 +117,44 @@ type articleSlot struct {
 	// cheap, and its strings are cut out of the value, so it costs less memory than the
 	// struct and its strings.
 	v      string
-	citing []string // ids of the relationships citing it, sorted
+	citing []relRef // the relationships citing it, in id order
 }
 
-// edge is a relationship in the touch list of one of its ends.
+// edge is a relationship in the touch list of one of its ends, with what walks and the
+// default filter read of it, so that they decode nothing. It holds no pointer, so the
+// garbage collector does not read touch lists.
 type edge struct {
-	r       *graph.Relationship
+	rel     relRef
 	other   int32 // number of the other end (of itself for a loop), noEnd without a To
-	negated bool  // r.Negated, read here to spare walks a visit to r
-	// rejected: r's review is REJECTED, which filters leave out by default
+	day     int32 // the start day of its date (see datedItem), 0 when it has none
+	negated bool  // the relationship's Negated
+	// rejected: its review is REJECTED, which filters leave out by default
 	rejected bool
 }
 
 // noEnd is the other end of an edge whose relationship has no To.
 const noEnd = -1
 
-func edgeID(e edge) string { return e.r.ID }
+func (s *state) edgeID(e edge) string { return s.refID(e.rel) }
 
-// edgeFrom returns r as an edge in the touch list of entity id.
-func (s *state) edgeFrom(id string, r *graph.Relationship) edge {
+// edgeFrom returns r, numbered ref, as an edge in the touch list of entity id.
+func (s *state) edgeFrom(id string, ref relRef, r *graph.Relationship) edge {
 	switch {
 	case r.To == "":
-		return newEdge(r, noEnd)
+		return newEdge(ref, r, noEnd)
 	case r.From == id:
-		return newEdge(r, s.number[r.To])
+		return newEdge(ref, r, s.number[r.To])
 	}
-	return newEdge(r, s.number[r.From])
+	return newEdge(ref, r, s.number[r.From])
 }
 
-// newEdge returns r as an edge whose other end has the number other.
-func newEdge(r *graph.Relationship, other int32) edge {
-	return edge{r: r, other: other, negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
+// newEdge returns r, numbered ref, as an edge whose other end has the number other.
+func newEdge(ref relRef, r *graph.Relationship, other int32) edge {
+	e := edge{rel: ref, other: other, negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
+	if r.Date != "" {
+		e.day = startDay(r.Date)
+	}
+	return e
 }
 
 // addNumber gives a new entity the next number.
@@ -138,7 +172,13 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 		encoded[i] = string(encodeArticle(&articles[i]))
 	}
 	s.addArticles(encoded)
-	s.addRelationships(rels)
+	values := make([]string, len(rels))
+	for i, r := range rels {
+		values[i] = string(encodeRelationship(r))
+	}
+	if err := s.addRelationships(context.Background(), values); err != nil {
+		panic("bolt: an encoded relationship does not decode: " + err.Error())
+	}
 	return s
 }
 
@@ -210,9 +250,9 @@ func (s *state) outlet(id string) (string, bool) {
 	return articleOutlet(v), true
 }
 
-// citedBy returns the ids of the relationships citing the article, sorted. The list is
-// the state's: read it under the read lock only.
-func (s *state) citedBy(article string) []string {
+// citedBy returns the relationships citing the article, in id order. The list is the
+// state's: read it under the read lock only.
+func (s *state) citedBy(article string) []relRef {
 	if n, ok := s.articles[article]; ok {
 		return s.slots[n].citing
 	}
@@ -224,7 +264,7 @@ func (s *state) slotOf(id string) int32 {
 	n, ok := s.articles[id]
 	if !ok {
 		n = int32(len(s.slots))
-		s.articles[id] = n
+		s.articles[strings.Clone(id)] = n // id may be cut out of a relationship's value
 		s.slots = append(s.slots, articleSlot{})
 	}
 	return n
@@ -246,21 +286,6 @@ func mustArticle(v string) graph.Article {
 		panic("bolt: an article in memory does not decode: " + err.Error())
 	}
 	return a
-}
-
-func (s *state) addRelationships(rels []*graph.Relationship) {
-	s.allRels = rels
-	// The indexes are independent of each other: built at once, open waits for the
-	// longest, not for their sum.
-	var wg sync.WaitGroup
-	wg.Go(func() { s.dated = buildDated(rels) })
-	wg.Go(func() { s.addTouch(rels) })
-	for _, r := range rels {
-		s.count(r, +1)
-	}
-	s.addAbout(rels)
-	s.addCiting(rels)
-	wg.Wait()
 }
 
 // keyed is an item of an index list, with the number of the list it goes to.
@@ -289,84 +314,6 @@ func cutLists[T any](n int, items []keyed[T]) [][]T {
 	return lists
 }
 
-// addTouch fills the touch lists, gathered by entity number.
-func (s *state) addTouch(rels []*graph.Relationship) {
-	items := make([]keyed[edge], 0, 2*len(rels))
-	for _, r := range rels {
-		from, okFrom := s.number[r.From]
-		to, okTo := int32(noEnd), true
-		if r.To != "" && r.To != r.From {
-			to, okTo = s.number[r.To]
-		}
-		if !okFrom || !okTo { // an end names no entity, which no consistent store has: kept as apply would keep it
-			for _, k := range touchKeys(r) {
-				if n, ok := s.number[k]; ok {
-					items = append(items, keyed[edge]{n, s.edgeFrom(k, r)})
-				} else {
-					s.touch[k] = append(s.touch[k], s.edgeFrom(k, r))
-				}
-			}
-			continue
-		}
-		other := to
-		switch {
-		case to != noEnd:
-			items = append(items, keyed[edge]{to, newEdge(r, from)})
-		case r.To != "": // a loop: its other end is itself
-			other = from
-		}
-		items = append(items, keyed[edge]{from, newEdge(r, other)})
-	}
-	for n, edges := range cutLists(len(s.names), items) {
-		if len(edges) > 0 {
-			s.touch[s.names[n]] = edges
-		}
-	}
-}
-
-// addAbout fills the about lists, gathered by entity number.
-func (s *state) addAbout(rels []*graph.Relationship) {
-	var items []keyed[string]
-	for _, r := range rels {
-		for _, e := range r.About {
-			if n, ok := s.number[e]; ok {
-				items = append(items, keyed[string]{n, r.ID})
-			} else { // as for touch lists
-				s.about[e] = append(s.about[e], r.ID)
-			}
-		}
-	}
-	for n, ids := range cutLists(len(s.names), items) {
-		if len(ids) > 0 {
-			s.about[s.names[n]] = ids
-		}
-	}
-}
-
-// addCiting fills the citing lists, gathered by article number.
-func (s *state) addCiting(rels []*graph.Relationship) {
-	items := make([]keyed[string], 0, len(rels))
-	for _, r := range rels {
-		for _, ev := range r.Evidence {
-			items = append(items, keyed[string]{s.slotOf(ev.Article), r.ID})
-		}
-	}
-	for n, ids := range cutLists(len(s.slots), items) {
-		if len(ids) > 0 {
-			s.slots[n].citing = ids
-		}
-	}
-}
-
-// relationship returns the relationship with the id.
-func (s *state) relationship(id string) (*graph.Relationship, bool) {
-	i, ok := slices.BinarySearchFunc(s.allRels, id, func(r *graph.Relationship, id string) int { return strings.Compare(r.ID, id) })
-	if !ok {
-		return nil, false
-	}
-	return s.allRels[i], true
-}
-
 // entityString returns the state's copy of the entity id v, if there is one.
 func (s *state) entityString(v string) (string, bool) {
 	n, ok := s.number[v]
@@ -374,35 +321,6 @@ func (s *state) entityString(v string) (string, bool) {
 		return v, false
 	}
 	return s.names[n], true
-}
-
-// articleString returns the state's copy of the article id v, if there is one.
-func (s *state) articleString(v string) (string, bool) {
-	if a, ok := s.articleValue(v); ok {
-		return articleID(a), true
-	}
-	return v, false
-}
-
-// loadedArticleString is articleString for a state that addArticles just filled, whose
-// slots are in articleIDs' order: reading the id there spares decoding the article's value,
-// one more cache miss for each of the million pieces of evidence Open reads.
-func (s *state) loadedArticleString(v string) (string, bool) {
-	if n, ok := s.articles[v]; ok && int(n) < len(s.articleIDs) {
-		return s.articleIDs[n], true
-	}
-	return v, false
-}
-
-// shareEntities replaces the entity ids r refers to with the state's copies of them, so
-// that a written relationship costs no more memory than a loaded one (finishRelationship
-// shares the article ids). r's lists must be its own.
-func (s *state) shareEntities(r *graph.Relationship) {
-	r.From, _ = s.entityString(r.From)
-	r.To, _ = s.entityString(r.To)
-	for i := range r.About {
-		r.About[i], _ = s.entityString(r.About[i])
-	}
 }
 
 // change is a set of writes: a nil value deletes the id.
@@ -427,8 +345,6 @@ func (s *state) apply(c *change) {
 	s.applyArticles(c.articles)
 	s.applyRelationships(c.rels)
 }
-
-func relID(r *graph.Relationship) string { return r.ID }
 
 // applyIDs adds the created ids to and removes the deleted ones from a sorted id list.
 func applyIDs(list []string, created, deleted []string) []string {
@@ -516,26 +432,39 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 }
 
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
-	all := &listChanges[*graph.Relationship]{}
+	order := &listChanges[relRef]{}
 	// Every relationship has one or two ends and cites an article or two.
-	touch := newDelta(edgeID, 2*len(changes))
-	about, citing := newDelta(self, 0), newDelta(self, 2*len(changes))
+	touch := newDelta(s.edgeID, 2*len(changes))
+	about, citing := newDelta(s.refID, 0), newDelta(s.refID, 2*len(changes))
+	var gone []relRef
+	var old graph.Relationship // scratch: what the write replaces
 	for id, r := range changes {
-		old, had := s.relationship(id)
-		moveDated(s.dated, old, r)
+		ref, had := s.find(id)
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string
 		if had {
-			s.count(old, -1)
-			oldEnds, oldAbout, oldCited = touchKeys(old), old.About, old.Articles()
+			s.decode(ref, &old)
+			s.count(&s.counters, &old, -1)
+			oldEnds, oldAbout, oldCited = s.entityStrings(touchKeys(&old)), s.entityStrings(old.About), old.Articles()
+			if old.Date != "" {
+				s.dated.Delete(datedItem{day: startDay(old.Date), rel: ref})
+			}
+		}
+		switch {
+		case r != nil && had:
+			s.rels[ref] = string(encodeRelationship(r)) // same id: every list keeps its place
+		case r != nil:
+			ref = s.addRel(string(encodeRelationship(r)))
+			order.add = append(order.add, ref)
+		case had:
+			order.remove(id)
+			gone = append(gone, ref) // its value names it until every list has dropped it
 		}
 		if r != nil {
-			s.count(r, +1)
-			newEnds, newAbout, newCited = touchKeys(r), r.About, r.Articles()
-		}
-		if r != nil {
-			all.add = append(all.add, r) // replaces the old value, if any
-		} else if had {
-			all.remove(id)
+			s.count(&s.counters, r, +1)
+			newEnds, newAbout, newCited = s.entityStrings(touchKeys(r)), s.entityStrings(r.About), r.Articles()
+			if r.Date != "" {
+				s.dated.Set(datedItem{day: startDay(r.Date), rel: ref})
+			}
 		}
 		for _, k := range oldEnds {
 			if !slices.Contains(newEnds, k) {
@@ -543,22 +472,35 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 			}
 		}
 		for _, k := range newEnds {
-			touch.add(k, s.edgeFrom(k, r)) // replaces the old edge, if any
+			touch.add(k, s.edgeFrom(k, ref, r)) // replaces the old edge, if any
 		}
-		about.move(id, oldAbout, newAbout)
-		citing.move(id, oldCited, newCited)
+		about.move(ref, oldAbout, newAbout)
+		citing.move(ref, oldCited, newCited)
 	}
-	s.allRels = applySorted(s.allRels, all, relID)
+	s.order = applySorted(s.order, order, s.refID)
 	touch.applyTo(s.touch)
 	about.applyTo(s.about)
-	citing.applyWith(s.citedBy, func(article string, ids []string) {
-		if len(ids) > 0 {
-			s.slots[s.slotOf(article)].citing = ids
+	citing.applyWith(s.citedBy, func(article string, refs []relRef) {
+		if len(refs) > 0 {
+			s.slots[s.slotOf(article)].citing = refs
 		} else if n, ok := s.articles[article]; ok {
 			s.slots[n].citing = nil
 			s.dropUnused(article)
 		}
 	})
+	for _, ref := range gone {
+		s.rels[ref] = ""
+	}
+}
+
+// entityStrings returns ids with each replaced by the state's copy of it, if there is one:
+// a map keeps the key last stored under it, which must not keep a relationship's value alive.
+func (s *state) entityStrings(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i], _ = s.entityString(id)
+	}
+	return out
 }
 
 // touchKeys returns the entities whose touch list holds r: its From and To, once each.
@@ -569,24 +511,26 @@ func touchKeys(r *graph.Relationship) []string {
 	return []string{r.From, r.To}
 }
 
-// count adds n times r to the counters.
-func (s *state) count(r *graph.Relationship, n int) {
-	s.relsByType[r.Type] += n
+// count adds n times r to c, keyed by the state's copies of entity ids.
+func (s *state) count(c *counters, r *graph.Relationship, n int) {
+	c.relsByType[r.Type] += n
 	if r.ReviewOf() == graph.Rejected {
-		s.rejected += n
+		c.rejected += n
 	}
 	if r.From == r.To {
-		if s.loops[r.From] += n; s.loops[r.From] == 0 {
-			delete(s.loops, r.From)
+		from, _ := s.entityString(r.From)
+		if c.loops[from] += n; c.loops[from] == 0 {
+			delete(c.loops, from)
 		}
 	}
 	if !r.Negated {
 		return
 	}
-	s.negatedByType[r.Type] += n
+	c.negatedByType[r.Type] += n
 	for _, e := range touchKeys(r) {
-		if s.negatedTouch[e] += n; s.negatedTouch[e] == 0 {
-			delete(s.negatedTouch, e)
+		e, _ = s.entityString(e)
+		if c.negatedTouch[e] += n; c.negatedTouch[e] == 0 {
+			delete(c.negatedTouch, e)
 		}
 	}
 }

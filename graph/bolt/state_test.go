@@ -65,7 +65,7 @@ func TestBuildStateMatchesApply(t *testing.T) {
 	for name, n := range map[string]int{
 		"entities": len(built.entities), "entityIDs": len(built.entityIDs), "byKind": len(built.byKind), "words": len(built.words),
 		"wordList": len(built.wordList), "articles": len(built.articles), "byOutlet": len(built.byOutlet), "dated": built.dated.Len(),
-		"allRels": len(built.allRels), "touch": len(built.touch), "about": len(built.about), "articleIDs": len(built.articleIDs),
+		"order": len(built.order), "touch": len(built.touch), "about": len(built.about), "articleIDs": len(built.articleIDs),
 		"negatedTouch": len(built.negatedTouch), "number": len(built.number), "loops": len(built.loops),
 	} {
 		if n != 0 {
@@ -81,12 +81,12 @@ type stateView struct {
 	Articles      map[string]string
 	EntityIDs     []string
 	ArticleIDs    []string
-	AllRels       []*graph.Relationship
+	AllRels       []graph.Relationship
 	Dated         []string // ids in timeline order
 	ByKind        sortedIndex[string]
 	ByOutlet      sortedIndex[string]
 	Touch         map[string][]string // "relationship>other end"
-	About         sortedIndex[string]
+	About         sortedIndex[string] // entity → relationship ids, as for Citing
 	Citing        sortedIndex[string]
 	Words         sortedIndex[*searchEntry]
 	WordList      []string
@@ -100,8 +100,8 @@ type stateView struct {
 func viewOf(s *state) stateView {
 	v := stateView{
 		Entities: s.entities, Articles: map[string]string{}, Citing: sortedIndex[string]{},
-		EntityIDs: s.entityIDs, ArticleIDs: s.articleIDs, AllRels: s.allRels,
-		ByKind: s.byKind, ByOutlet: s.byOutlet, About: s.about, Words: s.words, WordList: s.wordList,
+		EntityIDs: s.entityIDs, ArticleIDs: s.articleIDs, AllRels: s.allRelationships(),
+		ByKind: s.byKind, ByOutlet: s.byOutlet, About: sortedIndex[string]{}, Words: s.words, WordList: s.wordList,
 		RelsByType: nonZero(s.relsByType), NegatedByType: nonZero(s.negatedByType), NegatedTouch: s.negatedTouch, Loops: s.loops,
 		Touch: map[string][]string{},
 	}
@@ -121,11 +121,14 @@ func viewOf(s *state) stateView {
 			v.Articles[id] = slot.v
 		}
 		if len(slot.citing) > 0 {
-			v.Citing[id] = slot.citing
+			v.Citing[id] = s.refIDs(slot.citing)
 		}
 	}
+	for id, refs := range s.about { // relationship numbers depend on the order of writes too
+		v.About[id] = s.refIDs(refs)
+	}
 	s.dated.Scan(func(item datedItem) bool {
-		v.Dated = append(v.Dated, item.r.ID)
+		v.Dated = append(v.Dated, s.refID(item.rel))
 		return true
 	})
 	for id, edges := range s.touch {
@@ -134,13 +137,22 @@ func viewOf(s *state) stateView {
 			if e.other != noEnd {
 				other = s.names[e.other]
 			}
-			if e.negated != e.r.Negated {
-				other += " (stale negation)"
+			if r := s.decoded(e.rel); e != newEdge(e.rel, &r, e.other) {
+				other += " (stale flags)"
 			}
-			v.Touch[id] = append(v.Touch[id], e.r.ID+">"+other)
+			v.Touch[id] = append(v.Touch[id], s.edgeID(e)+">"+other)
 		}
 	}
 	return v
+}
+
+// allRelationships returns every relationship of s, decoded, in id order.
+func (s *state) allRelationships() []graph.Relationship {
+	out := make([]graph.Relationship, len(s.order))
+	for i, ref := range s.order {
+		out[i] = s.decoded(ref)
+	}
+	return out
 }
 
 // nonZero drops the counters that fell back to zero, which a fresh state never holds.

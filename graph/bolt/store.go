@@ -250,18 +250,16 @@ func load(ctx context.Context, db *bbolt.DB) (*state, error) {
 		return nil, articleErr
 	}
 	st.addArticles(articles)
-	byID, err := decodeAll(ctx, bucketRelationships, relKeys, rels, func() interner { return newInterner() }, func(d *decoder, r *graph.Relationship) error {
-		d.entityIDs, d.articleIDs = st.entityString, st.loadedArticleString
-		return decodeRelationshipInto(d, r)
+	values, err := decodeAll(ctx, bucketRelationships, relKeys, rels, func() interner { return nil }, func(d *decoder, v *string) error {
+		*v = d.clone(d.s)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	ptrs := make([]*graph.Relationship, len(byID))
-	for i := range byID {
-		ptrs[i] = &byID[i]
+	if err := st.addRelationships(ctx, values); err != nil {
+		return nil, err
 	}
-	st.addRelationships(ptrs)
 	return st, nil
 }
 

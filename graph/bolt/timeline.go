@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/tidwall/btree"
@@ -16,36 +17,28 @@ import (
 // relationships its filter skips, and a write costs a few comparisons. A sorted list would
 // cost a copy of all of it for every batch of writes whose dates fall anywhere in it.
 
-// datedDegree is the B-tree's degree: nodes of up to 63 items of 16 bytes, a few cache
-// lines each.
+// datedDegree is the B-tree's degree: nodes of up to 63 items of 8 bytes.
 const datedDegree = 32
 
-// newDated returns an empty timeline index. The state's lock guards it: it needs none of
-// its own.
-func newDated() *btree.BTreeG[datedItem] {
-	return btree.NewBTreeGOptions(datedLess, btree.Options{Degree: datedDegree, NoLocks: true})
+// newDated returns an empty timeline index of s's relationships. The state's lock guards
+// it: it needs none of its own.
+func (s *state) newDated() *btree.BTreeG[datedItem] {
+	return btree.NewBTreeGOptions(func(a, b datedItem) bool { return s.compareDated(a, b) < 0 }, btree.Options{Degree: datedDegree, NoLocks: true})
 }
 
 // datedItem is a relationship in the timeline index, with its start day read once.
 type datedItem struct {
 	day int32 // the first day its date covers, as the number YYYYMMDD
-	r   *graph.Relationship
-}
-
-func newDatedItem(r *graph.Relationship) datedItem {
-	return datedItem{day: startDay(r.Date), r: r}
+	rel relRef
 }
 
 // compareDated orders a timeline: by start day, then by id.
-func compareDated(a, b datedItem) int {
+func (s *state) compareDated(a, b datedItem) int {
 	if c := cmp.Compare(a.day, b.day); c != 0 {
 		return c
 	}
-	return strings.Compare(a.r.ID, b.r.ID)
+	return strings.Compare(s.refID(a.rel), s.refID(b.rel))
 }
-
-// datedLess is compareDated as the B-tree takes it.
-func datedLess(a, b datedItem) bool { return compareDated(a, b) < 0 }
 
 // startDay returns the first day the known date d covers as the number YYYYMMDD, without
 // building its string as graph.PartialDate.Start does.
@@ -67,34 +60,17 @@ func startDay(d graph.PartialDate) int32 {
 	return digits(d[:4])*10000 + month*100 + day
 }
 
-// buildDated returns the timeline index of rels, which must be sorted by id. It loads them
-// in timeline order, which the B-tree appends without a search: inserting them in id order,
-// at random places, cost twice as much. Ordered by start day and then by position in rels,
-// which is id order, the sort compares integers only.
-func buildDated(rels []*graph.Relationship) *btree.BTreeG[datedItem] {
-	keys := make([]uint64, 0, len(rels))
-	for i, r := range rels {
-		if r.Date != "" {
-			keys = append(keys, uint64(startDay(r.Date))<<32|uint64(i))
-		}
-	}
+// buildDated returns the timeline index of relationships numbered in id order, given as
+// keys of start day and number (day<<32 | number). It loads them in timeline order, which
+// the B-tree appends without a search: inserting them in id order, at random places, cost
+// twice as much. Sorted by day and number, which is id order, the keys compare as integers.
+func (s *state) buildDated(keys []uint64) *btree.BTreeG[datedItem] {
 	slices.Sort(keys)
-	t := newDated()
+	t := s.newDated()
 	for _, k := range keys {
-		t.Load(datedItem{day: int32(k >> 32), r: rels[uint32(k)]})
+		t.Load(datedItem{day: int32(k >> 32), rel: relRef(uint32(k))})
 	}
 	return t
-}
-
-// moveDated brings the timeline index up to date with a write that replaced old (nil:
-// none) by r (nil: a deletion).
-func moveDated(t *btree.BTreeG[datedItem], old, r *graph.Relationship) {
-	if old != nil && old.Date != "" {
-		t.Delete(newDatedItem(old))
-	}
-	if r != nil && r.Date != "" {
-		t.Set(newDatedItem(r))
-	}
 }
 
 // Timeline implements graph.RelationshipReader.
@@ -102,39 +78,46 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 	if err := q.Normalize(); err != nil {
 		return nil, err
 	}
-	out := []graph.Relationship{} // an empty page is a list, as on Neo4j
+	var out []graph.Relationship
 	err := s.read(ctx, func(st *state) error {
+		// The page is sized once: growing it copies the relationships it holds. An empty
+		// page is a list, as on Neo4j.
+		out = make([]graph.Relationship, 0, min(q.Page.First, st.dated.Len()))
 		var cursor *datedItem // the page starts after it
 		if q.Page.After != "" {
-			r, ok := st.relationship(q.Page.After)
-			if !ok || r.Date == "" {
+			ref, ok := st.find(q.Page.After)
+			var date graph.PartialDate
+			if ok {
+				date = st.decoded(ref).Date
+			}
+			if date == "" {
 				return graph.Errorf(graph.ENOTFOUND, "timeline after %q: no dated relationship has that id", graph.Clip(q.Page.After))
 			}
-			item := newDatedItem(r)
-			cursor = &item
+			cursor = &datedItem{day: startDay(date), rel: ref}
 		}
 		lastDay := int32(0) // the filter's latest start: past it, nothing overlaps until
 		if q.Until != "" {
 			lastDay = startDay(graph.PartialDate(q.Until.End()))
 		}
-		// visit adds item to the page if the filter takes it; false ends the page.
+		var r graph.Relationship // scratch until it joins the page
+		// visit adds item, which comes after the cursor, to the page if the filter takes
+		// it; false ends the page.
 		visit := func(item datedItem) bool {
-			if cursor != nil && !datedLess(*cursor, item) {
-				return true
-			}
 			if len(out) == q.Page.First || lastDay != 0 && item.day > lastDay {
 				return false
 			}
-			if q.RelationshipFilter.Match(*item.r) {
-				out = append(out, cloneRelationship(item.r))
+			st.decode(item.rel, &r)
+			if q.RelationshipFilter.Match(r) {
+				out = append(out, r)
+				r = graph.Relationship{}
 			}
 			return true
 		}
 		if q.Entity == "" {
 			if cursor == nil {
 				st.dated.Scan(visit)
-			} else {
-				st.dated.Ascend(*cursor, visit)
+			} else { // from the cursor itself, which is in the index
+				st.dated.Ascend(*cursor, func(item datedItem) bool { return item.rel == cursor.rel || visit(item) })
 			}
 			return nil
 		}
@@ -142,7 +125,11 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 			return graph.Errorf(graph.ENOTFOUND, "timeline entity %q does not exist", q.Entity)
 		}
 		// An entity's list is bounded by its degree: sorting it costs no more than reading it.
-		for _, item := range entityDated(st.touch[q.Entity]) {
+		items := st.entityDated(st.touch[q.Entity])
+		if cursor != nil {
+			items = items[sort.Search(len(items), func(i int) bool { return st.compareDated(items[i], *cursor) > 0 }):]
+		}
+		for _, item := range items {
 			if !visit(item) {
 				break
 			}
@@ -156,13 +143,13 @@ func (s *Store) Timeline(ctx context.Context, q graph.TimelineQuery) ([]graph.Re
 }
 
 // entityDated returns the dated relationships of a touch list in timeline order.
-func entityDated(edges []edge) []datedItem {
+func (s *state) entityDated(edges []edge) []datedItem {
 	var items []datedItem
 	for _, e := range edges {
-		if e.r.Date != "" {
-			items = append(items, newDatedItem(e.r))
+		if e.day != 0 {
+			items = append(items, datedItem{day: e.day, rel: e.rel})
 		}
 	}
-	slices.SortFunc(items, compareDated)
+	slices.SortFunc(items, s.compareDated)
 	return items
 }

@@ -58,11 +58,7 @@ func (t *tx) relationship(id string) (graph.Relationship, bool) {
 		}
 		return *r, true
 	}
-	r, ok := t.st.relationship(id)
-	if !ok {
-		return graph.Relationship{}, false
-	}
-	return *r, true
+	return t.st.relationship(id)
 }
 
 // The committed state's indexes do not see the group's writes: reading one that they
@@ -79,12 +75,12 @@ func (t *tx) touching(entity string) []edge {
 
 func (t *tx) aboutOf(entity string) []string {
 	t.stale = t.stale || len(t.groupChange().rels) > 0
-	return t.st.about[entity]
+	return t.st.refIDs(t.st.about[entity])
 }
 
 func (t *tx) citingOf(article string) []string {
 	t.stale = t.stale || len(t.groupChange().rels) > 0
-	return t.st.citedBy(article)
+	return t.st.refIDs(t.st.citedBy(article))
 }
 
 // reserve makes room in the tx's empty maps for the records a batch writes, so that a big
@@ -146,7 +142,7 @@ func (t *tx) checkOutlet(a graph.Article) error {
 }
 
 // finishRelationship checks r's references and returns it as stored: evidence merged by
-// article, About without repeats, SourceCount computed, ids shared with the state's.
+// article, About without repeats, SourceCount computed.
 func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error) {
 	what := "relationship " + r.ID
 	for _, id := range r.Ends() {
@@ -155,14 +151,14 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 		}
 	}
 	r = r.Canonical() // r's lists are its own from here
-	// One look-up per cited article finds it, its outlet and the state's copy of its id.
+	// One look-up per cited article finds it and its outlet.
 	outlets := make([]string, len(r.Evidence))
 	for i, ev := range r.Evidence {
-		id, outlet, ok := t.citedArticle(ev.Article)
+		outlet, ok := t.outlet(ev.Article)
 		if !ok {
 			return r, graph.ErrMissing(what, "evidence article", ev.Article)
 		}
-		r.Evidence[i].Article, outlets[i] = id, outlet
+		outlets[i] = outlet
 	}
 	r.SourceCount = graph.CountSources(r.Evidence, func(article string) string {
 		for i, ev := range r.Evidence {
@@ -172,24 +168,7 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 		}
 		return ""
 	})
-	t.st.shareEntities(&r)
 	return r, nil
-}
-
-// citedArticle returns the article's id (the state's copy when it has one) and outlet, and
-// whether the article exists.
-func (t *tx) citedArticle(article string) (id, outlet string, ok bool) {
-	if a, found := find(article, t.articles, t.groupChange().articles); found {
-		if a == nil {
-			return article, "", false
-		}
-		return article, a.Outlet, true
-	}
-	v, ok := t.st.articleValue(article)
-	if !ok {
-		return article, "", false
-	}
-	return articleID(v), articleOutlet(v), true
 }
 
 // recountSources recomputes the source count of every committed relationship citing one

@@ -9,13 +9,17 @@ import (
 	"github.com/dossiergraph/dossier/graph"
 )
 
-// matcher returns f.Match for edges; it reads the relationship only when the filter asks
+// matcher returns f.Match for edges; it decodes the relationship only when the filter asks
 // more than whether it is negated.
-func matcher(f graph.RelationshipFilter) func(edge) bool {
+func (st *state) matcher(f graph.RelationshipFilter) func(edge) bool {
 	if len(f.Types) == 0 && f.Since == "" && f.Until == "" && f.MinSources == 0 && len(f.Review) == 0 {
 		return func(e edge) bool { return (f.IncludeNegated || !e.negated) && !e.rejected }
 	}
-	return func(e edge) bool { return f.Match(*e.r) }
+	var r graph.Relationship // scratch
+	return func(e edge) bool {
+		st.decode(e.rel, &r)
+		return f.Match(r)
+	}
 }
 
 // steps yields, in id order, the matching edges that join the entity to another one.
@@ -44,7 +48,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 		if _, ok := st.entities[q.Center]; !ok {
 			return graph.Errorf(graph.ENOTFOUND, "center entity %q does not exist", q.Center)
 		}
-		match := matcher(q.RelationshipFilter)
+		match := st.matcher(q.RelationshipFilter)
 		in := newNodeSet(q.Limit)
 		in.set(st.number[q.Center], 1)
 		order := []string{q.Center}
@@ -72,11 +76,10 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 		for _, id := range order {
 			sub.Nodes = append(sub.Nodes, cloneEntity(st.entities[id]))
 		}
-		edges := st.inducedEdges(order, match)
-		slices.SortFunc(edges, func(a, b *graph.Relationship) int { return cmp.Compare(a.ID, b.ID) })
+		edges := st.sortByID(st.inducedEdges(order, match))
 		sub.Edges = make([]graph.Relationship, len(edges))
-		for i, r := range edges {
-			sub.Edges[i] = cloneRelationship(r)
+		for i, ref := range edges {
+			sub.Edges[i] = st.decoded(ref)
 		}
 		return nil
 	})
@@ -87,7 +90,7 @@ func (s *Store) Neighborhood(ctx context.Context, q graph.NeighborhoodQuery) (gr
 // included). Each edge is taken from the touch list of whichever of its ends comes first
 // in ascending degree, so the list of the best connected node, often a hub with thousands
 // of relationships, is read only when it has loops.
-func (st *state) inducedEdges(nodes []string, match func(edge) bool) []*graph.Relationship {
+func (st *state) inducedEdges(nodes []string, match func(edge) bool) []relRef {
 	const (
 		pending = 1 + iota
 		done
@@ -101,11 +104,11 @@ func (st *state) inducedEdges(nodes []string, match func(edge) bool) []*graph.Re
 	if last := byDegree[len(byDegree)-1]; st.loops[last] == 0 {
 		byDegree = byDegree[:len(byDegree)-1]
 	}
-	var edges []*graph.Relationship
+	var edges []relRef
 	for _, id := range byDegree {
 		for _, e := range st.touch[id] {
 			if e.other != noEnd && mark.get(e.other) == pending && match(e) {
-				edges = append(edges, e.r)
+				edges = append(edges, e.rel)
 			}
 		}
 		mark.set(st.number[id], done)
@@ -154,7 +157,7 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 			paths = append(paths, graph.Path{Nodes: []graph.Entity{cloneEntity(st.entities[q.From])}, Edges: []graph.Relationship{}})
 			return nil
 		}
-		match := matcher(q.RelationshipFilter)
+		match := st.matcher(q.RelationshipFilter)
 		m, err := st.meet(ctx, q, match)
 		if err != nil || m == nil {
 			return err
@@ -164,8 +167,8 @@ func (s *Store) Paths(ctx context.Context, q graph.PathQuery) ([]graph.Path, err
 			for _, n := range p.nodes {
 				path.Nodes = append(path.Nodes, cloneEntity(st.entities[st.names[n]]))
 			}
-			for _, r := range p.edges {
-				path.Edges = append(path.Edges, cloneRelationship(r))
+			for _, ref := range p.edges {
+				path.Edges = append(path.Edges, st.decoded(ref))
 			}
 			paths = append(paths, path)
 		}
@@ -230,7 +233,7 @@ func (st *state) meet(ctx context.Context, q graph.PathQuery, match func(edge) b
 
 type walked struct {
 	nodes []int32
-	edges []*graph.Relationship
+	edges []relRef
 }
 
 // walk lists the shortest paths in the order of their edges' ids, at most graph.MaxPaths.
@@ -276,7 +279,7 @@ func (m *meeting) walk(st *state, match func(edge) bool) []walked {
 				ok = known && d == length-pos-1
 			}
 			if ok {
-				cur.nodes, cur.edges = append(cur.nodes, at), append(cur.edges, e.r)
+				cur.nodes, cur.edges = append(cur.nodes, at), append(cur.edges, e.rel)
 				visit(e.other)
 				cur.nodes, cur.edges = cur.nodes[:len(cur.nodes)-1], cur.edges[:len(cur.edges)-1]
 			}

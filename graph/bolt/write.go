@@ -74,7 +74,7 @@ func (t *tx) Articles(ids []string) (map[string]graph.Article, error) {
 }
 
 func (t *tx) Relationships(ids []string) (map[string]graph.Relationship, error) {
-	return lookup(ids, t.relationship, func(r graph.Relationship) graph.Relationship { return cloneRelationship(&r) }), nil
+	return lookup(ids, t.relationship, cloneRelationship), nil
 }
 
 func lookup[T any](ids []string, get func(string) (T, bool), clone func(T) T) map[string]T {
@@ -162,7 +162,7 @@ func (t *tx) merge(m graph.Merge) ([]string, error) {
 			t.putArticle(a)
 			moved = append(moved, aid)
 		}
-		for _, rid := range slices.Concat(relIDsOf(t.touching(id)), t.aboutOf(id)) {
+		for _, rid := range slices.Concat(t.st.edgeIDs(t.touching(id)), t.aboutOf(id)) {
 			r, _ := t.relationship(rid)
 			t.putRelationship(m.Retarget(r))
 		}
@@ -181,8 +181,8 @@ func (t *tx) deleteEntityCascade(id string) error {
 	if err := graph.CheckDeletable(id, len(t.outletArticles(id))); err != nil {
 		return err
 	}
-	for _, e := range t.touching(id) {
-		t.deleteRelationship(e.r.ID)
+	for _, rid := range t.st.edgeIDs(t.touching(id)) {
+		t.deleteRelationship(rid)
 	}
 	for _, rid := range t.aboutOf(id) {
 		r, ok := t.relationship(rid)
@@ -196,10 +196,11 @@ func (t *tx) deleteEntityCascade(id string) error {
 	return nil
 }
 
-func relIDsOf(edges []edge) []string {
+// edgeIDs returns the ids of the edges' relationships.
+func (s *state) edgeIDs(edges []edge) []string {
 	ids := make([]string, len(edges))
 	for i, e := range edges {
-		ids[i] = e.r.ID
+		ids[i] = s.edgeID(e)
 	}
 	return ids
 }
