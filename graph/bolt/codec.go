@@ -370,18 +370,22 @@ func reuse[T any](list []T, n int) []T {
 	return make([]T, n)
 }
 
-// relationshipID returns the id of an encoded relationship, in the value's memory.
-func relationshipID(v string) string {
+// relationshipID and articleID return the id of an encoded record, in the value's memory.
+func relationshipID(v string) string { return leadingID(v, formatRelationship) }
+func articleID(v string) string      { return leadingID(v, formatArticle) }
+
+// leadingID reads the id, the first field of every record format.
+func leadingID(v string, format byte) string {
 	d := decoder{s: v}
-	d.format(formatRelationship)
+	d.format(format)
 	return d.raw()
 }
 
-// articleID returns the id of an encoded article, in the value's memory.
-func articleID(v string) string {
-	d := decoder{s: v}
-	d.format(formatArticle)
-	return d.raw()
+// relationshipValue returns r encoded, as memory keeps it: the encoder's buffer is the
+// string's, not copied, since nothing else holds it.
+func relationshipValue(r *graph.Relationship) string {
+	b := encodeRelationship(r)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // articleOutlet returns the outlet of an encoded article, in the value's memory, without

@@ -150,11 +150,7 @@ func (s *state) edgeFrom(id string, ref relRef, r *graph.Relationship) edge {
 
 // newEdge returns r, numbered ref, as an edge whose other end has the number other.
 func newEdge(ref relRef, r *graph.Relationship, other int32) edge {
-	e := edge{rel: ref, other: other, negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
-	if r.Date != "" {
-		e.day = startDay(r.Date)
-	}
-	return e
+	return edge{rel: ref, other: other, day: dayOf(r.Date), negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
 }
 
 // addNumber gives a new entity the next number.
@@ -174,7 +170,7 @@ func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph
 	s.addArticles(encoded)
 	values := make([]string, len(rels))
 	for i, r := range rels {
-		values[i] = string(encodeRelationship(r))
+		values[i] = relationshipValue(r)
 	}
 	if err := s.addRelationships(context.Background(), values); err != nil {
 		panic("bolt: an encoded relationship does not decode: " + err.Error())
@@ -441,19 +437,18 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	for id, r := range changes {
 		ref, had := s.find(id)
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string
+		var oldDay, newDay int32
 		if had {
 			s.decode(ref, &old)
 			s.count(&s.counters, &old, -1)
 			oldEnds, oldAbout, oldCited = s.entityStrings(touchKeys(&old)), s.entityStrings(old.About), old.Articles()
-			if old.Date != "" {
-				s.dated.Delete(datedItem{day: startDay(old.Date), rel: ref})
-			}
+			oldDay = dayOf(old.Date)
 		}
 		switch {
 		case r != nil && had:
-			s.rels[ref] = string(encodeRelationship(r)) // same id: every list keeps its place
+			s.rels[ref] = relationshipValue(r) // same id: every list keeps its place
 		case r != nil:
-			ref = s.addRel(string(encodeRelationship(r)))
+			ref = s.addRel(relationshipValue(r))
 			order.add = append(order.add, ref)
 		case had:
 			order.remove(id)
@@ -462,8 +457,16 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		if r != nil {
 			s.count(&s.counters, r, +1)
 			newEnds, newAbout, newCited = s.entityStrings(touchKeys(r)), s.entityStrings(r.About), r.Articles()
-			if r.Date != "" {
-				s.dated.Set(datedItem{day: startDay(r.Date), rel: ref})
+			newDay = dayOf(r.Date)
+		}
+		// A rewrite that keeps the start day keeps its place in the timeline: same day, same
+		// number, same item.
+		if oldDay != newDay {
+			if oldDay != 0 {
+				s.dated.Delete(datedItem{day: oldDay, rel: ref})
+			}
+			if newDay != 0 {
+				s.dated.Set(datedItem{day: newDay, rel: ref})
 			}
 		}
 		for _, k := range oldEnds {

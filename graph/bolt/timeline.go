@@ -40,6 +40,14 @@ func (s *state) compareDated(a, b datedItem) int {
 	return strings.Compare(s.refID(a.rel), s.refID(b.rel))
 }
 
+// dayOf returns startDay of d, 0 for the unknown date, which no timeline holds.
+func dayOf(d graph.PartialDate) int32 {
+	if d == "" {
+		return 0
+	}
+	return startDay(d)
+}
+
 // startDay returns the first day the known date d covers as the number YYYYMMDD, without
 // building its string as graph.PartialDate.Start does.
 func startDay(d graph.PartialDate) int32 {
