@@ -13,8 +13,15 @@ type sortedIndex[T any] map[string][]T
 // listChanges are the items to add to (or replace in) one sorted list and the ids to
 // remove from it.
 type listChanges[T any] struct {
-	add []T
+	add []withID[T]
 	del map[string]bool // nil until something is removed
+}
+
+// withID is an item to add with its id, read once: reading a relationship's id touches its
+// value, which sorting and merging a batch's items would otherwise do at every comparison.
+type withID[T any] struct {
+	id   string
+	item T
 }
 
 // indexDelta collects the changes to every list of a sortedIndex, so that a batch of
@@ -51,7 +58,7 @@ func (c *listChanges[T]) remove(id string) {
 
 func (d *indexDelta[T]) add(key string, item T) {
 	c := d.at(key)
-	c.add = append(c.add, item)
+	c.add = append(c.add, withID[T]{d.id(item), item})
 }
 
 // move records that item left the lists of oldKeys and is in those of newKeys; lists that
@@ -120,58 +127,63 @@ func applySorted[T any](list []T, c *listChanges[T], id func(T) string) []T {
 		return list
 	}
 	if len(c.add) <= 8 {
-		for _, item := range c.add {
-			if n := len(list); n == 0 || id(list[n-1]) < id(item) { // past the end, the common case
-				list = append(list, item)
+		for _, a := range c.add {
+			if n := len(list); n == 0 || id(list[n-1]) < a.id { // past the end, the common case
+				list = append(list, a.item)
 				continue
 			}
-			if i, ok := search(id(item)); ok {
-				list[i] = item
+			if i, ok := search(a.id); ok {
+				list[i] = a.item
 			} else {
-				list = slices.Insert(list, i, item)
+				list = slices.Insert(list, i, a.item)
 			}
 		}
 		return list
 	}
-	// A delta adds an id at most once per list, so the order of equal ids does not matter,
-	// and the delta's own slice may be sorted in place and become the list.
-	slices.SortFunc(c.add, func(a, b T) int { return strings.Compare(id(a), id(b)) })
-	add := slices.CompactFunc(c.add, func(a, b T) bool { return id(a) == id(b) })
-	switch {
-	case len(list) == 0:
-		return slices.Clip(add)
-	case id(add[0]) > id(list[len(list)-1]):
+	// A delta adds an id at most once per list, so the order of equal ids does not matter.
+	slices.SortFunc(c.add, func(a, b withID[T]) int { return strings.Compare(a.id, b.id) })
+	add := slices.CompactFunc(c.add, func(a, b withID[T]) bool { return a.id == b.id })
+	if len(list) == 0 || add[0].id > id(list[len(list)-1]) {
 		// All past the end, as a bulk load's ids are: appending grows the list in place,
 		// where a merge would copy all of it for every batch.
-		return append(list, add...)
+		list = slices.Grow(list, len(add))
+		for _, a := range add {
+			list = append(list, a.item)
+		}
+		return list
 	}
 	return mergeSorted(list, add, id)
 }
 
-// mergeSorted merges two sorted lists; an item of b replaces the item of a with its id, and
-// of several items of b with one id only one is kept. It finds each item's place in a by
-// binary search and copies the runs of a between them whole, so merging a few items into
-// a long list costs few comparisons.
-func mergeSorted[T any](a, b []T, id func(T) string) []T {
+// mergeSorted merges the sorted list a and the sorted, repeat-free items b; an item of b
+// replaces the item of a with its id. It finds each item's place in a by binary search and
+// copies the runs of a between them whole, so merging a few items into a long list costs
+// few comparisons.
+func mergeSorted[T any](a []T, b []withID[T], id func(T) string) []T {
 	out := make([]T, 0, len(a)+len(b))
 	i := 0
-	for j, item := range b {
-		if j+1 < len(b) && id(b[j+1]) == id(item) {
-			continue
-		}
-		key := id(item)
-		n, found := slices.BinarySearchFunc(a[i:], key, func(x T, k string) int { return strings.Compare(id(x), k) })
+	for _, item := range b {
+		n, found := slices.BinarySearchFunc(a[i:], item.id, func(x T, k string) int { return strings.Compare(id(x), k) })
 		out = append(out, a[i:i+n]...)
 		i += n
 		if found {
 			i++
 		}
-		out = append(out, item)
+		out = append(out, item.item)
 	}
 	return append(out, a[i:]...)
 }
 
 func self(s string) string { return s }
+
+// withIDs returns ids as items to add to a list of ids.
+func withIDs(ids []string) []withID[string] {
+	out := make([]withID[string], len(ids))
+	for i, id := range ids {
+		out[i] = withID[string]{id, id}
+	}
+	return out
+}
 
 // after returns the position of the first item in the sorted list whose id sorts after
 // cursor.

@@ -22,16 +22,18 @@ func TestApplySorted(t *testing.T) {
 		}
 		slices.Sort(list)
 		c := &listChanges[string]{}
+		var added []string
 		for range r.IntN(30) {
 			id := strconv.Itoa(r.IntN(100))
 			if r.IntN(2) == 0 {
-				if !slices.Contains(c.add, id) {
-					c.add = append(c.add, id)
+				if !slices.Contains(added, id) {
+					added = append(added, id)
+					c.add = append(c.add, withID[string]{id, id})
 					set[id] = true
 				}
 				continue
 			}
-			if slices.Contains(c.add, id) {
+			if slices.Contains(added, id) {
 				continue
 			}
 			if c.del == nil {
@@ -46,7 +48,7 @@ func TestApplySorted(t *testing.T) {
 		}
 		slices.Sort(want)
 		if got := applySorted(slices.Clone(list), c, self); !slices.Equal(got, want) {
-			t.Fatalf("round %d: %q with +%q -%v = %q, want %q", round, list, c.add, c.del, got, want)
+			t.Fatalf("round %d: %q with +%q -%v = %q, want %q", round, list, added, c.del, got, want)
 		}
 	}
 }
@@ -65,7 +67,7 @@ func TestApplySortedPastTheEnd(t *testing.T) {
 		want = append(want, id)
 	}
 	slices.Reverse(add) // unsorted, and more than the few inserted one by one
-	got := applySorted(slices.Clip(list), &listChanges[string]{add: add}, self)
+	got := applySorted(slices.Clip(list), &listChanges[string]{add: withIDs(add)}, self)
 	if !slices.Equal(got, want) {
 		t.Errorf("applySorted past the end = %q, want %q", got, want)
 	}

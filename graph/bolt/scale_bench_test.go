@@ -2,15 +2,20 @@ package bolt_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 
 	"github.com/dossiergraph/dossier/graph"
 	"github.com/dossiergraph/dossier/graph/bolt"
@@ -23,15 +28,35 @@ import (
 // (entities and articles included in the time), per second of wall time and of the
 // process's CPU time, which a busy machine disturbs less.
 func BenchmarkLoad(b *testing.B) {
-	cfg := graphtest.BenchConfig(b)
-	var total, cpu time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		dir := b.TempDir()
+	benchLoad(b, func(dir string) (graph.Applier, func() error) {
 		s, err := bolt.Open(b.Context(), dir)
 		if err != nil {
 			b.Fatal(err)
 		}
+		return s, s.Close
+	})
+}
+
+// BenchmarkLoadFloor is BenchmarkLoad's floor: the same batches from the same generator,
+// each written to bbolt in one transaction, the records encoded and sorted as the store
+// writes them, with no validation, change log or index. What BenchmarkLoad spends beyond
+// it is the store's own work.
+func BenchmarkLoadFloor(b *testing.B) {
+	benchLoad(b, func(dir string) (graph.Applier, func() error) {
+		db, err := bbolt.Open(filepath.Join(dir, "floor.db"), 0o600, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return rawWriter{db}, db.Close
+	})
+}
+
+func benchLoad(b *testing.B, open func(dir string) (graph.Applier, func() error)) {
+	cfg := graphtest.BenchConfig(b)
+	var total, cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		s, closeStore := open(b.TempDir())
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
 		if _, err := synth.Load(b.Context(), s, cfg); err != nil {
@@ -39,13 +64,52 @@ func BenchmarkLoad(b *testing.B) {
 		}
 		total, cpu = total+time.Since(start), cpu+cpuTime()-cpu0
 		b.StopTimer()
-		if err := s.Close(); err != nil {
+		if err := closeStore(); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(cfg.Relationships)*float64(b.N)/total.Seconds(), "rel/s")
 	b.ReportMetric(float64(cfg.Relationships)*float64(b.N)/cpu.Seconds(), "rel/cpu-s")
+}
+
+// rawWriter writes a batch's records to bbolt and nothing else.
+type rawWriter struct{ db *bbolt.DB }
+
+func (w rawWriter) Apply(_ context.Context, batch graph.Batch) (graph.BatchResult, error) {
+	return graph.BatchResult{}, w.db.Update(func(tx *bbolt.Tx) error {
+		if err := putSorted(tx, "entities", batch.Entities, func(e *graph.Entity) (string, []byte) { return e.ID, bolt.EncodeEntity(e) }); err != nil {
+			return err
+		}
+		if err := putSorted(tx, "articles", batch.Articles, func(a *graph.Article) (string, []byte) { return a.ID, bolt.EncodeArticle(a) }); err != nil {
+			return err
+		}
+		return putSorted(tx, "relationships", batch.Relationships, func(r *graph.Relationship) (string, []byte) { return r.ID, bolt.EncodeRelationship(r) })
+	})
+}
+
+// putSorted writes the records in key order, packing pages as the store does.
+func putSorted[T any](tx *bbolt.Tx, bucket string, records []T, encode func(*T) (string, []byte)) error {
+	bk, err := tx.CreateBucketIfNotExists([]byte(bucket))
+	if err != nil {
+		return err
+	}
+	bk.FillPercent = bolt.SequentialFill
+	type kv struct {
+		key   string
+		value []byte
+	}
+	pairs := make([]kv, len(records))
+	for i := range records {
+		pairs[i].key, pairs[i].value = encode(&records[i])
+	}
+	slices.SortFunc(pairs, func(a, b kv) int { return strings.Compare(a.key, b.key) })
+	for _, p := range pairs {
+		if err := bk.Put([]byte(p.key), p.value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // openChildEnv tells the test binary, started again as a child, to open the store in that

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/tidwall/btree"
 
@@ -344,7 +345,7 @@ func (s *state) apply(c *change) {
 
 // applyIDs adds the created ids to and removes the deleted ones from a sorted id list.
 func applyIDs(list []string, created, deleted []string) []string {
-	c := &listChanges[string]{add: created}
+	c := &listChanges[string]{add: withIDs(created)}
 	if len(deleted) > 0 {
 		c.del = make(map[string]bool, len(deleted))
 		for _, id := range deleted {
@@ -427,12 +428,17 @@ func (s *state) applyArticles(changes map[string]*graph.Article) {
 	outlets.applyTo(s.byOutlet)
 }
 
+// parallelApply is the number of relationships from which a write updates the indexes
+// side by side: below it, starting goroutines costs more than it saves.
+const parallelApply = 256
+
 func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	order := &listChanges[relRef]{}
 	// Every relationship has one or two ends and cites an article or two.
 	touch := newDelta(s.edgeID, 2*len(changes))
 	about, citing := newDelta(s.refID, 0), newDelta(s.refID, 2*len(changes))
 	var gone []relRef
+	var dated, undated []datedItem
 	var old graph.Relationship // scratch: what the write replaces
 	for id, r := range changes {
 		ref, had := s.find(id)
@@ -449,7 +455,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 			s.rels[ref] = relationshipValue(r) // same id: every list keeps its place
 		case r != nil:
 			ref = s.addRel(relationshipValue(r))
-			order.add = append(order.add, ref)
+			order.add = append(order.add, withID[relRef]{id, ref})
 		case had:
 			order.remove(id)
 			gone = append(gone, ref) // its value names it until every list has dropped it
@@ -463,10 +469,10 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		// number, same item.
 		if oldDay != newDay {
 			if oldDay != 0 {
-				s.dated.Delete(datedItem{day: oldDay, rel: ref})
+				undated = append(undated, datedItem{day: oldDay, rel: ref})
 			}
 			if newDay != 0 {
-				s.dated.Set(datedItem{day: newDay, rel: ref})
+				dated = append(dated, datedItem{day: newDay, rel: ref})
 			}
 		}
 		for _, k := range oldEnds {
@@ -480,9 +486,24 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		about.move(ref, oldAbout, newAbout)
 		citing.move(ref, oldCited, newCited)
 	}
-	s.order = applySorted(s.order, order, s.refID)
-	touch.applyTo(s.touch)
-	about.applyTo(s.about)
+	// Each index is its own structure, and while they change only reads s.rels: a large
+	// batch, such as a bulk load's, updates them side by side.
+	var wg sync.WaitGroup
+	run := func(f func()) { f() }
+	if len(changes) >= parallelApply {
+		run = wg.Go
+	}
+	run(func() {
+		for _, item := range undated {
+			s.dated.Delete(item)
+		}
+		for _, item := range dated {
+			s.dated.Set(item)
+		}
+	})
+	run(func() { s.order = applySorted(s.order, order, s.refID) })
+	run(func() { touch.applyTo(s.touch) })
+	run(func() { about.applyTo(s.about) })
 	citing.applyWith(s.citedBy, func(article string, refs []relRef) {
 		if len(refs) > 0 {
 			s.slots[s.slotOf(article)].citing = refs
@@ -491,6 +512,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 			s.dropUnused(article)
 		}
 	})
+	wg.Wait()
 	for _, ref := range gone {
 		s.rels[ref] = ""
 	}

@@ -40,15 +40,47 @@ func TestBuildStateMatchesApply(t *testing.T) {
 	slices.SortFunc(rels, func(x, y *graph.Relationship) int { return strings.Compare(x.ID, y.ID) })
 	built := buildState(entities, articles, rels)
 
-	b1, b2 := viewOf(built), viewOf(incremental)
-	if !reflect.DeepEqual(b1, b2) {
-		v1, v2 := reflect.ValueOf(b1), reflect.ValueOf(b2)
-		for i := range v1.NumField() {
-			if !reflect.DeepEqual(v1.Field(i).Interface(), v2.Field(i).Interface()) {
-				t.Errorf("%s differs between build and apply", v1.Type().Field(i).Name)
-			}
+	// The same relationships in one change, as a bulk load's batch, take the path that
+	// updates the indexes side by side.
+	whole := newState(0, 0)
+	c = newChange()
+	for i := range b.Entities {
+		c.entities[b.Entities[i].ID] = &b.Entities[i]
+	}
+	for i := range b.Articles {
+		c.articles[b.Articles[i].ID] = &b.Articles[i]
+	}
+	for i := range b.Relationships {
+		c.rels[b.Relationships[i].ID] = &b.Relationships[i]
+	}
+	if len(c.rels) < parallelApply {
+		t.Fatalf("%d relationships do not reach the side-by-side path", len(c.rels))
+	}
+	whole.apply(&c)
+	sameState(t, "build and apply", viewOf(built), viewOf(incremental))
+	sameState(t, "build and one large apply", viewOf(built), viewOf(whole))
+
+	// A large change rewriting dates, ends and evidence and deleting some keeps the
+	// indexes equal to one by one writes.
+	rewrite := newChange()
+	for i := range b.Relationships {
+		r := b.Relationships[i]
+		switch i % 3 {
+		case 0:
+			rewrite.rels[r.ID] = nil
+		case 1:
+			r.Date, r.To, r.Negated = "2001-02-03", b.Relationships[(i+7)%len(b.Relationships)].From, !r.Negated
+			r.Evidence = slices.Clone(b.Relationships[(i+11)%len(b.Relationships)].Evidence)
+			rewrite.rels[r.ID] = &r
 		}
 	}
+	for id, r := range rewrite.rels {
+		one := newChange()
+		one.rels[id] = r
+		incremental.apply(&one)
+	}
+	whole.apply(&rewrite)
+	sameState(t, "one by one and one large rewrite", viewOf(incremental), viewOf(whole))
 
 	// Deleting everything through apply leaves every index empty.
 	del := newChange()
@@ -70,6 +102,17 @@ func TestBuildStateMatchesApply(t *testing.T) {
 	} {
 		if n != 0 {
 			t.Errorf("%s holds %d items after deleting everything", name, n)
+		}
+	}
+}
+
+// sameState reports the fields in which two states' views differ.
+func sameState(t *testing.T, what string, a, b stateView) {
+	t.Helper()
+	v1, v2 := reflect.ValueOf(a), reflect.ValueOf(b)
+	for i := range v1.NumField() {
+		if !reflect.DeepEqual(v1.Field(i).Interface(), v2.Field(i).Interface()) {
+			t.Errorf("%s differs between %s", v1.Type().Field(i).Name, what)
 		}
 	}
 }
