@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.etcd.io/bbolt"
@@ -93,9 +94,17 @@ func appendLog(btx *bbolt.Tx, change graph.Change, records []loggedRecord, last 
 	if err := log.Put(key, enc.buf); err != nil {
 		return last, fmt.Errorf("write change %d: %w", seq, err)
 	}
+	// In key order: bbolt inserts each key into its page's sorted list and splits pages
+	// only at commit, so a batch's keys out of order (articles sort before entities)
+	// moved every key already there, quadratic in a restore's single batch.
+	keys := make([][]byte, len(records))
+	for i, rc := range records {
+		keys[i] = append(recordPrefix(rc.kind, rc.id), key...)
+	}
+	slices.SortFunc(keys, bytes.Compare)
 	index := btx.Bucket(bucketChangesByRecord)
-	for _, rc := range records {
-		if err := index.Put(append(recordPrefix(rc.kind, rc.id), key...), nil); err != nil {
+	for _, k := range keys {
+		if err := index.Put(k, nil); err != nil {
 			return last, fmt.Errorf("index change %d: %w", seq, err)
 		}
 	}

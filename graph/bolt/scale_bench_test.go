@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,13 +29,21 @@ import (
 // (entities and articles included in the time), per second of wall time and of the
 // process's CPU time, which a busy machine disturbs less.
 func BenchmarkLoad(b *testing.B) {
-	benchLoad(b, func(dir string) (graph.Applier, func() error) {
-		s, err := bolt.Open(b.Context(), dir)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return s, s.Close
-	})
+	benchLoad(b, synth.DefaultChunk, openStore)
+}
+
+// BenchmarkLoadOneBatch loads the same graph in a single batch, as dossier restore writes
+// a dump: one transaction of every record.
+func BenchmarkLoadOneBatch(b *testing.B) {
+	benchLoad(b, math.MaxInt, openStore)
+}
+
+func openStore(b *testing.B, dir string) (graph.Applier, func() error) {
+	s, err := bolt.Open(b.Context(), dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, s.Close
 }
 
 // BenchmarkLoadFloor is BenchmarkLoad's floor: the same batches from the same generator,
@@ -42,8 +51,8 @@ func BenchmarkLoad(b *testing.B) {
 // writes them, with no validation, change log or index. What BenchmarkLoad spends beyond
 // it is the store's own work.
 func BenchmarkLoadFloor(b *testing.B) {
-	benchLoad(b, func(dir string) (graph.Applier, func() error) {
-		db, err := bbolt.Open(filepath.Join(dir, "floor.db"), 0o600, nil)
+	benchLoad(b, synth.DefaultChunk, func(b *testing.B, dir string) (graph.Applier, func() error) {
+		db, err := bbolt.Open(filepath.Join(dir, "floor.db"), 0o600, &bbolt.Options{InitialMmapSize: 1 << 30})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -51,12 +60,13 @@ func BenchmarkLoadFloor(b *testing.B) {
 	})
 }
 
-func benchLoad(b *testing.B, open func(dir string) (graph.Applier, func() error)) {
+func benchLoad(b *testing.B, chunk int, open func(b *testing.B, dir string) (graph.Applier, func() error)) {
 	cfg := graphtest.BenchConfig(b)
+	cfg.Chunk = chunk
 	var total, cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
-		s, closeStore := open(b.TempDir())
+		s, closeStore := open(b, b.TempDir())
 		b.StartTimer()
 		start, cpu0 := time.Now(), cpuTime()
 		if _, err := synth.Load(b.Context(), s, cfg); err != nil {
