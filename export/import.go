@@ -163,14 +163,14 @@ func (b *batch) validate(ctx context.Context, s Target) error {
 		}
 		return err
 	}
-	kinds := map[string]graph.Kind{}
+	kinds := make(map[string]graph.Kind, len(b.Entities))
 	for i, e := range b.Entities {
 		if _, dup := kinds[e.ID]; dup {
 			return graph.Errorf(graph.EINVALID, "%s: entity %s appears twice", b.entityAt[i], e.ID)
 		}
 		kinds[e.ID] = e.Kind
 	}
-	articles := map[string]bool{}
+	articles := make(map[string]bool, len(b.Articles))
 	var outside []string // ids the batch names but does not hold
 	for i, a := range b.Articles {
 		if articles[a.ID] {
@@ -181,7 +181,7 @@ func (b *batch) validate(ctx context.Context, s Target) error {
 			outside = append(outside, a.Outlet)
 		}
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(b.Relationships))
 	var outsideArticles []string
 	for i, r := range b.Relationships {
 		if seen[r.ID] {

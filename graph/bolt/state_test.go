@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -104,6 +105,73 @@ func TestBuildStateMatchesApply(t *testing.T) {
 			t.Errorf("%s holds %d items after deleting everything", name, n)
 		}
 	}
+}
+
+// TestRebuildMatchesApply checks that a change at least as large as the state, which
+// rebuilds it, leaves the state that writing its records one at a time leaves. The change
+// replaces records (the two graphs share ids), adds others and deletes some.
+func TestRebuildMatchesApply(t *testing.T) {
+	small, big := synth.Generate(9, 300, 1500), synth.Generate(10, 1000, 5000)
+	c := changeOf(big)
+	// Some of what the small graph holds is deleted rather than replaced.
+	for i, r := range small.Relationships {
+		if i%5 == 0 {
+			c.rels[r.ID] = nil
+		}
+	}
+	for i, a := range small.Articles {
+		if i%7 == 0 {
+			c.articles[a.ID] = nil
+		}
+	}
+	rebuilt, each := newState(0, 0), newState(0, 0)
+	start := changeOf(small)
+	rebuilt.apply(&start)
+	if rebuilt.rebuilds(&start) || !rebuilt.rebuilds(&c) {
+		t.Fatalf("rebuilds: the small graph (%d records) should not, the change (%d) should", len(start.rels), len(c.rels))
+	}
+	rebuilt.apply(&c)
+	each.apply(&start)
+	for _, id := range slices.Sorted(maps.Keys(c.entities)) {
+		one := newChange()
+		one.entities[id] = c.entities[id]
+		each.apply(&one)
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.articles)) {
+		one := newChange()
+		one.articles[id] = c.articles[id]
+		each.apply(&one)
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.rels)) {
+		one := newChange()
+		one.rels[id] = c.rels[id]
+		each.apply(&one)
+	}
+	sameState(t, "a rebuild and one by one writes", viewOf(each), viewOf(rebuilt))
+	// The rebuilt state keeps working incrementally, its timeline included.
+	r := big.Relationships[0]
+	r.Date = "1999-12-31"
+	for _, st := range []*state{each, rebuilt} {
+		one := newChange()
+		one.rels[r.ID] = &r
+		st.apply(&one)
+	}
+	sameState(t, "a rebuilt state and another after one more write", viewOf(each), viewOf(rebuilt))
+}
+
+// changeOf returns a change writing every record of b.
+func changeOf(b graph.Batch) change {
+	c := newChange()
+	for i := range b.Entities {
+		c.entities[b.Entities[i].ID] = &b.Entities[i]
+	}
+	for i := range b.Articles {
+		c.articles[b.Articles[i].ID] = &b.Articles[i]
+	}
+	for i := range b.Relationships {
+		c.rels[b.Relationships[i].ID] = &b.Relationships[i]
+	}
+	return c
 }
 
 // sameState reports the fields in which two states' views differ.
