@@ -13,13 +13,22 @@ func ParsePartialDate(s string) (PartialDate, error) {
 	if s == "" {
 		return "", nil
 	}
-	layouts := map[int]string{4: "2006", 7: "2006-01", 10: "2006-01-02"}
-	layout, ok := layouts[len(s)]
-	if !ok {
+	var layout string
+	switch len(s) {
+	case 4:
+		layout = "2006"
+	case 7:
+		layout = "2006-01"
+	case 10:
+		layout = "2006-01-02"
+	default:
 		return "", Errorf(EINVALID, "invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", s)
 	}
+	// Formatting back into a buffer on the stack catches what Parse accepts loosely,
+	// without an allocation: every relationship a batch writes is checked here.
+	var buf [10]byte
 	t, err := time.Parse(layout, s)
-	if err != nil || t.Format(layout) != s {
+	if err != nil || string(t.AppendFormat(buf[:0], layout)) != s {
 		return "", Errorf(EINVALID, "invalid partial date %q: want YYYY, YYYY-MM or YYYY-MM-DD", s)
 	}
 	return PartialDate(s), nil

@@ -44,18 +44,9 @@ func TestBuildStateMatchesApply(t *testing.T) {
 	// The same relationships in one change, as a bulk load's batch, take the path that
 	// updates the indexes side by side.
 	whole := newState(0, 0)
-	c = newChange()
-	for i := range b.Entities {
-		c.entities[b.Entities[i].ID] = &b.Entities[i]
-	}
-	for i := range b.Articles {
-		c.articles[b.Articles[i].ID] = &b.Articles[i]
-	}
-	for i := range b.Relationships {
-		c.rels[b.Relationships[i].ID] = &b.Relationships[i]
-	}
-	if len(c.rels) < parallelApply {
-		t.Fatalf("%d relationships do not reach the side-by-side path", len(c.rels))
+	c = changeOf(b)
+	if len(c.rels) < parallelApply || whole.rebuilds(&c) {
+		t.Fatalf("%d relationships do not take the side-by-side path", len(c.rels))
 	}
 	whole.apply(&c)
 	sameState(t, "build and apply", viewOf(built), viewOf(incremental))
