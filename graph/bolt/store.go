@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,9 +73,9 @@ var (
 // transaction holds out of the old map: a restore's single transaction of 500k
 // relationships did that a dozen times. Mapping 1 GiB of address space from the start costs
 // no memory (pages are read in when touched), except on Windows, where bbolt grows the file
-// to the map's size.
+// to the map's size; a 32-bit process keeps its scarce address space.
 func initialMmapSize() int {
-	if runtime.GOOS == "windows" {
+	if runtime.GOOS == "windows" || strconv.IntSize < 64 {
 		return 0
 	}
 	return 1 << 30
