@@ -98,11 +98,12 @@ func (d *indexDelta[T]) applyTo(idx sortedIndex[T]) (created, dropped []string) 
 	return created, dropped
 }
 
-// applyWith changes an index kept elsewhere than in a sortedIndex: get returns a key's
-// list, set stores its new one (empty: the key has none left).
-func (d *indexDelta[T]) applyWith(get func(key string) []T, set func(key string, list []T)) {
+// applyWith changes an index kept elsewhere than in a sortedIndex: update is called once
+// per key with what turns the key's list into its new one (empty: the key has none left),
+// so that the caller finds each list once.
+func (d *indexDelta[T]) applyWith(update func(key string, change func(list []T) []T)) {
 	for key, c := range d.changes {
-		set(key, applySorted(get(key), c, d.id))
+		update(key, func(list []T) []T { return applySorted(list, c, d.id) })
 	}
 }
 

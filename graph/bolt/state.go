@@ -156,6 +156,29 @@ func (s *state) edgeFrom(id string, ref relRef, r *graph.Relationship) edge {
 	return newEdge(ref, r, s.number[r.From])
 }
 
+// endsOf returns the keys of the touch lists that hold r, numbered ref (its From and To,
+// once each, as the state's copies of the ids), and the edge each list holds: edgeFrom for
+// each key, with each end looked up once.
+func (s *state) endsOf(ref relRef, r *graph.Relationship) ([]string, []edge) {
+	from, okFrom := s.number[r.From]
+	fromKey := r.From
+	if okFrom {
+		fromKey = s.names[from]
+	}
+	switch r.To {
+	case "":
+		return []string{fromKey}, []edge{newEdge(ref, r, noEnd)}
+	case r.From: // a loop: its other end is itself
+		return []string{fromKey}, []edge{newEdge(ref, r, from)}
+	}
+	to, okTo := s.number[r.To]
+	toKey := r.To
+	if okTo {
+		toKey = s.names[to]
+	}
+	return []string{fromKey, toKey}, []edge{newEdge(ref, r, to), newEdge(ref, r, from)}
+}
+
 // newEdge returns r, numbered ref, as an edge whose other end has the number other.
 func newEdge(ref relRef, r *graph.Relationship, other int32) edge {
 	return edge{rel: ref, other: other, day: dayOf(r.Date), negated: r.Negated, rejected: r.ReviewOf() == graph.Rejected}
@@ -505,6 +528,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	for id, r := range changes {
 		ref, had := s.find(id)
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string
+		var newEdges []edge
 		var oldDay, newDay int32
 		if had {
 			s.decode(ref, &old)
@@ -524,7 +548,8 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		}
 		if r != nil {
 			s.count(&s.counters, r, +1)
-			newEnds, newAbout, newCited = s.entityStrings(touchKeys(r)), s.entityStrings(r.About), r.Articles()
+			newEnds, newEdges = s.endsOf(ref, r)
+			newAbout, newCited = s.entityStrings(r.About), r.Articles()
 			newDay = dayOf(r.Date)
 		}
 		// A rewrite that keeps the start day keeps its place in the timeline: same day, same
@@ -542,8 +567,8 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 				touch.remove(k, id)
 			}
 		}
-		for _, k := range newEnds {
-			touch.add(k, s.edgeFrom(k, ref, r)) // replaces the old edge, if any
+		for i, k := range newEnds {
+			touch.add(k, newEdges[i]) // replaces the old edge, if any
 		}
 		about.move(ref, oldAbout, newAbout)
 		citing.move(ref, oldCited, newCited)
@@ -566,10 +591,15 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	run(func() { s.order = applySorted(s.order, order, s.refID) })
 	run(func() { touch.applyTo(s.touch) })
 	run(func() { about.applyTo(s.about) })
-	citing.applyWith(s.citedBy, func(article string, refs []relRef) {
-		if len(refs) > 0 {
-			s.slots[s.slotOf(article)].citing = refs
-		} else if n, ok := s.articles[article]; ok {
+	citing.applyWith(func(article string, change func([]relRef) []relRef) {
+		n, ok := s.articles[article]
+		if !ok {
+			if refs := change(nil); len(refs) > 0 {
+				s.slots[s.slotOf(article)].citing = refs
+			}
+			return
+		}
+		if s.slots[n].citing = change(s.slots[n].citing); len(s.slots[n].citing) == 0 {
 			s.slots[n].citing = nil
 			s.dropUnused(article)
 		}
