@@ -129,6 +129,16 @@ func (t *tx) requireEntity(what, id string) (graph.Entity, error) {
 	return e, nil
 }
 
+// hasEntity reports whether id names an entity, for callers that need no more: it copies
+// nothing, and asks the state's smaller map of entity numbers.
+func (t *tx) hasEntity(id string) bool {
+	if e, ok := find(id, t.entities, t.groupChange().entities); ok {
+		return e != nil
+	}
+	_, ok := t.st.number[id]
+	return ok
+}
+
 // checkOutlet checks that a's outlet is an existing OUTLET.
 func (t *tx) checkOutlet(a graph.Article) error {
 	outlet, err := t.requireEntity("article "+a.ID+": outlet", a.Outlet)
@@ -144,10 +154,9 @@ func (t *tx) checkOutlet(a graph.Article) error {
 // finishRelationship checks r's references and returns it as stored: evidence merged by
 // article, About without repeats, SourceCount computed.
 func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error) {
-	what := "relationship " + r.ID
 	for _, id := range r.Ends() {
-		if _, err := t.requireEntity(what, id); err != nil {
-			return r, err
+		if !t.hasEntity(id) {
+			return r, graph.ErrMissing("relationship "+r.ID, "entity", id)
 		}
 	}
 	r = r.Canonical() // r's lists are its own from here
@@ -156,7 +165,7 @@ func (t *tx) finishRelationship(r graph.Relationship) (graph.Relationship, error
 	for i, ev := range r.Evidence {
 		outlet, ok := t.outlet(ev.Article)
 		if !ok {
-			return r, graph.ErrMissing(what, "evidence article", ev.Article)
+			return r, graph.ErrMissing("relationship "+r.ID, "evidence article", ev.Article)
 		}
 		outlets[i] = outlet
 	}

@@ -175,8 +175,8 @@ func (t *tx) merge(m graph.Merge) ([]string, error) {
 // deleteEntityCascade deletes the entity, the relationships it is an end of, and its
 // mentions in About.
 func (t *tx) deleteEntityCascade(id string) error {
-	if _, err := t.requireEntity("delete", id); err != nil {
-		return err
+	if !t.hasEntity(id) {
+		return graph.ErrMissing("delete", "entity", id)
 	}
 	if err := graph.CheckDeletable(id, len(t.outletArticles(id))); err != nil {
 		return err
