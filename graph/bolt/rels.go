@@ -217,27 +217,12 @@ func (s *state) readRelationships(ctx context.Context, lo, hi int) relItems {
 
 // addEnds gathers r's edges for the touch lists of its ends.
 func (p *relItems) addEnds(s *state, ref relRef, r *graph.Relationship) {
-	from, okFrom := s.number[r.From]
-	to, okTo := int32(noEnd), true
-	if r.To != "" && r.To != r.From {
-		to, okTo = s.number[r.To]
-	}
-	if !okFrom || !okTo {
-		for _, k := range touchKeys(r) {
-			if n, ok := s.number[k]; ok {
-				p.touch = append(p.touch, keyed[edge]{n, s.edgeFrom(k, ref, r)})
-			} else {
-				p.unknownEnds = append(p.unknownEnds, unkeyed[edge]{k, s.edgeFrom(k, ref, r)})
-			}
+	ends, n := s.endsOf(ref, r)
+	for _, e := range ends[:n] {
+		if e.known {
+			p.touch = append(p.touch, keyed[edge]{e.n, e.edge})
+		} else {
+			p.unknownEnds = append(p.unknownEnds, unkeyed[edge]{e.key, e.edge})
 		}
-		return
 	}
-	other := to
-	switch {
-	case to != noEnd:
-		p.touch = append(p.touch, keyed[edge]{to, newEdge(ref, r, from)})
-	case r.To != "": // a loop: its other end is itself
-		other = from
-	}
-	p.touch = append(p.touch, keyed[edge]{from, newEdge(ref, r, other)})
 }

@@ -145,21 +145,20 @@ const noEnd = -1
 
 func (s *state) edgeID(e edge) string { return s.refID(e.rel) }
 
-// edgeFrom returns r, numbered ref, as an edge in the touch list of entity id.
-func (s *state) edgeFrom(id string, ref relRef, r *graph.Relationship) edge {
-	switch {
-	case r.To == "":
-		return newEdge(ref, r, noEnd)
-	case r.From == id:
-		return newEdge(ref, r, s.number[r.To])
-	}
-	return newEdge(ref, r, s.number[r.From])
+// touchEnd is an end of a relationship as its touch list sees it: the list's key (the
+// state's copy of the entity id, when the entity exists), the entity's number, and the edge
+// the list holds.
+type touchEnd struct {
+	key   string
+	n     int32
+	known bool // the entity exists; n is 0 otherwise, as the edge's other end is
+	edge  edge
 }
 
-// endsOf returns the keys of the touch lists that hold r, numbered ref (its From and To,
-// once each, as the state's copies of the ids), and the edge each list holds: edgeFrom for
-// each key, with each end looked up once.
-func (s *state) endsOf(ref relRef, r *graph.Relationship) ([]string, []edge) {
+// endsOf returns the ends of r, numbered ref, whose touch lists hold it: its From and To,
+// once each, every entity looked up once. The array keeps the loading of millions of
+// relationships free of an allocation each.
+func (s *state) endsOf(ref relRef, r *graph.Relationship) (ends [2]touchEnd, count int) {
 	from, okFrom := s.number[r.From]
 	fromKey := r.From
 	if okFrom {
@@ -167,16 +166,20 @@ func (s *state) endsOf(ref relRef, r *graph.Relationship) ([]string, []edge) {
 	}
 	switch r.To {
 	case "":
-		return []string{fromKey}, []edge{newEdge(ref, r, noEnd)}
+		ends[0] = touchEnd{fromKey, from, okFrom, newEdge(ref, r, noEnd)}
+		return ends, 1
 	case r.From: // a loop: its other end is itself
-		return []string{fromKey}, []edge{newEdge(ref, r, from)}
+		ends[0] = touchEnd{fromKey, from, okFrom, newEdge(ref, r, from)}
+		return ends, 1
 	}
 	to, okTo := s.number[r.To]
 	toKey := r.To
 	if okTo {
 		toKey = s.names[to]
 	}
-	return []string{fromKey, toKey}, []edge{newEdge(ref, r, to), newEdge(ref, r, from)}
+	ends[0] = touchEnd{fromKey, from, okFrom, newEdge(ref, r, to)}
+	ends[1] = touchEnd{toKey, to, okTo, newEdge(ref, r, from)}
+	return ends, 2
 }
 
 // newEdge returns r, numbered ref, as an edge whose other end has the number other.
@@ -192,21 +195,28 @@ func (s *state) addNumber(id string) {
 
 // buildState returns the state holding the records, which must be sorted by id.
 func buildState(entities []graph.Entity, articles []graph.Article, rels []*graph.Relationship) *state {
-	s := newState(len(entities), len(articles))
-	s.addEntities(entities)
 	encoded := make([]string, len(articles))
 	for i := range articles {
 		encoded[i] = string(encodeArticle(&articles[i]))
 	}
-	s.addArticles(encoded)
 	values := make([]string, len(rels))
 	for i, r := range rels {
 		values[i] = relationshipValue(r)
 	}
-	if err := s.addRelationships(context.Background(), values); err != nil {
+	s := &state{}
+	s.fill(entities, encoded, values)
+	return s
+}
+
+// fill resets s to hold the records, sorted by id, articles and relationships encoded,
+// which become the state's.
+func (s *state) fill(entities []graph.Entity, articles, rels []string) {
+	s.reset(len(entities), len(articles))
+	s.addEntities(entities)
+	s.addArticles(articles)
+	if err := s.addRelationships(context.Background(), rels); err != nil {
 		panic("bolt: an encoded relationship does not decode: " + err.Error())
 	}
-	return s
 }
 
 // addEntities, addArticles and addRelationships fill an empty state, in that order, with
@@ -397,12 +407,7 @@ func (s *state) rebuild(c *change) {
 		c.articles, func(a *graph.Article) string { return string(encodeArticle(a)) })
 	rels := merged(s.refIDs(s.order), func(i int) string { return s.rels[s.order[i]] },
 		c.rels, relationshipValue)
-	s.reset(len(entities), len(articles))
-	s.addEntities(entities)
-	s.addArticles(articles)
-	if err := s.addRelationships(context.Background(), rels); err != nil {
-		panic("bolt: a relationship in memory does not decode: " + err.Error())
-	}
+	s.fill(entities, articles, rels)
 }
 
 // merged returns the records whose sorted ids are old (value(i) is the i-th) with changes
@@ -528,7 +533,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 	for id, r := range changes {
 		ref, had := s.find(id)
 		var oldEnds, newEnds, oldAbout, newAbout, oldCited, newCited []string
-		var newEdges []edge
+		var ends [2]touchEnd
 		var oldDay, newDay int32
 		if had {
 			s.decode(ref, &old)
@@ -548,7 +553,12 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 		}
 		if r != nil {
 			s.count(&s.counters, r, +1)
-			newEnds, newEdges = s.endsOf(ref, r)
+			var n int
+			ends, n = s.endsOf(ref, r)
+			newEnds = make([]string, n)
+			for i := range n {
+				newEnds[i] = ends[i].key
+			}
 			newAbout, newCited = s.entityStrings(r.About), r.Articles()
 			newDay = dayOf(r.Date)
 		}
@@ -568,7 +578,7 @@ func (s *state) applyRelationships(changes map[string]*graph.Relationship) {
 			}
 		}
 		for i, k := range newEnds {
-			touch.add(k, newEdges[i]) // replaces the old edge, if any
+			touch.add(k, ends[i].edge) // replaces the old edge, if any
 		}
 		about.move(ref, oldAbout, newAbout)
 		citing.move(ref, oldCited, newCited)
